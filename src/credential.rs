@@ -1,0 +1,392 @@
+//! Credential kinds, their validation, and the redacting [`Secret`].
+//!
+//! A credential is a name, the API base it is meant for, and one kind of
+//! authentication. Validation lives here so that the CLI, the store and (later)
+//! the TUI refuse the same bad input with the same words. Rules for the Basic
+//! scheme come from RFC 7617: the user-id must not contain a colon, and
+//! neither part may contain control characters.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use thiserror::Error;
+use url::Url;
+use zeroize::Zeroizing;
+
+/// The sipgate REST API base every credential gets unless told otherwise.
+pub const DEFAULT_API: &str = "https://api.sipgate.com/v2";
+
+/// A secret value: prints as `[REDACTED]` and is zeroed when dropped.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    /// Wraps a value; the caller gives up its plain copy.
+    pub fn new(value: String) -> Self {
+        Self(Zeroizing::new(value))
+    }
+
+    /// The plain value, for the few places that must send or print it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret::new)
+    }
+}
+
+/// Why a credential (or one of its fields) was refused.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum CredentialError {
+    /// The name is empty, too long or uses characters outside `[A-Za-z0-9._-]`.
+    #[error("invalid name `{name}`: use 1 to 64 of A-Z a-z 0-9 . _ -")]
+    BadName {
+        /// The refused name (names are not secret).
+        name: String,
+    },
+    /// A token id or username is empty.
+    #[error("the {field} is empty")]
+    EmptyId {
+        /// Which field, e.g. "token id".
+        field: &'static str,
+    },
+    /// A token id or username contains `:`, which would end it early in `id:secret`.
+    #[error("the {field} contains `:`; Basic authentication (RFC 7617) cannot carry a colon in the user-id")]
+    ColonInId {
+        /// Which field.
+        field: &'static str,
+    },
+    /// A token id or username contains a control character.
+    #[error("the {field} contains a control character (RFC 7617 forbids them)")]
+    ControlInId {
+        /// Which field.
+        field: &'static str,
+    },
+    /// A secret is empty.
+    #[error("the {field} is empty")]
+    EmptySecret {
+        /// Which field, e.g. "token".
+        field: &'static str,
+    },
+    /// A secret contains CR or LF, most likely a paste that took two lines.
+    #[error("the {field} contains a line break (CR/LF); paste it as one line")]
+    LineBreakInSecret {
+        /// Which field.
+        field: &'static str,
+    },
+    /// A secret contains another control character.
+    #[error("the {field} contains a control character (RFC 7617 forbids them)")]
+    ControlInSecret {
+        /// Which field.
+        field: &'static str,
+    },
+    /// The API base is not an absolute http(s) URL fit to receive credentials.
+    #[error("invalid API base `{url}`: {why}")]
+    BadApi {
+        /// The URL as given (URLs with user info are refused before this is built).
+        url: String,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+}
+
+/// Checks a credential name: `[A-Za-z0-9._-]{1,64}`.
+pub fn validate_name(name: &str) -> Result<(), CredentialError> {
+    let ok = (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(CredentialError::BadName {
+            name: name.chars().filter(|c| !c.is_control()).take(80).collect(),
+        })
+    }
+}
+
+/// Checks the user-id half of a Basic pair (a token id or a username).
+pub fn validate_id(field: &'static str, value: &str) -> Result<(), CredentialError> {
+    if value.is_empty() {
+        Err(CredentialError::EmptyId { field })
+    } else if value.contains(':') {
+        Err(CredentialError::ColonInId { field })
+    } else if value.chars().any(char::is_control) {
+        Err(CredentialError::ControlInId { field })
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks the secret half of a Basic pair (a token or a password).
+pub fn validate_secret(field: &'static str, value: &Secret) -> Result<(), CredentialError> {
+    let value = value.expose();
+    if value.is_empty() {
+        Err(CredentialError::EmptySecret { field })
+    } else if value.contains(['\r', '\n']) {
+        Err(CredentialError::LineBreakInSecret { field })
+    } else if value.chars().any(char::is_control) {
+        Err(CredentialError::ControlInSecret { field })
+    } else {
+        Ok(())
+    }
+}
+
+/// Normalises an API base: absolute https URL (plain http only on loopback),
+/// no user info, query or fragment, no trailing slash.
+pub fn normalize_api(raw: &str) -> Result<String, CredentialError> {
+    let bad = |why| CredentialError::BadApi {
+        url: raw.chars().filter(|c| !c.is_control()).take(200).collect(),
+        why,
+    };
+    let url = Url::parse(raw.trim()).map_err(|_| bad("not an absolute URL"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        // Never echo a URL that may carry a password.
+        return Err(CredentialError::BadApi {
+            url: "(hidden: it contains user info)".into(),
+            why: "put credentials in the store, not in the URL",
+        });
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => return Err(bad("plain http would send credentials in clear text; use https")),
+        _ => return Err(bad("the scheme must be https")),
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("a base URL has no query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// How a credential authenticates.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Auth {
+    /// A sipgate Personal Access Token, sent as Basic `tokenid:token`.
+    Pat {
+        /// The token id, e.g. `token-ABC123`.
+        token_id: String,
+        /// The token itself.
+        token: Secret,
+    },
+    /// A legacy username:password Basic login.
+    Basic {
+        /// The username.
+        username: String,
+        /// The password.
+        password: Secret,
+    },
+}
+
+impl Auth {
+    /// The kind's key as stored and accepted on the command line.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Auth::Pat { .. } => "pat",
+            Auth::Basic { .. } => "basic",
+        }
+    }
+
+    /// The kind as a person reads it.
+    pub fn kind_label(&self) -> &'static str {
+        match self {
+            Auth::Pat { .. } => "PAT",
+            Auth::Basic { .. } => "Basic login",
+        }
+    }
+
+    /// The non-secret identifier (token id or username).
+    pub fn id(&self) -> &str {
+        match self {
+            Auth::Pat { token_id, .. } => token_id,
+            Auth::Basic { username, .. } => username,
+        }
+    }
+
+    /// The secret half.
+    pub fn secret(&self) -> &Secret {
+        match self {
+            Auth::Pat { token, .. } => token,
+            Auth::Basic { password, .. } => password,
+        }
+    }
+
+    /// Field names for messages: (id field, secret field).
+    pub fn field_names(&self) -> (&'static str, &'static str) {
+        match self {
+            Auth::Pat { .. } => ("token id", "token"),
+            Auth::Basic { .. } => ("username", "password"),
+        }
+    }
+}
+
+/// One stored credential.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Credential {
+    /// Unique name, `[A-Za-z0-9._-]{1,64}`.
+    pub name: String,
+    /// The API base URL, without trailing slash.
+    pub api: String,
+    /// Kind and secrets.
+    #[serde(flatten)]
+    pub auth: Auth,
+}
+
+impl Credential {
+    /// Builds a credential, validating every field.
+    pub fn new(name: &str, api: &str, auth: Auth) -> Result<Self, CredentialError> {
+        validate_name(name)?;
+        let api = normalize_api(api)?;
+        let (id_field, secret_field) = auth.field_names();
+        validate_id(id_field, auth.id())?;
+        validate_secret(secret_field, auth.secret())?;
+        Ok(Self {
+            name: name.to_owned(),
+            api,
+            auth,
+        })
+    }
+}
+
+/// Masks an identifier for lists: enough to tell two apart, not to copy one.
+pub fn mask_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() < 8 {
+        return "****".to_owned();
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 2..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(s: &str) -> Secret {
+        Secret::new(s.to_owned())
+    }
+
+    #[test]
+    fn secret_never_prints_its_value() {
+        let s = secret("hunter2");
+        assert_eq!(format!("{s}"), "[REDACTED]");
+        assert_eq!(format!("{s:?}"), "[REDACTED]");
+        let auth = Auth::Pat {
+            token_id: "token-X".into(),
+            token: s,
+        };
+        assert!(!format!("{auth:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn names_follow_the_allowed_alphabet() {
+        for ok in ["a", "work", "sipgate.prod-1_x", &"n".repeat(64)] {
+            assert_eq!(validate_name(ok), Ok(()), "{ok}");
+        }
+        for bad in ["", "has space", "slash/", "ümlaut", "a:b", &"n".repeat(65)] {
+            assert!(validate_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ids_and_secrets_are_checked_per_rfc7617() {
+        let cases: &[(&str, &str, Option<CredentialError>)] = &[
+            ("token-ABC", "s3cret", None),
+            ("", "s3cret", Some(CredentialError::EmptyId { field: "token id" })),
+            ("to:ken", "s3cret", Some(CredentialError::ColonInId { field: "token id" })),
+            ("tok\u{7}", "s3cret", Some(CredentialError::ControlInId { field: "token id" })),
+            ("token-ABC", "", Some(CredentialError::EmptySecret { field: "token" })),
+            ("token-ABC", "a\nb", Some(CredentialError::LineBreakInSecret { field: "token" })),
+            ("token-ABC", "a\rb", Some(CredentialError::LineBreakInSecret { field: "token" })),
+            ("token-ABC", "a\u{1b}b", Some(CredentialError::ControlInSecret { field: "token" })),
+            // A colon is fine in the secret half.
+            ("token-ABC", "pa:ss", None),
+        ];
+        for (id, sec, want) in cases {
+            let got = Credential::new(
+                "x",
+                DEFAULT_API,
+                Auth::Pat {
+                    token_id: (*id).into(),
+                    token: secret(sec),
+                },
+            )
+            .err();
+            assert_eq!(&got, want, "id={id:?}");
+        }
+    }
+
+    #[test]
+    fn errors_never_contain_the_secret() {
+        let err = Credential::new(
+            "x",
+            DEFAULT_API,
+            Auth::Basic {
+                username: "u".into(),
+                password: secret("top\nsecret"),
+            },
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("password") && !text.contains("top"), "{text}");
+    }
+
+    #[test]
+    fn api_bases_are_normalised_or_refused() {
+        assert_eq!(normalize_api("https://api.sipgate.com/v2/").unwrap(), DEFAULT_API);
+        assert_eq!(
+            normalize_api("http://127.0.0.1:8080/v2").unwrap(),
+            "http://127.0.0.1:8080/v2"
+        );
+        assert_eq!(normalize_api("http://localhost/v2").unwrap(), "http://localhost/v2");
+        for bad in [
+            "api.sipgate.com/v2",
+            "http://api.sipgate.com/v2",
+            "ftp://x/v2",
+            "https://x/v2?q=1",
+            "https://x/v2#f",
+        ] {
+            assert!(normalize_api(bad).is_err(), "{bad}");
+        }
+        let err = normalize_api("https://user:pw@x/v2").unwrap_err().to_string();
+        assert!(!err.contains("pw"), "{err}");
+    }
+
+    #[test]
+    fn ids_are_masked_for_lists() {
+        assert_eq!(mask_id("token-ABC123"), "toke…23");
+        assert_eq!(mask_id("John"), "****");
+    }
+}

@@ -1,0 +1,140 @@
+//! Rendering a credential as an `Authorization` header or a curl command.
+//!
+//! Everything returned here contains the secret, so it comes back as a
+//! [`Secret`]: the caller decides where it may go (stdout, the clipboard) and
+//! it is zeroed afterwards.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::credential::{Credential, Secret};
+
+/// `Basic base64(id:secret)`, the value of the header (RFC 7617).
+pub fn basic_value(id: &str, secret: &Secret) -> Secret {
+    let mut pair = zeroize::Zeroizing::new(String::with_capacity(id.len() + secret.expose().len() + 1));
+    pair.push_str(id);
+    pair.push(':');
+    pair.push_str(secret.expose());
+    Secret::new(format!("Basic {}", STANDARD.encode(pair.as_bytes())))
+}
+
+/// The header value for a credential, e.g. `Basic Sm9objp0b3BzZWNyZXQ=`.
+pub fn authorization_value(credential: &Credential) -> Secret {
+    basic_value(credential.auth.id(), credential.auth.secret())
+}
+
+/// The whole header line, `Authorization: Basic …`.
+pub fn authorization_header(credential: &Credential) -> Secret {
+    Secret::new(format!(
+        "Authorization: {}",
+        authorization_value(credential).expose()
+    ))
+}
+
+/// The URL a path on the credential's API resolves to: `{api}{path}`.
+pub fn endpoint_url(api: &str, path: &str) -> String {
+    if path.is_empty() {
+        api.to_owned()
+    } else if path.starts_with('/') || path.starts_with('?') {
+        format!("{api}{path}")
+    } else {
+        format!("{api}/{path}")
+    }
+}
+
+/// A curl command that calls `{api}{path}` with the credential, quoted so that
+/// it pastes into bash (or any POSIX shell) as exactly these arguments.
+pub fn curl_command(credential: &Credential, path: &str) -> Secret {
+    let url = endpoint_url(&credential.api, path);
+    let auth = authorization_header(credential);
+    Secret::new(format!(
+        "curl --request GET --header {} --header {} {}",
+        shell_quote("Accept: application/json"),
+        shell_quote(auth.expose()),
+        shell_quote(&url)
+    ))
+}
+
+/// Quotes a word for a POSIX shell. Words made only of characters no shell
+/// treats specially stay bare; everything else goes in single quotes, inside
+/// which only `'` itself needs care (`'\''`).
+pub fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credential::{Auth, DEFAULT_API};
+
+    fn basic(user: &str, pass: &str) -> Credential {
+        Credential::new(
+            "t",
+            DEFAULT_API,
+            Auth::Basic {
+                username: user.into(),
+                password: Secret::new(pass.into()),
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn header_matches_the_sipgate_documentation_vector() {
+        let c = basic("John", "topsecret");
+        assert_eq!(
+            authorization_header(&c).expose(),
+            "Authorization: Basic Sm9objp0b3BzZWNyZXQ="
+        );
+        assert_eq!(authorization_value(&c).expose(), "Basic Sm9objp0b3BzZWNyZXQ=");
+    }
+
+    #[test]
+    fn header_encodes_utf8_and_colons_in_the_secret() {
+        // base64("token-1:pä:ss") computed independently.
+        let c = basic("token-1", "pä:ss");
+        assert_eq!(authorization_value(&c).expose(), "Basic dG9rZW4tMTpww6Q6c3M=");
+    }
+
+    #[test]
+    fn curl_command_matches_the_documented_shape() {
+        let c = basic("John", "topsecret");
+        assert_eq!(
+            curl_command(&c, "/account").expose(),
+            "curl --request GET --header 'Accept: application/json' \
+             --header 'Authorization: Basic Sm9objp0b3BzZWNyZXQ=' \
+             https://api.sipgate.com/v2/account"
+        );
+    }
+
+    #[test]
+    fn endpoint_urls_join_with_one_slash() {
+        assert_eq!(endpoint_url("https://a/v2", "/account"), "https://a/v2/account");
+        assert_eq!(endpoint_url("https://a/v2", "account"), "https://a/v2/account");
+        assert_eq!(endpoint_url("https://a/v2", ""), "https://a/v2");
+    }
+
+    #[test]
+    fn shell_quote_leaves_plain_words_and_quotes_the_rest() {
+        let cases = [
+            ("https://a/v2/account", "https://a/v2/account"),
+            ("a b", "'a b'"),
+            ("", "''"),
+            ("it's", r"'it'\''s'"),
+            ("$(rm -rf ~)", "'$(rm -rf ~)'"),
+            ("`id`", "'`id`'"),
+            ("a;b&c|d", "'a;b&c|d'"),
+        ];
+        for (word, want) in cases {
+            assert_eq!(shell_quote(word), want, "{word}");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! sipauth-tui: credentials for the sipgate REST API and any Keycloak / OAuth2 API.
+//!
+//! The library is the whole product minus the terminal: the credential model
+//! ([`credential`]), the store file ([`store`]), header and curl rendering
+//! ([`header`]), the account probe ([`probe`]) and the local sandbox server
+//! ([`sandbox`]). The `sipauth-tui` binary is a thin command line over these;
+//! nothing here reads the clock for display or touches the terminal.
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod credential;
+pub mod header;
+pub mod store;

@@ -1,0 +1,449 @@
+//! The credential store: one JSON file, changed only under a lock and only by
+//! atomic replacement.
+//!
+//! Reads take no lock: a writer never changes the file in place, it writes a
+//! temporary file beside it (0600), fsyncs it, renames it over the store and
+//! fsyncs the directory, so a reader (or a crash) sees the old store or the
+//! new one, never half of one. Changes go through [`Store::update`], which
+//! takes an exclusive lock on a separate `.lock` file, re-reads the store,
+//! applies the change and writes it back, so concurrent processes never lose
+//! each other's changes. A store that cannot be read is reported with its path
+//! and position and is never written over.
+
+use std::fs::{self, File, OpenOptions, Permissions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::credential::Credential;
+
+/// The store format this build writes and the newest it reads.
+pub const STORE_VERSION: u32 = 1;
+
+/// How long a change waits for another process's lock by default.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the store file holds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StoreData {
+    /// Format version; a newer one is refused.
+    pub version: u32,
+    /// Every credential, in the order they were added.
+    pub credentials: Vec<Credential>,
+}
+
+impl StoreData {
+    /// An empty store of the current version.
+    pub fn empty() -> Self {
+        Self {
+            version: STORE_VERSION,
+            credentials: Vec::new(),
+        }
+    }
+
+    /// The credential with this name.
+    pub fn get(&self, name: &str) -> Result<&Credential, StoreError> {
+        self.credentials
+            .iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| StoreError::NotFound { name: name.into() })
+    }
+
+    /// Adds a credential whose name is not taken yet.
+    pub fn insert(&mut self, credential: Credential) -> Result<(), StoreError> {
+        if self.credentials.iter().any(|c| c.name == credential.name) {
+            return Err(StoreError::AlreadyExists {
+                name: credential.name,
+            });
+        }
+        self.credentials.push(credential);
+        Ok(())
+    }
+
+    /// Removes and returns the credential with this name.
+    pub fn remove(&mut self, name: &str) -> Result<Credential, StoreError> {
+        let at = self
+            .credentials
+            .iter()
+            .position(|c| c.name == name)
+            .ok_or_else(|| StoreError::NotFound { name: name.into() })?;
+        Ok(self.credentials.remove(at))
+    }
+
+    /// Renames a credential; the new name must be valid and free.
+    pub fn rename(&mut self, old: &str, new: &str) -> Result<(), StoreError> {
+        crate::credential::validate_name(new)?;
+        if old != new && self.credentials.iter().any(|c| c.name == new) {
+            return Err(StoreError::AlreadyExists { name: new.into() });
+        }
+        let credential = self
+            .credentials
+            .iter_mut()
+            .find(|c| c.name == old)
+            .ok_or_else(|| StoreError::NotFound { name: old.into() })?;
+        credential.name = new.to_owned();
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong with the store. No variant carries a secret.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// No home directory to put the default store in.
+    #[error("cannot find a data directory for the store; pass --store PATH or set SIPAUTH_STORE")]
+    NoDataDir,
+    /// A file-system call failed.
+    #[error("cannot {action} {}", path.display())]
+    Io {
+        /// What was being done, e.g. "read".
+        action: &'static str,
+        /// The file or directory involved.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// The store file exists but holds nothing.
+    #[error("store {} is empty (0 bytes), not JSON; it is left as it is: restore it from a backup or move it aside", path.display())]
+    Empty {
+        /// The store file.
+        path: PathBuf,
+    },
+    /// The store file is not valid JSON.
+    #[error("store {} is not valid JSON: {problem} at line {line}, column {column}; it is left as it is: repair it or move it aside", path.display())]
+    Syntax {
+        /// The store file.
+        path: PathBuf,
+        /// What the parser met.
+        problem: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// The JSON does not have the store's shape.
+    #[error("store {} does not look like a sipauth-tui store: {problem} at line {line}, column {column}; it is left as it is", path.display())]
+    Schema {
+        /// The store file.
+        path: PathBuf,
+        /// What does not fit (never a value from the file).
+        problem: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// The store was written by a newer sipauth-tui.
+    #[error("store {} has format version {found}, newer than this sipauth-tui reads ({supported}); it is left untouched: upgrade sipauth-tui", path.display())]
+    NewerVersion {
+        /// The store file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u64,
+        /// The newest this build reads.
+        supported: u32,
+    },
+    /// Another process held the lock for too long.
+    #[error("store {} is locked by another sipauth-tui process; gave up after {} s (lock file {})", path.display(), waited.as_secs_f32(), lock.display())]
+    LockTimeout {
+        /// The store file.
+        path: PathBuf,
+        /// The lock file.
+        lock: PathBuf,
+        /// How long it waited.
+        waited: Duration,
+    },
+    /// No credential has that name.
+    #[error("no credential named `{name}` (see `sipauth-tui list`)")]
+    NotFound {
+        /// The name asked for.
+        name: String,
+    },
+    /// The name is taken.
+    #[error("a credential named `{name}` exists already (remove or rename it first)")]
+    AlreadyExists {
+        /// The name.
+        name: String,
+    },
+    /// A value was refused.
+    #[error(transparent)]
+    Invalid(#[from] crate::credential::CredentialError),
+}
+
+/// A store file and how to lock it.
+#[derive(Debug, Clone)]
+pub struct Store {
+    path: PathBuf,
+    lock_timeout: Duration,
+}
+
+impl Store {
+    /// A store at this path (nothing is touched until it is used).
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
+        }
+    }
+
+    /// The same store, waiting at most `timeout` for the lock.
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// Where the store lives when nothing says otherwise:
+    /// `$XDG_DATA_HOME/sipauth-tui/store.json` on Linux.
+    pub fn default_path() -> Result<PathBuf, StoreError> {
+        directories::ProjectDirs::from("com", "sipauth", "sipauth-tui")
+            .map(|dirs| dirs.data_dir().join("store.json"))
+            .ok_or(StoreError::NoDataDir)
+    }
+
+    /// The store file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The lock file beside the store.
+    pub fn lock_path(&self) -> PathBuf {
+        sibling(&self.path, "", ".lock")
+    }
+
+    /// Reads the store; a missing file is an empty store.
+    pub fn load(&self) -> Result<StoreData, StoreError> {
+        match fs::read(&self.path) {
+            Ok(bytes) => parse(&self.path, &bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(StoreData::empty()),
+            Err(source) => Err(self.io("read", &self.path, source)),
+        }
+    }
+
+    /// A warning when the store file can be read by group or others.
+    pub fn permission_warning(&self) -> Option<String> {
+        let mode = fs::metadata(&self.path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "store {} has mode {mode:04o}: group or others can read your secrets; run `chmod 600 {}`",
+                self.path.display(),
+                self.path.display()
+            )
+        })
+    }
+
+    /// Applies a change under the lock: re-read, change, write atomically.
+    /// When `change` fails nothing is written.
+    pub fn update<T, E>(&self, change: impl FnOnce(&mut StoreData) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.ensure_dir()?;
+        let _lock = self.lock()?;
+        let mut data = self.load()?;
+        let out = change(&mut data)?;
+        data.version = STORE_VERSION;
+        self.write(&data)?;
+        Ok(out)
+    }
+
+    fn io(&self, action: &'static str, path: &Path, source: io::Error) -> StoreError {
+        StoreError::Io {
+            action,
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    fn dir(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    /// Creates the store's directory 0700 (whatever the umask) if it is missing.
+    fn ensure_dir(&self) -> Result<(), StoreError> {
+        let dir = self.dir();
+        if dir.is_dir() {
+            return Ok(());
+        }
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
+            .and_then(|()| fs::set_permissions(&dir, Permissions::from_mode(0o700)))
+            .map_err(|e| self.io("create directory", &dir, e))
+    }
+
+    fn lock(&self) -> Result<File, StoreError> {
+        let lock_path = self.lock_path();
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(&lock_path)
+            .map_err(|e| self.io("open lock file", &lock_path, e))?;
+        let start = Instant::now();
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(fs::TryLockError::WouldBlock) => {}
+                Err(fs::TryLockError::Error(e)) => return Err(self.io("lock", &lock_path, e)),
+            }
+            if start.elapsed() >= self.lock_timeout {
+                return Err(StoreError::LockTimeout {
+                    path: self.path.clone(),
+                    lock: lock_path,
+                    waited: start.elapsed(),
+                });
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(50));
+        }
+    }
+
+    /// Writes the whole store through a temporary file and a rename.
+    fn write(&self, data: &StoreData) -> Result<(), StoreError> {
+        let dir = self.dir();
+        self.remove_stale_temps(&dir);
+        let mut bytes = serde_json::to_vec_pretty(data).map_err(|e| {
+            self.io("serialise", &self.path, io::Error::other(e.to_string()))
+        })?;
+        bytes.push(b'\n');
+        let (prefix, suffix) = temp_affixes(&self.path);
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&prefix)
+            .suffix(suffix)
+            .permissions(Permissions::from_mode(0o600))
+            .tempfile_in(&dir)
+            .map_err(|e| self.io("create a temporary file in", &dir, e))?;
+        let written = tmp
+            .write_all(&bytes)
+            .and_then(|()| tmp.as_file().set_permissions(Permissions::from_mode(0o600)))
+            .and_then(|()| tmp.as_file().sync_all());
+        zeroize::Zeroize::zeroize(&mut bytes);
+        written.map_err(|e| self.io("write", tmp.path(), e))?;
+        tmp.persist(&self.path)
+            .map_err(|e| self.io("replace", &self.path, e.error))?;
+        File::open(&dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| self.io("sync directory", &dir, e))
+    }
+
+    /// Temporary files left by a writer that was killed. Only called under
+    /// the lock, so no live writer owns one.
+    fn remove_stale_temps(&self, dir: &Path) {
+        let (prefix, suffix) = temp_affixes(&self.path);
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(&prefix) && name.ends_with(suffix) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+fn sibling(path: &Path, prefix: &str, suffix: &str) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    path.with_file_name(format!("{prefix}{name}{suffix}"))
+}
+
+fn temp_affixes(path: &Path) -> (String, &'static str) {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    (format!(".{name}."), ".tmp")
+}
+
+/// Parses store bytes, refusing newer versions before looking at the rest.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<StoreData, StoreError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(StoreError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(|e| json_error(path, &e))?;
+        return Err(StoreError::Schema {
+            path: path.to_owned(),
+            problem: "the top level is not a JSON object".into(),
+            line: 1,
+            column: 1,
+        });
+    }
+    #[derive(Deserialize)]
+    struct Head {
+        version: Option<u64>,
+    }
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
+    match head.version {
+        None => {
+            return Err(StoreError::Schema {
+                path: path.to_owned(),
+                problem: "missing field `version`".into(),
+                line: 1,
+                column: 1,
+            });
+        }
+        Some(found) if found > u64::from(STORE_VERSION) => {
+            return Err(StoreError::NewerVersion {
+                path: path.to_owned(),
+                found,
+                supported: STORE_VERSION,
+            });
+        }
+        Some(_) => {}
+    }
+    serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))
+}
+
+/// Turns a serde_json error into ours without copying any value from the
+/// file: serde's own message may quote a secret ("invalid type: string …").
+fn json_error(path: &Path, e: &serde_json::Error) -> StoreError {
+    use serde_json::error::Category;
+    let (line, column) = (e.line(), e.column());
+    let path = path.to_owned();
+    match e.classify() {
+        Category::Eof => StoreError::Syntax {
+            path,
+            problem: "unexpected end of file (truncated?)".into(),
+            line,
+            column,
+        },
+        Category::Syntax | Category::Io => StoreError::Syntax {
+            path,
+            problem: "syntax error".into(),
+            line,
+            column,
+        },
+        Category::Data => {
+            let msg = e.to_string();
+            let safe = ["missing field `", "unknown variant `", "duplicate field `"]
+                .iter()
+                .any(|p| msg.starts_with(p));
+            let problem = if safe {
+                // Keep "missing field `x`" but not serde's position suffix.
+                msg.split(" at line").next().unwrap_or_default().to_owned()
+            } else {
+                "a value has the wrong type or range".into()
+            };
+            StoreError::Schema {
+                path,
+                problem,
+                line,
+                column,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

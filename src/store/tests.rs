@@ -1,0 +1,185 @@
+//! Store unit tests: round trip, file modes, corrupt stores, versions, locks.
+
+use std::os::unix::fs::PermissionsExt;
+
+use super::*;
+use crate::credential::{Auth, DEFAULT_API, Secret};
+
+fn pat(name: &str, token: &str) -> Credential {
+    Credential::new(
+        name,
+        DEFAULT_API,
+        Auth::Pat {
+            token_id: "token-ABC123".into(),
+            token: Secret::new(token.into()),
+        },
+    )
+    .unwrap()
+}
+
+fn add(store: &Store, c: Credential) -> Result<(), StoreError> {
+    store.update(|d| d.insert(c))
+}
+
+fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn round_trip_keeps_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("s.json"));
+    assert_eq!(store.load().unwrap(), StoreData::empty());
+    add(&store, pat("one", "tok1")).unwrap();
+    let basic = Credential::new(
+        "two",
+        "http://127.0.0.1:9/v2",
+        Auth::Basic {
+            username: "John".into(),
+            password: Secret::new("topsecret".into()),
+        },
+    )
+    .unwrap();
+    add(&store, basic.clone()).unwrap();
+    let data = store.load().unwrap();
+    assert_eq!(data.version, STORE_VERSION);
+    assert_eq!(data.credentials, vec![pat("one", "tok1"), basic]);
+}
+
+#[test]
+fn directory_is_0700_and_file_0600_even_with_a_loose_umask() {
+    // The test harness runs with the usual 022 umask; the modes must not
+    // depend on it, so they are checked exactly.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("nested/deeper/s.json"));
+    add(&store, pat("one", "t")).unwrap();
+    assert_eq!(mode(&dir.path().join("nested/deeper")), 0o700);
+    assert_eq!(mode(store.path()), 0o600);
+    assert_eq!(mode(&store.lock_path()), 0o600);
+    assert!(store.permission_warning().is_none());
+    fs::set_permissions(store.path(), Permissions::from_mode(0o644)).unwrap();
+    let warning = store.permission_warning().unwrap();
+    assert!(warning.contains("0644") && warning.contains("chmod 600"), "{warning}");
+    // The next write puts it back to 0600.
+    add(&store, pat("two", "t")).unwrap();
+    assert_eq!(mode(store.path()), 0o600);
+}
+
+#[test]
+fn corrupt_stores_are_reported_and_left_byte_identical() {
+    let secret_json = r#"{"version":1,"credentials":[{"name":"a","api":"https://x","kind":"pat","token_id":"i","token":7}]}"#;
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("empty", "", &["is empty"]),
+        ("blank", "  \n", &["is empty"]),
+        ("truncated", r#"{"version":1,"credentials":[{"name":"#, &["end of file", "line 1"]),
+        ("not json", "hello world", &["not valid JSON", "line 1, column 1"]),
+        ("garbage on line 3", "{\n\"version\": 1,\n oops }", &["syntax error", "line 3"]),
+        ("array", "[1,2]", &["does not look like"]),
+        ("no version", r#"{"credentials":[]}"#, &["missing field `version`"]),
+        ("no credentials", r#"{"version":1}"#, &["missing field `credentials`"]),
+        ("unknown kind", r#"{"version":1,"credentials":[{"name":"a","api":"b","kind":"zzz"}]}"#, &["unknown variant"]),
+        ("wrong type", secret_json, &["wrong type"]),
+    ];
+    for (what, content, needles) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("s.json"));
+        fs::write(store.path(), content).unwrap();
+        let err = store.load().unwrap_err().to_string();
+        assert!(err.contains(&store.path().display().to_string()), "{what}: {err}");
+        for n in *needles {
+            assert!(err.contains(n), "{what}: `{n}` not in {err}");
+        }
+        let err = add(&store, pat("new", "t")).unwrap_err().to_string();
+        assert!(!err.is_empty());
+        assert_eq!(fs::read(store.path()).unwrap(), content.as_bytes(), "{what}");
+    }
+}
+
+#[test]
+fn errors_about_a_broken_store_never_quote_its_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("s.json"));
+    fs::write(
+        store.path(),
+        r#"{"version":1,"credentials":[{"name":"a","api":"https://x","kind":"pat","token_id":"i","token":"SUPERSECRET","x":"#,
+    )
+    .unwrap();
+    let err = store.load().unwrap_err();
+    assert!(!format!("{err} {err:?}").contains("SUPERSECRET"));
+    fs::write(store.path(), r#"{"version":1,"credentials":[{"name":"a","api":"https://x","kind":"pat","token_id":["SUPERSECRET"],"token":"t"}]}"#).unwrap();
+    let err = store.load().unwrap_err();
+    assert!(!format!("{err} {err:?}").contains("SUPERSECRET"), "{err}");
+}
+
+#[test]
+fn a_newer_store_is_refused_and_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("s.json"));
+    let content = r#"{"version": 99, "credentials": [], "future": {"x": 1}}"#;
+    fs::write(store.path(), content).unwrap();
+    let err = store.load().unwrap_err().to_string();
+    assert!(err.contains("version 99") && err.contains("upgrade"), "{err}");
+    assert!(add(&store, pat("a", "t")).is_err());
+    assert_eq!(fs::read_to_string(store.path()).unwrap(), content);
+}
+
+#[test]
+fn a_failed_change_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("s.json"));
+    add(&store, pat("a", "t")).unwrap();
+    let before = fs::read(store.path()).unwrap();
+    let err = add(&store, pat("a", "other")).unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyExists { .. }));
+    assert!(matches!(
+        store.update(|d| d.remove("missing")),
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(fs::read(store.path()).unwrap(), before);
+}
+
+#[test]
+fn rename_checks_the_new_name() {
+    let mut data = StoreData::empty();
+    data.insert(pat("a", "t")).unwrap();
+    data.insert(pat("b", "t")).unwrap();
+    assert!(matches!(data.rename("a", "b"), Err(StoreError::AlreadyExists { .. })));
+    assert!(matches!(data.rename("a", "bad name"), Err(StoreError::Invalid(_))));
+    assert!(matches!(data.rename("zz", "c"), Err(StoreError::NotFound { .. })));
+    data.rename("a", "c").unwrap();
+    assert!(data.get("c").is_ok() && data.get("a").is_err());
+}
+
+#[test]
+fn a_held_lock_makes_a_change_wait_then_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("s.json")).with_lock_timeout(Duration::from_millis(200));
+    add(&store, pat("a", "t")).unwrap();
+    let holder = File::options().write(true).open(store.lock_path()).unwrap();
+    holder.lock().unwrap();
+    let start = Instant::now();
+    let err = add(&store, pat("b", "t")).unwrap_err();
+    assert!(start.elapsed() >= Duration::from_millis(200));
+    assert!(matches!(err, StoreError::LockTimeout { .. }), "{err}");
+    assert!(err.to_string().contains("locked by another"), "{err}");
+    holder.unlock().unwrap();
+    add(&store, pat("b", "t")).unwrap();
+    assert_eq!(store.load().unwrap().credentials.len(), 2);
+}
+
+#[test]
+fn stale_temporary_files_from_a_killed_writer_are_cleaned_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("s.json"));
+    let stale = dir.path().join(".s.json.abc123.tmp");
+    fs::write(&stale, "half a store").unwrap();
+    add(&store, pat("a", "t")).unwrap();
+    assert!(!stale.exists());
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    let mut left = left;
+    left.sort();
+    assert_eq!(left, ["s.json", "s.json.lock"]);
+}
