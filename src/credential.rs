@@ -72,7 +72,9 @@ pub enum CredentialError {
         field: &'static str,
     },
     /// A token id or username contains `:`, which would end it early in `id:secret`.
-    #[error("the {field} contains `:`; Basic authentication (RFC 7617) cannot carry a colon in the user-id")]
+    #[error(
+        "the {field} contains `:`; Basic authentication (RFC 7617) cannot carry a colon in the user-id"
+    )]
     ColonInId {
         /// Which field.
         field: &'static str,
@@ -171,7 +173,11 @@ pub fn normalize_api(raw: &str) -> Result<String, CredentialError> {
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
-        "http" => return Err(bad("plain http would send credentials in clear text; use https")),
+        "http" => {
+            return Err(bad(
+                "plain http would send credentials in clear text; use https",
+            ));
+        }
         _ => return Err(bad("the scheme must be https")),
     }
     if url.query().is_some() || url.fragment().is_some() {
@@ -324,13 +330,41 @@ mod tests {
     fn ids_and_secrets_are_checked_per_rfc7617() {
         let cases: &[(&str, &str, Option<CredentialError>)] = &[
             ("token-ABC", "s3cret", None),
-            ("", "s3cret", Some(CredentialError::EmptyId { field: "token id" })),
-            ("to:ken", "s3cret", Some(CredentialError::ColonInId { field: "token id" })),
-            ("tok\u{7}", "s3cret", Some(CredentialError::ControlInId { field: "token id" })),
-            ("token-ABC", "", Some(CredentialError::EmptySecret { field: "token" })),
-            ("token-ABC", "a\nb", Some(CredentialError::LineBreakInSecret { field: "token" })),
-            ("token-ABC", "a\rb", Some(CredentialError::LineBreakInSecret { field: "token" })),
-            ("token-ABC", "a\u{1b}b", Some(CredentialError::ControlInSecret { field: "token" })),
+            (
+                "",
+                "s3cret",
+                Some(CredentialError::EmptyId { field: "token id" }),
+            ),
+            (
+                "to:ken",
+                "s3cret",
+                Some(CredentialError::ColonInId { field: "token id" }),
+            ),
+            (
+                "tok\u{7}",
+                "s3cret",
+                Some(CredentialError::ControlInId { field: "token id" }),
+            ),
+            (
+                "token-ABC",
+                "",
+                Some(CredentialError::EmptySecret { field: "token" }),
+            ),
+            (
+                "token-ABC",
+                "a\nb",
+                Some(CredentialError::LineBreakInSecret { field: "token" }),
+            ),
+            (
+                "token-ABC",
+                "a\rb",
+                Some(CredentialError::LineBreakInSecret { field: "token" }),
+            ),
+            (
+                "token-ABC",
+                "a\u{1b}b",
+                Some(CredentialError::ControlInSecret { field: "token" }),
+            ),
             // A colon is fine in the secret half.
             ("token-ABC", "pa:ss", None),
         ];
@@ -365,12 +399,18 @@ mod tests {
 
     #[test]
     fn api_bases_are_normalised_or_refused() {
-        assert_eq!(normalize_api("https://api.sipgate.com/v2/").unwrap(), DEFAULT_API);
+        assert_eq!(
+            normalize_api("https://api.sipgate.com/v2/").unwrap(),
+            DEFAULT_API
+        );
         assert_eq!(
             normalize_api("http://127.0.0.1:8080/v2").unwrap(),
             "http://127.0.0.1:8080/v2"
         );
-        assert_eq!(normalize_api("http://localhost/v2").unwrap(), "http://localhost/v2");
+        assert_eq!(
+            normalize_api("http://localhost/v2").unwrap(),
+            "http://localhost/v2"
+        );
         for bad in [
             "api.sipgate.com/v2",
             "http://api.sipgate.com/v2",
@@ -380,7 +420,9 @@ mod tests {
         ] {
             assert!(normalize_api(bad).is_err(), "{bad}");
         }
-        let err = normalize_api("https://user:pw@x/v2").unwrap_err().to_string();
+        let err = normalize_api("https://user:pw@x/v2")
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("pw"), "{err}");
     }
 

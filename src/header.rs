@@ -11,7 +11,8 @@ use crate::credential::{Credential, Secret};
 
 /// `Basic base64(id:secret)`, the value of the header (RFC 7617).
 pub fn basic_value(id: &str, secret: &Secret) -> Secret {
-    let mut pair = zeroize::Zeroizing::new(String::with_capacity(id.len() + secret.expose().len() + 1));
+    let mut pair =
+        zeroize::Zeroizing::new(String::with_capacity(id.len() + secret.expose().len() + 1));
     pair.push_str(id);
     pair.push(':');
     pair.push_str(secret.expose());
@@ -94,14 +95,20 @@ mod tests {
             authorization_header(&c).expose(),
             "Authorization: Basic Sm9objp0b3BzZWNyZXQ="
         );
-        assert_eq!(authorization_value(&c).expose(), "Basic Sm9objp0b3BzZWNyZXQ=");
+        assert_eq!(
+            authorization_value(&c).expose(),
+            "Basic Sm9objp0b3BzZWNyZXQ="
+        );
     }
 
     #[test]
     fn header_encodes_utf8_and_colons_in_the_secret() {
         // base64("token-1:pä:ss") computed independently.
         let c = basic("token-1", "pä:ss");
-        assert_eq!(authorization_value(&c).expose(), "Basic dG9rZW4tMTpww6Q6c3M=");
+        assert_eq!(
+            authorization_value(&c).expose(),
+            "Basic dG9rZW4tMTpww6Q6c3M="
+        );
     }
 
     #[test]
@@ -117,8 +124,14 @@ mod tests {
 
     #[test]
     fn endpoint_urls_join_with_one_slash() {
-        assert_eq!(endpoint_url("https://a/v2", "/account"), "https://a/v2/account");
-        assert_eq!(endpoint_url("https://a/v2", "account"), "https://a/v2/account");
+        assert_eq!(
+            endpoint_url("https://a/v2", "/account"),
+            "https://a/v2/account"
+        );
+        assert_eq!(
+            endpoint_url("https://a/v2", "account"),
+            "https://a/v2/account"
+        );
         assert_eq!(endpoint_url("https://a/v2", ""), "https://a/v2");
     }
 

@@ -10,4 +10,6 @@
 
 pub mod credential;
 pub mod header;
+pub mod probe;
+pub mod sandbox;
 pub mod store;

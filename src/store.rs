@@ -312,9 +312,8 @@ impl Store {
     fn write(&self, data: &StoreData) -> Result<(), StoreError> {
         let dir = self.dir();
         self.remove_stale_temps(&dir);
-        let mut bytes = serde_json::to_vec_pretty(data).map_err(|e| {
-            self.io("serialise", &self.path, io::Error::other(e.to_string()))
-        })?;
+        let mut bytes = serde_json::to_vec_pretty(data)
+            .map_err(|e| self.io("serialise", &self.path, io::Error::other(e.to_string())))?;
         bytes.push(b'\n');
         let (prefix, suffix) = temp_affixes(&self.path);
         let mut tmp = tempfile::Builder::new()
@@ -354,12 +353,18 @@ impl Store {
 }
 
 fn sibling(path: &Path, prefix: &str, suffix: &str) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     path.with_file_name(format!("{prefix}{name}{suffix}"))
 }
 
 fn temp_affixes(path: &Path) -> (String, &'static str) {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     (format!(".{name}."), ".tmp")
 }
 

@@ -59,7 +59,10 @@ fn directory_is_0700_and_file_0600_even_with_a_loose_umask() {
     assert!(store.permission_warning().is_none());
     fs::set_permissions(store.path(), Permissions::from_mode(0o644)).unwrap();
     let warning = store.permission_warning().unwrap();
-    assert!(warning.contains("0644") && warning.contains("chmod 600"), "{warning}");
+    assert!(
+        warning.contains("0644") && warning.contains("chmod 600"),
+        "{warning}"
+    );
     // The next write puts it back to 0600.
     add(&store, pat("two", "t")).unwrap();
     assert_eq!(mode(store.path()), 0o600);
@@ -71,13 +74,37 @@ fn corrupt_stores_are_reported_and_left_byte_identical() {
     let cases: &[(&str, &str, &[&str])] = &[
         ("empty", "", &["is empty"]),
         ("blank", "  \n", &["is empty"]),
-        ("truncated", r#"{"version":1,"credentials":[{"name":"#, &["end of file", "line 1"]),
-        ("not json", "hello world", &["not valid JSON", "line 1, column 1"]),
-        ("garbage on line 3", "{\n\"version\": 1,\n oops }", &["syntax error", "line 3"]),
+        (
+            "truncated",
+            r#"{"version":1,"credentials":[{"name":"#,
+            &["end of file", "line 1"],
+        ),
+        (
+            "not json",
+            "hello world",
+            &["not valid JSON", "line 1, column 1"],
+        ),
+        (
+            "garbage on line 3",
+            "{\n\"version\": 1,\n oops }",
+            &["syntax error", "line 3"],
+        ),
         ("array", "[1,2]", &["does not look like"]),
-        ("no version", r#"{"credentials":[]}"#, &["missing field `version`"]),
-        ("no credentials", r#"{"version":1}"#, &["missing field `credentials`"]),
-        ("unknown kind", r#"{"version":1,"credentials":[{"name":"a","api":"b","kind":"zzz"}]}"#, &["unknown variant"]),
+        (
+            "no version",
+            r#"{"credentials":[]}"#,
+            &["missing field `version`"],
+        ),
+        (
+            "no credentials",
+            r#"{"version":1}"#,
+            &["missing field `credentials`"],
+        ),
+        (
+            "unknown kind",
+            r#"{"version":1,"credentials":[{"name":"a","api":"b","kind":"zzz"}]}"#,
+            &["unknown variant"],
+        ),
         ("wrong type", secret_json, &["wrong type"]),
     ];
     for (what, content, needles) in cases {
@@ -85,13 +112,20 @@ fn corrupt_stores_are_reported_and_left_byte_identical() {
         let store = Store::new(dir.path().join("s.json"));
         fs::write(store.path(), content).unwrap();
         let err = store.load().unwrap_err().to_string();
-        assert!(err.contains(&store.path().display().to_string()), "{what}: {err}");
+        assert!(
+            err.contains(&store.path().display().to_string()),
+            "{what}: {err}"
+        );
         for n in *needles {
             assert!(err.contains(n), "{what}: `{n}` not in {err}");
         }
         let err = add(&store, pat("new", "t")).unwrap_err().to_string();
         assert!(!err.is_empty());
-        assert_eq!(fs::read(store.path()).unwrap(), content.as_bytes(), "{what}");
+        assert_eq!(
+            fs::read(store.path()).unwrap(),
+            content.as_bytes(),
+            "{what}"
+        );
     }
 }
 
@@ -118,7 +152,10 @@ fn a_newer_store_is_refused_and_untouched() {
     let content = r#"{"version": 99, "credentials": [], "future": {"x": 1}}"#;
     fs::write(store.path(), content).unwrap();
     let err = store.load().unwrap_err().to_string();
-    assert!(err.contains("version 99") && err.contains("upgrade"), "{err}");
+    assert!(
+        err.contains("version 99") && err.contains("upgrade"),
+        "{err}"
+    );
     assert!(add(&store, pat("a", "t")).is_err());
     assert_eq!(fs::read_to_string(store.path()).unwrap(), content);
 }
@@ -143,9 +180,18 @@ fn rename_checks_the_new_name() {
     let mut data = StoreData::empty();
     data.insert(pat("a", "t")).unwrap();
     data.insert(pat("b", "t")).unwrap();
-    assert!(matches!(data.rename("a", "b"), Err(StoreError::AlreadyExists { .. })));
-    assert!(matches!(data.rename("a", "bad name"), Err(StoreError::Invalid(_))));
-    assert!(matches!(data.rename("zz", "c"), Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        data.rename("a", "b"),
+        Err(StoreError::AlreadyExists { .. })
+    ));
+    assert!(matches!(
+        data.rename("a", "bad name"),
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        data.rename("zz", "c"),
+        Err(StoreError::NotFound { .. })
+    ));
     data.rename("a", "c").unwrap();
     assert!(data.get("c").is_ok() && data.get("a").is_err());
 }

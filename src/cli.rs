@@ -1,0 +1,167 @@
+//! The command line: clap definitions and dispatch, one file per command.
+//!
+//! Commands write what a pipe wants to stdout and diagnostics to stderr, and
+//! return an [`Outcome`] (probe can fail without an error). Errors are
+//! `anyhow` here and printed by `main` one cause per line; none carries a
+//! secret.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use sipauth_tui::store::{Store, StoreData};
+
+mod add;
+mod inspect;
+mod probe;
+mod render;
+mod sandbox;
+mod secret_input;
+
+/// Keep credentials for the sipgate REST API (and any Basic-auth API); print
+/// ready Authorization headers and curl commands; probe them.
+#[derive(Debug, Parser)]
+#[command(name = "sipauth-tui", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The store file [default: $XDG_DATA_HOME/sipauth-tui/store.json]
+    #[arg(long, global = true, env = "SIPAUTH_STORE", value_name = "PATH")]
+    store: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Add a credential; its secret is read from a no-echo prompt or stdin, never argv
+    #[command(subcommand)]
+    Add(add::AddCommand),
+    /// List credentials: name, kind, API base, masked id
+    List {
+        /// Print a JSON array
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one credential, secrets masked
+    Show {
+        /// Credential name
+        name: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+        /// Show the secret and the real header
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Remove a credential
+    Remove {
+        /// Credential name
+        name: String,
+    },
+    /// Rename a credential
+    Rename {
+        /// Current name
+        old: String,
+        /// New name
+        new: String,
+    },
+    /// Print `Authorization: Basic …` for curl -H "$(sipauth-tui header NAME)"
+    Header {
+        /// Credential name
+        name: String,
+        /// Print only the value, `Basic …`
+        #[arg(long)]
+        value: bool,
+    },
+    /// Print a ready curl command for {api}{PATH}
+    Curl {
+        /// Credential name
+        name: String,
+        /// Path under the API base
+        #[arg(default_value = "/account")]
+        path: String,
+    },
+    /// Call the API with a credential and explain the answer
+    Probe(probe::ProbeArgs),
+    /// Run the local sandbox API on 127.0.0.1 in the foreground
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+struct SandboxArgs {
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 8787)]
+    port: u16,
+}
+
+/// How a command ended when it did not fail with an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1 without an error message (the output says why).
+    Failure,
+}
+
+/// What every command gets: the store.
+struct Ctx {
+    store: Store,
+}
+
+impl Ctx {
+    fn new(path: Option<PathBuf>) -> Result<Self> {
+        let path = match path {
+            Some(p) => p,
+            None => Store::default_path()?,
+        };
+        let mut store = Store::new(path);
+        if let Ok(raw) = std::env::var("SIPAUTH_LOCK_TIMEOUT") {
+            let secs: f64 = raw
+                .parse()
+                .ok()
+                .filter(|s: &f64| s.is_finite() && *s >= 0.0)
+                .context("SIPAUTH_LOCK_TIMEOUT must be a number of seconds")?;
+            store = store.with_lock_timeout(Duration::from_secs_f64(secs));
+        }
+        Ok(Self { store })
+    }
+
+    /// Reads the store, warning once when its file mode is too open.
+    fn load(&self) -> Result<StoreData> {
+        if let Some(warning) = self.store.permission_warning() {
+            eprintln!("warning: {warning}");
+        }
+        Ok(self.store.load()?)
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let ctx = Ctx::new(cli.store)?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let outcome = match cli.command {
+        Command::Add(cmd) => add::run(&ctx, cmd)?,
+        Command::List { json } => inspect::list(&ctx, &mut out, json)?,
+        Command::Show { name, json, reveal } => inspect::show(&ctx, &mut out, &name, json, reveal)?,
+        Command::Remove { name } => {
+            ctx.store.update(|d| d.remove(&name))?;
+            eprintln!("removed `{name}`");
+            Outcome::Success
+        }
+        Command::Rename { old, new } => {
+            ctx.store.update(|d| d.rename(&old, &new))?;
+            eprintln!("renamed `{old}` to `{new}`");
+            Outcome::Success
+        }
+        Command::Header { name, value } => render::header(&ctx, &mut out, &name, value)?,
+        Command::Curl { name, path } => render::curl(&ctx, &mut out, &name, &path)?,
+        Command::Probe(args) => probe::run(&ctx, &mut out, args)?,
+        Command::Sandbox(args) => sandbox::run(&mut out, args.port)?,
+    };
+    out.flush()?;
+    Ok(outcome)
+}

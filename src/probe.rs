@@ -1,0 +1,490 @@
+//! The account probe: one authenticated request, and an explanation of the
+//! answer a person can act on.
+//!
+//! A probe never follows a redirect to another origin (scheme, host or port),
+//! so the Authorization header cannot leak to a host the credential was not
+//! made for; such a redirect is reported instead. Bodies are read up to
+//! [`BODY_LIMIT`], pretty-printed when they are JSON, and stripped of control
+//! characters when they are text, so a hostile server cannot drive the
+//! terminal.
+
+use std::error::Error as _;
+use std::io;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION};
+use reqwest::{Method, redirect};
+use serde_json::{Value, json};
+use thiserror::Error;
+use url::Url;
+
+use crate::credential::Secret;
+
+/// The largest body the probe reads; the rest is cut off.
+pub const BODY_LIMIT: usize = 1 << 20;
+/// Default time to establish a connection (DNS, TCP, TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time for the whole exchange.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// What to send.
+#[derive(Debug, Clone)]
+pub struct ProbeRequest {
+    /// HTTP method, e.g. GET.
+    pub method: Method,
+    /// The full URL.
+    pub url: Url,
+    /// The Authorization header value.
+    pub authorization: Secret,
+    /// Which words the hints use for the two halves ("token id", "token").
+    pub fields: (&'static str, &'static str),
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+}
+
+/// A request that could not be built.
+#[derive(Debug, Error)]
+pub enum ProbeError {
+    /// The URL does not parse.
+    #[error("invalid probe URL `{0}`")]
+    BadUrl(String),
+    /// The method is not an HTTP token.
+    #[error("invalid HTTP method `{0}`")]
+    BadMethod(String),
+    /// The HTTP client could not be set up (TLS roots, ...).
+    #[error("cannot set up the HTTP client: {0}")]
+    Client(String),
+}
+
+/// Parses a method name such as `get` or `POST`.
+pub fn parse_method(raw: &str) -> Result<Method, ProbeError> {
+    Method::from_bytes(raw.to_ascii_uppercase().as_bytes())
+        .map_err(|_| ProbeError::BadMethod(strip_controls(raw)))
+}
+
+/// A response body as the probe shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// A JSON document.
+    Json(Value),
+    /// Anything else, control characters removed.
+    Text(String),
+}
+
+/// What came back, when something did.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// Status code.
+    pub status: u16,
+    /// Canonical reason phrase.
+    pub reason: String,
+    /// Content-Type, if any.
+    pub content_type: Option<String>,
+    /// Location of a redirect that was not followed.
+    pub location: Option<String>,
+    /// The body.
+    pub body: Body,
+    /// Whether the body was cut at [`BODY_LIMIT`].
+    pub truncated: bool,
+}
+
+/// Why nothing usable came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetFailure {
+    /// The host name did not resolve.
+    Dns {
+        /// The host.
+        host: String,
+        /// The resolver's words.
+        detail: String,
+    },
+    /// Nothing listens at the address.
+    Refused {
+        /// host:port.
+        target: String,
+    },
+    /// TLS could not be established.
+    Tls {
+        /// The host.
+        host: String,
+        /// rustls's words.
+        detail: String,
+    },
+    /// No connection within the connect timeout.
+    ConnectTimeout {
+        /// The host.
+        host: String,
+        /// The limit.
+        after: Duration,
+    },
+    /// Connected, but no full answer within the total timeout.
+    Timeout {
+        /// The limit.
+        after: Duration,
+    },
+    /// Anything else.
+    Other {
+        /// What happened.
+        detail: String,
+    },
+}
+
+/// The result of one probe.
+#[derive(Debug, Clone)]
+pub struct ProbeOutcome {
+    /// Method sent.
+    pub method: String,
+    /// URL asked.
+    pub url: String,
+    /// Time from sending to the end of the body (or the failure).
+    pub latency: Duration,
+    /// The answer, or why there is none.
+    pub result: Result<Answer, NetFailure>,
+    /// What to do about it; `None` when all is well.
+    pub hint: Option<String>,
+}
+
+impl ProbeOutcome {
+    /// A 2xx answer came back.
+    pub fn ok(&self) -> bool {
+        matches!(&self.result, Ok(a) if (200..300).contains(&a.status))
+    }
+
+    /// The `--json` shape: `{status, ok, latency_ms, url, hint, body}`.
+    pub fn to_json(&self) -> Value {
+        let (status, body) = match &self.result {
+            Ok(a) => (
+                json!(a.status),
+                match &a.body {
+                    Body::Empty => Value::Null,
+                    Body::Json(v) => v.clone(),
+                    Body::Text(t) => Value::String(t.clone()),
+                },
+            ),
+            Err(_) => (Value::Null, Value::Null),
+        };
+        json!({
+            "status": status,
+            "ok": self.ok(),
+            "latency_ms": u64::try_from(self.latency.as_millis()).unwrap_or(u64::MAX),
+            "method": self.method,
+            "url": self.url,
+            "hint": self.hint,
+            "body": body,
+        })
+    }
+}
+
+/// Sends the request and explains the outcome.
+pub async fn run(req: &ProbeRequest) -> Result<ProbeOutcome, ProbeError> {
+    let origin = req.url.origin();
+    let policy = redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= 5 {
+            attempt.error("more than 5 redirects")
+        } else if attempt.url().origin() != origin {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    });
+    let client = reqwest::Client::builder()
+        .redirect(policy)
+        .connect_timeout(req.connect_timeout)
+        .timeout(req.timeout)
+        .user_agent(concat!("sipauth-tui/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| ProbeError::Client(e.to_string()))?;
+    let mut auth = HeaderValue::from_str(req.authorization.expose())
+        .map_err(|_| ProbeError::Client("the Authorization value is not a valid header".into()))?;
+    auth.set_sensitive(true);
+
+    let start = Instant::now();
+    let sent = client
+        .request(req.method.clone(), req.url.clone())
+        .header(ACCEPT, "application/json")
+        .header(AUTHORIZATION, auth)
+        .send()
+        .await;
+    let result = match sent {
+        Ok(response) => read_answer(response).await,
+        Err(e) => Err(e),
+    }
+    .map_err(|e| classify(&e, &req.url, req));
+    let latency = start.elapsed();
+    let hint = match &result {
+        Ok(a) => status_hint(a, &req.method, &req.url, req.fields),
+        Err(f) => Some(failure_hint(f)),
+    };
+    Ok(ProbeOutcome {
+        method: req.method.to_string(),
+        url: req.url.to_string(),
+        latency,
+        result,
+        hint,
+    })
+}
+
+async fn read_answer(mut response: reqwest::Response) -> Result<Answer, reqwest::Error> {
+    let status = response.status();
+    let header_text = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(strip_controls)
+    };
+    let content_type = header_text(CONTENT_TYPE);
+    let location = if status.is_redirection() {
+        header_text(LOCATION)
+    } else {
+        None
+    };
+    let mut bytes = Vec::new();
+    let mut truncated = false;
+    while let Some(chunk) = response.chunk().await? {
+        let room = BODY_LIMIT - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            truncated = true;
+            break;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Answer {
+        status: status.as_u16(),
+        reason: status.canonical_reason().unwrap_or("").to_owned(),
+        body: parse_body(&bytes, content_type.as_deref()),
+        content_type,
+        location,
+        truncated,
+    })
+}
+
+/// JSON when it parses as JSON (whatever the content type claims), else text.
+pub fn parse_body(bytes: &[u8], content_type: Option<&str>) -> Body {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Body::Empty;
+    }
+    let looks_json = content_type.is_some_and(|c| c.contains("json"))
+        || matches!(
+            bytes.iter().find(|b| !b.is_ascii_whitespace()),
+            Some(b'{' | b'[')
+        );
+    if looks_json {
+        if let Ok(v) = serde_json::from_slice::<Value>(bytes) {
+            return Body::Json(v);
+        }
+    }
+    Body::Text(strip_controls(&String::from_utf8_lossy(bytes)))
+}
+
+/// Removes control characters except newline and tab.
+pub fn strip_controls(text: &str) -> String {
+    text.chars()
+        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .collect()
+}
+
+fn classify(err: &reqwest::Error, url: &Url, req: &ProbeRequest) -> NetFailure {
+    let host = url.host_str().unwrap_or_default().to_owned();
+    if err.is_timeout() {
+        return if err.is_connect() {
+            NetFailure::ConnectTimeout {
+                host,
+                after: req.connect_timeout,
+            }
+        } else {
+            NetFailure::Timeout { after: req.timeout }
+        };
+    }
+    let causes = causes(err);
+    for e in &causes {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return NetFailure::Tls {
+                host,
+                detail: strip_controls(&tls.to_string()),
+            };
+        }
+        if let Some(io) = e.downcast_ref::<io::Error>() {
+            if io.kind() == io::ErrorKind::ConnectionRefused {
+                let port = url.port_or_known_default().unwrap_or_default();
+                return NetFailure::Refused {
+                    target: format!("{host}:{port}"),
+                };
+            }
+        }
+        if e.to_string().starts_with("dns error") {
+            let detail = e.source().map(|s| s.to_string()).unwrap_or_default();
+            return NetFailure::Dns {
+                host,
+                detail: strip_controls(&detail),
+            };
+        }
+    }
+    let detail: Vec<String> = causes.iter().skip(1).map(|e| e.to_string()).collect();
+    NetFailure::Other {
+        detail: strip_controls(&detail.join(": ")),
+    }
+}
+
+type DynError = dyn std::error::Error + 'static;
+
+/// The chain of causes, looking inside `io::Error`s: their `source()` skips
+/// the error they wrap, which is where rustls puts its own.
+fn causes(err: &reqwest::Error) -> Vec<&DynError> {
+    let mut out: Vec<&DynError> = vec![err];
+    let mut next: Option<&DynError> = err.source();
+    while let Some(e) = next {
+        out.push(e);
+        next = match e.downcast_ref::<io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner as &DynError),
+            None => e.source(),
+        };
+    }
+    out
+}
+
+/// The hint for a network failure.
+pub fn failure_hint(failure: &NetFailure) -> String {
+    match failure {
+        NetFailure::Dns { host, detail } => format!(
+            "DNS: cannot resolve `{host}` ({detail}); check the host in the API base URL and your network"
+        ),
+        NetFailure::Refused { target } => format!(
+            "connection refused by {target}: nothing listens there; check the port, or start the server (`sipauth-tui sandbox`)"
+        ),
+        NetFailure::Tls { host, detail } => format!(
+            "TLS handshake with `{host}` failed: {detail}; is this an https URL for a plain-http server, or is a proxy intercepting TLS?"
+        ),
+        NetFailure::ConnectTimeout { host, after } => format!(
+            "timeout: no connection to `{host}` within {} s; the host is down or a firewall drops the packets",
+            after.as_secs_f32()
+        ),
+        NetFailure::Timeout { after } => format!(
+            "timeout: the server took the request but sent no complete answer within {} s (raise it with --timeout)",
+            after.as_secs_f32()
+        ),
+        NetFailure::Other { detail } => format!("network error: {detail}"),
+    }
+}
+
+/// The hint for an HTTP answer; `None` for a 2xx.
+pub fn status_hint(
+    answer: &Answer,
+    method: &Method,
+    url: &Url,
+    (id_field, secret_field): (&str, &str),
+) -> Option<String> {
+    let path = url.path();
+    Some(match answer.status {
+        200..=299 => return None,
+        300..=399 => match &answer.location {
+            Some(to) => format!(
+                "redirect to {to}: not followed because it leaves {}, so the Authorization header is not sent there; if that is the right API, use it as the API base",
+                url.origin().ascii_serialization()
+            ),
+            None => "redirect without a Location header".to_owned(),
+        },
+        401 => format!(
+            "401 Unauthorized: the {id_field} and/or {secret_field} are wrong, or the credentials were not sent Base64-encoded as `{id_field}:{secret_field}`; check both values"
+        ),
+        403 => {
+            let scope = if path.ends_with("/account") {
+                " (this endpoint needs `account:read`)"
+            } else {
+                ""
+            };
+            format!(
+                "403 Forbidden: the credential is valid but lacks the scope for {path}{scope}; create a token with that scope"
+            )
+        }
+        404 => format!(
+            "404 Not Found: wrong REST endpoint, {url} does not exist; check the API base (e.g. https://api.sipgate.com/v2) and the path"
+        ),
+        405 => format!("405 Method Not Allowed: {method} is the wrong request method for {path}"),
+        429 => "429 Too Many Requests: rate limited; wait and retry".to_owned(),
+        500..=599 => format!(
+            "{} {}: a server-side error, not your credentials; retry later",
+            answer.status, answer.reason
+        ),
+        status => format!("{status} {}: the request was refused", answer.reason),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, location: Option<&str>) -> Answer {
+        Answer {
+            status,
+            reason: String::new(),
+            content_type: None,
+            location: location.map(str::to_owned),
+            body: Body::Empty,
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn each_status_gets_its_own_hint() {
+        let url = Url::parse("https://api.sipgate.com/v2/account").unwrap();
+        let fields = ("token id", "token");
+        let cases: &[(u16, Option<&str>, &[&str])] = &[
+            (401, None, &["token id and/or token are wrong", "Base64"]),
+            (403, None, &["scope", "account:read"]),
+            (
+                404,
+                None,
+                &["wrong REST endpoint", "https://api.sipgate.com/v2/account"],
+            ),
+            (405, None, &["wrong request method", "GET"]),
+            (502, None, &["server-side"]),
+            (429, None, &["rate limited"]),
+            (
+                302,
+                Some("https://evil.example/x"),
+                &["not followed", "https://evil.example/x"],
+            ),
+        ];
+        for (status, location, needles) in cases {
+            let hint =
+                status_hint(&answer(*status, *location), &Method::GET, &url, fields).unwrap();
+            for n in *needles {
+                assert!(hint.contains(n), "{status}: `{n}` not in {hint}");
+            }
+        }
+        assert!(status_hint(&answer(200, None), &Method::GET, &url, fields).is_none());
+    }
+
+    #[test]
+    fn bodies_are_json_when_they_parse_and_clean_text_otherwise() {
+        assert_eq!(parse_body(b"  ", None), Body::Empty);
+        assert_eq!(
+            parse_body(br#"{"a":1}"#, Some("application/json")),
+            Body::Json(json!({"a":1}))
+        );
+        assert_eq!(
+            parse_body(br#"[1]"#, Some("text/plain")),
+            Body::Json(json!([1]))
+        );
+        assert_eq!(
+            parse_body(b"\x1b[31mred\x1b[0m\r\nnext\x07", Some("text/html")),
+            Body::Text("[31mred[0m\nnext".into())
+        );
+        assert_eq!(
+            parse_body(b"{broken", Some("application/json")),
+            Body::Text("{broken".into())
+        );
+    }
+
+    #[test]
+    fn methods_parse_case_insensitively_and_reject_junk() {
+        assert_eq!(parse_method("post").unwrap(), Method::POST);
+        assert!(parse_method("GE T").is_err());
+    }
+}
