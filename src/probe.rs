@@ -274,10 +274,8 @@ pub fn parse_body(bytes: &[u8], content_type: Option<&str>) -> Body {
             bytes.iter().find(|b| !b.is_ascii_whitespace()),
             Some(b'{' | b'[')
         );
-    if looks_json {
-        if let Ok(v) = serde_json::from_slice::<Value>(bytes) {
-            return Body::Json(v);
-        }
+    if looks_json && let Ok(v) = serde_json::from_slice::<Value>(bytes) {
+        return Body::Json(v);
     }
     Body::Text(strip_controls(&String::from_utf8_lossy(bytes)))
 }
@@ -309,13 +307,13 @@ fn classify(err: &reqwest::Error, url: &Url, req: &ProbeRequest) -> NetFailure {
                 detail: strip_controls(&tls.to_string()),
             };
         }
-        if let Some(io) = e.downcast_ref::<io::Error>() {
-            if io.kind() == io::ErrorKind::ConnectionRefused {
-                let port = url.port_or_known_default().unwrap_or_default();
-                return NetFailure::Refused {
-                    target: format!("{host}:{port}"),
-                };
-            }
+        if let Some(io) = e.downcast_ref::<io::Error>()
+            && io.kind() == io::ErrorKind::ConnectionRefused
+        {
+            let port = url.port_or_known_default().unwrap_or_default();
+            return NetFailure::Refused {
+                target: format!("{host}:{port}"),
+            };
         }
         if e.to_string().starts_with("dns error") {
             let detail = e.source().map(|s| s.to_string()).unwrap_or_default();
