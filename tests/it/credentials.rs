@@ -1,0 +1,236 @@
+//! Adding, listing, showing, renaming and removing credentials from the CLI.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::common::{Env, stderr, stdout};
+
+const API: &str = "https://api.sipgate.com/v2";
+
+#[test]
+fn add_list_show_rename_remove_round_trip() {
+    let env = Env::new();
+    env.add_pat("work", "token-ABC123", "s3cret-token", API);
+    env.add_basic("legacy", "John", "topsecret", "https://example.com/api/");
+
+    let out = env.cmd().arg("list").output().unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.contains("work") && text.contains("PAT") && text.contains("toke…23"),
+        "{text}"
+    );
+    assert!(
+        text.contains("legacy") && text.contains("Basic login"),
+        "{text}"
+    );
+    assert!(
+        text.contains("https://example.com/api\n") || text.contains("https://example.com/api ")
+    );
+    assert!(
+        !text.contains("s3cret-token") && !text.contains("token-ABC123"),
+        "{text}"
+    );
+
+    let out = env.cmd().args(["list", "--json"]).output().unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["name"], "work");
+    assert_eq!(rows[0]["kind"], "pat");
+    assert_eq!(rows[0]["api"], API);
+    assert_eq!(rows[0]["id"], "toke…23");
+    assert_eq!(rows[1]["kind"], "basic");
+
+    let out = env.cmd().args(["show", "work"]).output().unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("token-ABC123") && text.contains("********"),
+        "{text}"
+    );
+    assert!(!text.contains("s3cret-token"), "{text}");
+    let out = env
+        .cmd()
+        .args(["show", "work", "--json", "--reveal"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["token"], "s3cret-token");
+    assert_eq!(doc["token_id"], "token-ABC123");
+    let out = env.cmd().args(["show", "work", "--json"]).output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["token"], "********");
+
+    env.cmd()
+        .args(["rename", "work", "prod"])
+        .assert()
+        .success();
+    env.cmd().args(["remove", "legacy"]).assert().success();
+    assert_eq!(env.names(), ["prod"]);
+    let out = env.cmd().args(["remove", "legacy"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no credential named `legacy`"));
+}
+
+#[test]
+fn bad_input_is_refused_with_the_field_and_the_reason() {
+    let env = Env::new();
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["add", "pat", "a", "--token-id", "tok:en"],
+            "tok\n",
+            "token id contains `:`",
+        ),
+        (
+            &["add", "pat", "a", "--token-id", "tok\tx"],
+            "tok\n",
+            "token id contains a control",
+        ),
+        (
+            &["add", "pat", "a", "--token-id", "t"],
+            "\n",
+            "token is empty",
+        ),
+        (
+            &["add", "pat", "a", "--token-id", "t"],
+            "first\nsecond\n",
+            "token contains a line break",
+        ),
+        (
+            &["add", "pat", "a", "--token-id", "t"],
+            "tok\r\rx\n",
+            "token contains a line break",
+        ),
+        (
+            &["add", "basic", "a", "--username", "Jo:hn"],
+            "pw\n",
+            "username contains `:`",
+        ),
+        (
+            &["add", "basic", "a", "--username", "John"],
+            "",
+            "password is empty",
+        ),
+        (
+            &["add", "pat", "bad name", "--token-id", "t"],
+            "tok\n",
+            "invalid name `bad name`",
+        ),
+        (
+            &[
+                "add",
+                "pat",
+                "a",
+                "--token-id",
+                "t",
+                "--api",
+                "http://api.sipgate.com/v2",
+            ],
+            "tok\n",
+            "plain http",
+        ),
+        (
+            &["add", "pat", "a", "--token-id", "t", "--api", "not a url"],
+            "tok\n",
+            "not an absolute URL",
+        ),
+    ];
+    for (args, stdin, needle) in cases {
+        let out = env.cmd().args(*args).write_stdin(*stdin).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = stderr(&out);
+        assert!(err.contains(needle), "{args:?}: `{needle}` not in {err}");
+        for secret in ["first", "second", "pw"] {
+            assert!(!err.contains(secret), "{args:?} leaked {secret}: {err}");
+        }
+    }
+    assert!(!env.store.exists(), "nothing may be written");
+}
+
+#[test]
+fn duplicate_names_are_refused_and_the_first_kept() {
+    let env = Env::new();
+    env.add_pat("dup", "token-1", "first", API);
+    let out = env
+        .cmd()
+        .args(["add", "pat", "dup", "--token-id", "token-2"])
+        .write_stdin("second\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("exists already"));
+    let out = env
+        .cmd()
+        .args(["header", "dup", "--value"])
+        .output()
+        .unwrap();
+    // base64("token-1:first")
+    assert_eq!(stdout(&out), "Basic dG9rZW4tMTpmaXJzdA==\n");
+}
+
+#[test]
+fn secrets_cannot_be_given_in_argv() {
+    let env = Env::new();
+    for flag in ["--token", "--password", "--secret"] {
+        let out = env
+            .cmd()
+            .args(["add", "pat", "a", "--token-id", "t", flag, "x"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    let env = Env::new();
+    let out = env.cmd().arg("frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = env.cmd().args(["add", "pat", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--token-id"));
+    let out = env.cmd().arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("probe"));
+}
+
+#[test]
+fn default_store_lives_under_xdg_data_home_with_private_modes() {
+    let env = Env::new();
+    let data_home = env.dir.path().join("xdg");
+    let mut cmd = assert_cmd::Command::new(crate::common::BIN);
+    cmd.env_remove("SIPAUTH_STORE")
+        .env("XDG_DATA_HOME", &data_home)
+        .env("HOME", env.dir.path())
+        .args(["add", "pat", "x", "--token-id", "t"])
+        .write_stdin("tok")
+        .assert()
+        .success();
+    let store = data_home.join("sipauth-tui/store.json");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&store), 0o600);
+    assert_eq!(mode(store.parent().unwrap()), 0o700);
+}
+
+#[test]
+fn a_world_readable_store_gets_a_warning() {
+    let env = Env::new();
+    env.add_pat("a", "token-1", "tok", API);
+    std::fs::set_permissions(&env.store, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = env.cmd().arg("list").output().unwrap();
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("warning:") && stderr(&out).contains("chmod 600"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    let env = Env::new();
+    env.write_pats("cred", 2000, "x");
+    // 2,000 rows are far more than a pipe buffer, so `list` meets EPIPE.
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(r#""$BIN" list | head -c 10 >/dev/null; echo "status=${PIPESTATUS[0]}""#)
+        .env("BIN", crate::common::BIN)
+        .env("SIPAUTH_STORE", &env.store)
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out).trim(), "status=0");
+    assert_eq!(stderr(&out), "", "a broken pipe must not print anything");
+}

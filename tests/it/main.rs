@@ -1,0 +1,12 @@
+//! Integration tests: the real `sipauth-tui` binary, run as a process against
+//! real files and, for the probe, the in-process sandbox over real sockets.
+//! Every integration test lives in this one test binary.
+
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod common;
+mod concurrency;
+mod credentials;
+mod probe;
+mod render;
+mod store_file;
