@@ -16,6 +16,7 @@ use sipauth_tui::store::{Store, StoreData};
 
 mod add;
 mod inspect;
+mod logging;
 mod probe;
 mod render;
 mod sandbox;
@@ -141,6 +142,8 @@ impl Ctx {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
     let ctx = Ctx::new(cli.store)?;
+    logging::init(ctx.store.path())?;
+    tracing::debug!(command = ?cli.command, "start");
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let outcome = match cli.command {

@@ -215,6 +215,10 @@ pub async fn run(req: &ProbeRequest) -> Result<ProbeOutcome, ProbeError> {
     }
     .map_err(|e| classify(&e, &req.url, req));
     let latency = start.elapsed();
+    match &result {
+        Ok(a) => tracing::debug!(url = %req.url, status = a.status, ?latency, "probe answered"),
+        Err(f) => tracing::debug!(url = %req.url, failure = ?f, ?latency, "probe failed"),
+    }
     let hint = match &result {
         Ok(a) => status_hint(a, &req.method, &req.url, req.fields),
         Err(f) => Some(failure_hint(f)),

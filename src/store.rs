@@ -243,6 +243,7 @@ impl Store {
     {
         self.ensure_dir()?;
         let _lock = self.lock()?;
+        tracing::debug!(store = %self.path.display(), "lock taken");
         let mut data = self.load()?;
         let out = change(&mut data)?;
         data.version = STORE_VERSION;
@@ -330,6 +331,7 @@ impl Store {
         written.map_err(|e| self.io("write", tmp.path(), e))?;
         tmp.persist(&self.path)
             .map_err(|e| self.io("replace", &self.path, e.error))?;
+        tracing::debug!(store = %self.path.display(), credentials = data.credentials.len(), "saved");
         File::open(&dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| self.io("sync directory", &dir, e))

@@ -9,4 +9,5 @@ mod concurrency;
 mod credentials;
 mod probe;
 mod render;
+mod sandbox_cmd;
 mod store_file;

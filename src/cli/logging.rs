@@ -1,0 +1,44 @@
+//! Opt-in diagnostics: `SIPAUTH_LOG=debug` writes a log to a 0600 file
+//! (`SIPAUTH_LOG_FILE`, default beside the store), never to the terminal.
+//! Nothing logged carries a secret: the core logs names, URLs, statuses and
+//! timings only.
+
+use std::fs::OpenOptions;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
+use tracing_subscriber::EnvFilter;
+
+/// Starts file logging when `SIPAUTH_LOG` is set; returns where it goes.
+pub fn init(store: &Path) -> Result<Option<PathBuf>> {
+    let Ok(filter) = std::env::var("SIPAUTH_LOG") else {
+        return Ok(None);
+    };
+    let path = match std::env::var_os("SIPAUTH_LOG_FILE") {
+        Some(p) => PathBuf::from(p),
+        None => store.with_file_name("sipauth-tui.log"),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create log directory {}", dir.display()))?;
+    }
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&path)
+        .with_context(|| format!("cannot open log file {}", path.display()))?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("cannot make log file {} private", path.display()))?;
+    let filter = EnvFilter::try_new(&filter)
+        .with_context(|| format!("SIPAUTH_LOG=`{filter}` is not a log filter (try debug)"))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(Mutex::new(file))
+        .try_init()
+        .map_err(|e| anyhow::anyhow!("cannot start logging: {e}"))?;
+    Ok(Some(path))
+}
