@@ -1,1 +1,119 @@
-fn main() {}
+//! Benchmarks for the hot path of `sipauth-tui header NAME`: reading the
+//! store, finding one credential and rendering its `Authorization` header.
+//!
+//! - `store/load_1000`: [`Store::load`] of a store file holding 1,000
+//!   credentials (half PATs, half Basic logins, realistic lengths), i.e. one
+//!   `read` plus the JSON parse.
+//! - `header/render`: [`authorization_header`] for one credential (base64 of
+//!   `id:secret` plus formatting).
+//! - `store/load_and_header_1000`: load the 1,000-credential store, look one
+//!   credential up with [`StoreData::get`] and render its header: everything
+//!   `sipauth-tui header NAME` does apart from process start and the write to
+//!   stdout.
+//!
+//! The store is built once, outside the measured loops, in a temporary
+//! directory. The figures quoted in the README come from
+//! `cargo bench --bench store`.
+
+#![allow(clippy::unwrap_used)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, Secret};
+use sipauth_tui::header::authorization_header;
+use sipauth_tui::store::{Store, StoreData, StoreError};
+
+/// How many credentials the benchmark store holds.
+const CREDENTIALS: usize = 1_000;
+
+/// The credential looked up in the combined benchmark (a PAT, mid-file).
+const LOOKUP: &str = "cred500";
+
+/// A deterministic pseudo-random alphanumeric string of `len` characters.
+fn filler(seed: usize, len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut state = (seed as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            char::from(ALPHABET[(state % ALPHABET.len() as u64) as usize])
+        })
+        .collect()
+}
+
+/// Credential number `i`: even numbers are PATs (`token-` + 6 characters and
+/// a 36-character token, like sipgate's), odd numbers Basic logins (an e-mail
+/// address and a 20-character password).
+fn credential(i: usize) -> Credential {
+    let auth = if i.is_multiple_of(2) {
+        let t = filler(i, 32);
+        Auth::Pat {
+            token_id: format!("token-{}", filler(i + 7_919, 6).to_uppercase()),
+            token: Secret::new(format!(
+                "{}-{}-{}-{}-{}",
+                &t[..8],
+                &t[8..12],
+                &t[12..16],
+                &t[16..20],
+                &t[20..32]
+            )),
+        }
+    } else {
+        Auth::Basic {
+            username: format!("user{i}.{}@example.com", filler(i, 8).to_lowercase()),
+            password: Secret::new(filler(i + 104_729, 20)),
+        }
+    };
+    Credential::new(&format!("cred{i}"), DEFAULT_API, auth).unwrap()
+}
+
+/// Writes a store with [`CREDENTIALS`] credentials through [`Store::update`]
+/// (one locked, atomic write).
+fn build_store(store: &Store) {
+    store
+        .update(|data: &mut StoreData| {
+            for i in 0..CREDENTIALS {
+                data.insert(credential(i))?;
+            }
+            Ok::<(), StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(store.load().unwrap().credentials.len(), CREDENTIALS);
+}
+
+fn benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("store").join("store.json"));
+    build_store(&store);
+
+    c.bench_function("store/load_1000", |b| {
+        b.iter(|| black_box(black_box(&store).load().unwrap()));
+    });
+
+    let one = credential(500);
+    c.bench_function("header/render", |b| {
+        b.iter(|| black_box(authorization_header(black_box(&one))));
+    });
+
+    c.bench_function("store/load_and_header_1000", |b| {
+        b.iter(|| {
+            let data = black_box(&store).load().unwrap();
+            let found = data.get(black_box(LOOKUP)).unwrap();
+            black_box(authorization_header(found))
+        });
+    });
+}
+
+criterion_group! {
+    name = store_benches;
+    config = Criterion::default()
+        .sample_size(50)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = benches
+}
+criterion_main!(store_benches);

@@ -29,15 +29,24 @@ fn sandbox_command_serves_prints_samples_and_stops_on_ctrl_c() {
     }
     let banner = banner.join("\n");
     assert!(banner.contains("(127.0.0.1 only)"), "{banner}");
-    assert!(banner.contains(SAMPLE_TOKEN_ID) && banner.contains(SAMPLE_TOKEN), "{banner}");
-    assert!(banner.contains("John") && banner.contains("topsecret"), "{banner}");
+    assert!(
+        banner.contains(SAMPLE_TOKEN_ID) && banner.contains(SAMPLE_TOKEN),
+        "{banner}"
+    );
+    assert!(
+        banner.contains("John") && banner.contains("topsecret"),
+        "{banner}"
+    );
     let api = banner
         .lines()
         .find_map(|l| l.strip_prefix("API base:"))
         .unwrap()
         .trim()
         .to_owned();
-    assert!(api.starts_with("http://127.0.0.1:") && api.ends_with("/v2"), "{api}");
+    assert!(
+        api.starts_with("http://127.0.0.1:") && api.ends_with("/v2"),
+        "{api}"
+    );
 
     let env = Env::new();
     env.add_pat("sb", SAMPLE_TOKEN_ID, SAMPLE_TOKEN, &api);
@@ -54,9 +63,18 @@ fn sandbox_command_serves_prints_samples_and_stops_on_ctrl_c() {
 
     // The opt-in log is private, useful, and free of secrets.
     let text = std::fs::read_to_string(&log).unwrap();
-    assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o600);
-    assert!(text.contains("probe answered") && text.contains("status=200"), "{text}");
-    assert!(!text.contains(SAMPLE_TOKEN) && !text.contains("Basic "), "{text}");
+    assert_eq!(
+        std::fs::metadata(&log).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(
+        text.contains("probe answered") && text.contains("status=200"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(SAMPLE_TOKEN) && !text.contains("Basic "),
+        "{text}"
+    );
 
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -68,7 +86,10 @@ fn sandbox_command_serves_prints_samples_and_stops_on_ctrl_c() {
         if let Some(exit) = child.try_wait().unwrap() {
             break exit;
         }
-        assert!(start.elapsed() < Duration::from_secs(10), "sandbox ignored Ctrl-C");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "sandbox ignored Ctrl-C"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(exit.success(), "{exit:?}");
