@@ -16,7 +16,12 @@ pub fn basic_value(id: &str, secret: &Secret) -> Secret {
     pair.push_str(id);
     pair.push(':');
     pair.push_str(secret.expose());
-    Secret::new(format!("Basic {}", STANDARD.encode(pair.as_bytes())))
+    // Encode straight into the buffer the Secret will own, so no plain copy
+    // of the encoded pair is left behind unzeroed.
+    let mut value = String::with_capacity(6 + pair.len().div_ceil(3) * 4);
+    value.push_str("Basic ");
+    STANDARD.encode_string(pair.as_bytes(), &mut value);
+    Secret::new(value)
 }
 
 /// The header value for a credential, e.g. `Basic Sm9objp0b3BzZWNyZXQ=`.
@@ -26,10 +31,11 @@ pub fn authorization_value(credential: &Credential) -> Secret {
 
 /// The whole header line, `Authorization: Basic …`.
 pub fn authorization_header(credential: &Credential) -> Secret {
-    Secret::new(format!(
-        "Authorization: {}",
-        authorization_value(credential).expose()
-    ))
+    let value = authorization_value(credential);
+    let mut line = String::with_capacity(15 + value.expose().len());
+    line.push_str("Authorization: ");
+    line.push_str(value.expose());
+    Secret::new(line)
 }
 
 /// The URL a path on the credential's API resolves to: `{api}{path}`.

@@ -217,7 +217,11 @@ impl Store {
     /// Reads the store; a missing file is an empty store.
     pub fn load(&self) -> Result<StoreData, StoreError> {
         match fs::read(&self.path) {
-            Ok(bytes) => parse(&self.path, &bytes),
+            Ok(bytes) => {
+                // The raw file holds every secret: zero it once parsed.
+                let bytes = zeroize::Zeroizing::new(bytes);
+                parse(&self.path, &bytes)
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(StoreData::empty()),
             Err(source) => Err(self.io("read", &self.path, source)),
         }

@@ -199,3 +199,46 @@ fn authorization_never_follows_a_redirect_to_another_host() {
     assert_eq!(last.path, "/v2/account");
     assert!(last.had_authorization);
 }
+
+#[test]
+fn a_connection_that_never_completes_hits_the_connect_timeout() {
+    use socket2::{Domain, Socket, Type};
+    // A listener with backlog 0 that never accepts: once its queue is full
+    // the kernel drops further SYNs, so the probe's connect hangs, all on
+    // 127.0.0.1.
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
+    listener.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap().as_socket().unwrap();
+    let fillers: Vec<_> = (0..3)
+        .filter_map(|_| {
+            let s = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+            s.connect_timeout(&addr.into(), Duration::from_millis(200))
+                .ok()
+                .map(|()| s)
+        })
+        .collect();
+    assert!(!fillers.is_empty(), "could not fill the accept queue");
+    let env = Env::new();
+    env.add_pat("stuck", "token-1", "tok", &format!("http://{addr}/v2"));
+    let start = Instant::now();
+    let (exit, doc) = probe_json(
+        &env,
+        &["stuck", "--connect-timeout", "1", "--timeout", "20"],
+    );
+    assert_eq!(exit, Some(1));
+    let hint = doc["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("no connection to `127.0.0.1` within 1 s"),
+        "{doc}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(10));
+    drop(fillers);
+}
