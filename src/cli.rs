@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
 use sipauth_tui::store::{Store, StoreData};
@@ -120,12 +120,9 @@ impl Ctx {
         };
         let mut store = Store::new(path);
         if let Ok(raw) = std::env::var("SIPAUTH_LOCK_TIMEOUT") {
-            let secs: f64 = raw
-                .parse()
-                .ok()
-                .filter(|s: &f64| s.is_finite() && *s >= 0.0)
-                .context("SIPAUTH_LOCK_TIMEOUT must be a number of seconds")?;
-            store = store.with_lock_timeout(Duration::from_secs_f64(secs));
+            let timeout =
+                parse_seconds(&raw).map_err(|e| anyhow::anyhow!("SIPAUTH_LOCK_TIMEOUT: {e}"))?;
+            store = store.with_lock_timeout(timeout);
         }
         Ok(Self { store })
     }
@@ -133,9 +130,48 @@ impl Ctx {
     /// Reads the store, warning once when its file mode is too open.
     fn load(&self) -> Result<StoreData> {
         if let Some(warning) = self.store.permission_warning() {
-            eprintln!("warning: {warning}");
+            diag!("warning: {warning}");
         }
         Ok(self.store.load()?)
+    }
+}
+
+/// Parses a number of seconds from 0 to an hour, for timeouts.
+pub(crate) fn parse_seconds(raw: &str) -> Result<Duration, String> {
+    raw.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| (0.0..=3600.0).contains(s))
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("`{raw}` is not a number of seconds from 0 to 3600"))
+}
+
+/// Prints a diagnostic line to stderr; a closed stderr is ignored rather than
+/// a panic (which `eprintln!` would be).
+macro_rules! diag {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use diag;
+
+impl Command {
+    /// The subcommand's name, for the log (never its arguments: they may
+    /// hold a mistyped URL with a password in it).
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Add(add::AddCommand::Pat { .. }) => "add pat",
+            Command::Add(add::AddCommand::Basic { .. }) => "add basic",
+            Command::List { .. } => "list",
+            Command::Show { .. } => "show",
+            Command::Remove { .. } => "remove",
+            Command::Rename { .. } => "rename",
+            Command::Header { .. } => "header",
+            Command::Curl { .. } => "curl",
+            Command::Probe(_) => "probe",
+            Command::Sandbox(_) => "sandbox",
+        }
     }
 }
 
@@ -143,7 +179,7 @@ impl Ctx {
 pub fn run(cli: Cli) -> Result<Outcome> {
     let ctx = Ctx::new(cli.store)?;
     logging::init(ctx.store.path())?;
-    tracing::debug!(command = ?cli.command, "start");
+    tracing::debug!(command = cli.command.name(), "start");
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let outcome = match cli.command {
@@ -152,12 +188,12 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Show { name, json, reveal } => inspect::show(&ctx, &mut out, &name, json, reveal)?,
         Command::Remove { name } => {
             ctx.store.update(|d| d.remove(&name))?;
-            eprintln!("removed `{name}`");
+            diag!("removed `{name}`");
             Outcome::Success
         }
         Command::Rename { old, new } => {
             ctx.store.update(|d| d.rename(&old, &new))?;
-            eprintln!("renamed `{old}` to `{new}`");
+            diag!("renamed `{old}` to `{new}`");
             Outcome::Success
         }
         Command::Header { name, value } => render::header(&ctx, &mut out, &name, value)?,

@@ -104,10 +104,11 @@ pub enum CredentialError {
         field: &'static str,
     },
     /// The API base is not an absolute http(s) URL fit to receive credentials.
-    #[error("invalid API base `{url}`: {why}")]
+    /// The URL itself is never echoed: a mistyped one may hold a password.
+    #[error("invalid API base{}: {why}", host.as_ref().map(|h| format!(" (host `{h}`)")).unwrap_or_default())]
     BadApi {
-        /// The URL as given (URLs with user info are refused before this is built).
-        url: String,
+        /// The host, when the URL parsed far enough to have one.
+        host: Option<String>,
         /// What is wrong with it.
         why: &'static str,
     },
@@ -158,17 +159,18 @@ pub fn validate_secret(field: &'static str, value: &Secret) -> Result<(), Creden
 /// Normalises an API base: absolute https URL (plain http only on loopback),
 /// no user info, query or fragment, no trailing slash.
 pub fn normalize_api(raw: &str) -> Result<String, CredentialError> {
+    let url = Url::parse(raw.trim()).map_err(|_| CredentialError::BadApi {
+        host: None,
+        why: "not an absolute URL such as https://api.sipgate.com/v2",
+    })?;
     let bad = |why| CredentialError::BadApi {
-        url: raw.chars().filter(|c| !c.is_control()).take(200).collect(),
+        host: url
+            .host_str()
+            .map(|h| h.chars().filter(|c| !c.is_control()).collect()),
         why,
     };
-    let url = Url::parse(raw.trim()).map_err(|_| bad("not an absolute URL"))?;
     if !url.username().is_empty() || url.password().is_some() {
-        // Never echo a URL that may carry a password.
-        return Err(CredentialError::BadApi {
-            url: "(hidden: it contains user info)".into(),
-            why: "put credentials in the store, not in the URL",
-        });
+        return Err(bad("put credentials in the store, not in the URL"));
     }
     match url.scheme() {
         "https" => {}
@@ -272,16 +274,22 @@ pub struct Credential {
 impl Credential {
     /// Builds a credential, validating every field.
     pub fn new(name: &str, api: &str, auth: Auth) -> Result<Self, CredentialError> {
-        validate_name(name)?;
-        let api = normalize_api(api)?;
-        let (id_field, secret_field) = auth.field_names();
-        validate_id(id_field, auth.id())?;
-        validate_secret(secret_field, auth.secret())?;
-        Ok(Self {
+        let credential = Self {
             name: name.to_owned(),
-            api,
+            api: normalize_api(api)?,
             auth,
-        })
+        };
+        credential.validate()?;
+        Ok(credential)
+    }
+
+    /// Checks every field, e.g. of a credential read from a hand-edited store.
+    pub fn validate(&self) -> Result<(), CredentialError> {
+        validate_name(&self.name)?;
+        normalize_api(&self.api)?;
+        let (id_field, secret_field) = self.auth.field_names();
+        validate_id(id_field, self.auth.id())?;
+        validate_secret(secret_field, self.auth.secret())
     }
 }
 

@@ -1,12 +1,16 @@
 //! The `sipauth-tui` binary: parse, run, and map the result to an exit code
 //! (0 success, 1 failure, 2 usage error; a closed pipe exits 0 quietly).
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 mod cli;
+
+use cli::diag;
 
 fn main() -> ExitCode {
     let parsed = match cli::Cli::try_parse() {
@@ -22,9 +26,9 @@ fn main() -> ExitCode {
         Ok(cli::Outcome::Failure) => ExitCode::FAILURE,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            diag!("error: {e}");
             for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                diag!("  caused by: {cause}");
             }
             ExitCode::FAILURE
         }

@@ -279,16 +279,37 @@ pub fn parse_body(bytes: &[u8], content_type: Option<&str>) -> Body {
             Some(b'{' | b'[')
         );
     if looks_json && let Ok(v) = serde_json::from_slice::<Value>(bytes) {
-        return Body::Json(v);
+        return Body::Json(clean_json(v));
     }
     Body::Text(strip_controls(&String::from_utf8_lossy(bytes)))
 }
 
-/// Removes control characters except newline and tab.
+/// Removes control characters (C0, DEL, C1) except newline and tab, and the
+/// bidirectional overrides that can make text read differently than it is.
 pub fn strip_controls(text: &str) -> String {
     text.chars()
-        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
+        .filter(|&c| c == '\n' || c == '\t' || !(c.is_control() || is_bidi_control(c)))
         .collect()
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Strips every string and key of a JSON document. serde_json escapes only
+/// U+0000..U+001F when printing, so DEL, C1 (such as the one-byte CSI U+009B)
+/// and bidi overrides would otherwise reach the terminal raw.
+fn clean_json(value: Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(strip_controls(&s)),
+        Value::Array(items) => Value::Array(items.into_iter().map(clean_json).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (strip_controls(&k), clean_json(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 fn classify(err: &reqwest::Error, url: &Url, req: &ProbeRequest) -> NetFailure {
@@ -384,13 +405,24 @@ pub fn status_hint(
     let path = url.path();
     Some(match answer.status {
         200..=299 => return None,
-        300..=399 => match &answer.location {
-            Some(to) => format!(
+        301 | 302 | 303 | 307 | 308 => match &answer.location {
+            Some(to) if url.join(to).is_ok_and(|next| next.origin() != url.origin()) => format!(
                 "redirect to {to}: not followed because it leaves {}, so the Authorization header is not sent there; if that is the right API, use it as the API base",
                 url.origin().ascii_serialization()
             ),
-            None => "redirect without a Location header".to_owned(),
+            Some(to) => format!(
+                "{} {}: redirect to {to} not followed",
+                answer.status, answer.reason
+            ),
+            None => format!(
+                "{} {} without a Location header",
+                answer.status, answer.reason
+            ),
         },
+        300..=399 => format!(
+            "{} {}: an answer that is not the resource itself; check the path",
+            answer.status, answer.reason
+        ),
         401 => format!(
             "401 Unauthorized: the {id_field} and/or {secret_field} are wrong, or the credentials were not sent Base64-encoded as `{id_field}:{secret_field}`; check both values"
         ),
@@ -461,6 +493,13 @@ mod tests {
             }
         }
         assert!(status_hint(&answer(200, None), &Method::GET, &url, fields).is_none());
+        for (status, location) in [
+            (304, Some("https://evil.example/x")),
+            (302, Some("/v2/other")),
+        ] {
+            let hint = status_hint(&answer(status, location), &Method::GET, &url, fields).unwrap();
+            assert!(!hint.contains("leaves"), "{status}: {hint}");
+        }
     }
 
     #[test]
@@ -477,6 +516,12 @@ mod tests {
         assert_eq!(
             parse_body(b"\x1b[31mred\x1b[0m\r\nnext\x07", Some("text/html")),
             Body::Text("[31mred[0m\nnext".into())
+        );
+        let hostile =
+            "{\"k\\u009b\": \"a\\u009b31mb\\u007fc\\u202ed\\u001be\", \"n\": [\"\\u0085x\"]}";
+        assert_eq!(
+            parse_body(hostile.as_bytes(), Some("application/json")),
+            Body::Json(json!({"k": "a31mbcde", "n": ["x"]}))
         );
         assert_eq!(
             parse_body(b"{broken", Some("application/json")),

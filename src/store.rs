@@ -27,6 +27,9 @@ pub const STORE_VERSION: u32 = 1;
 /// How long a change waits for another process's lock by default.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Length of the random part of a temporary file's name.
+const TEMP_RANDOM_LEN: usize = 6;
+
 /// What the store file holds.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct StoreData {
@@ -136,6 +139,16 @@ pub enum StoreError {
         line: usize,
         /// 1-based column.
         column: usize,
+    },
+    /// A credential in the store breaks a rule (hand-edited, most likely).
+    #[error("store {}: credential #{number} is invalid: {problem}; it is left as it is: fix or remove that entry", path.display())]
+    BadEntry {
+        /// The store file.
+        path: PathBuf,
+        /// 1-based position in the file.
+        number: usize,
+        /// What is wrong (never a secret).
+        problem: String,
     },
     /// The store was written by a newer sipauth-tui.
     #[error("store {} has format version {found}, newer than this sipauth-tui reads ({supported}); it is left untouched: upgrade sipauth-tui", path.display())]
@@ -263,16 +276,9 @@ impl Store {
         }
     }
 
-    fn dir(&self) -> PathBuf {
-        match self.path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-            _ => PathBuf::from("."),
-        }
-    }
-
     /// Creates the store's directory 0700 (whatever the umask) if it is missing.
     fn ensure_dir(&self) -> Result<(), StoreError> {
-        let dir = self.dir();
+        let dir = parent_dir(&self.path);
         if dir.is_dir() {
             return Ok(());
         }
@@ -315,15 +321,19 @@ impl Store {
 
     /// Writes the whole store through a temporary file and a rename.
     fn write(&self, data: &StoreData) -> Result<(), StoreError> {
-        let dir = self.dir();
-        self.remove_stale_temps(&dir);
+        // A symlinked store is replaced at its target, so the link survives.
+        let target =
+            link_target(&self.path).map_err(|e| self.io("follow the symlink", &self.path, e))?;
+        let dir = parent_dir(&target);
+        remove_stale_temps(&target, &dir);
         let mut bytes = serde_json::to_vec_pretty(data)
             .map_err(|e| self.io("serialise", &self.path, io::Error::other(e.to_string())))?;
         bytes.push(b'\n');
-        let (prefix, suffix) = temp_affixes(&self.path);
+        let (prefix, suffix) = temp_affixes(&target);
         let mut tmp = tempfile::Builder::new()
             .prefix(&prefix)
             .suffix(suffix)
+            .rand_bytes(TEMP_RANDOM_LEN)
             .permissions(Permissions::from_mode(0o600))
             .tempfile_in(&dir)
             .map_err(|e| self.io("create a temporary file in", &dir, e))?;
@@ -333,28 +343,58 @@ impl Store {
             .and_then(|()| tmp.as_file().sync_all());
         zeroize::Zeroize::zeroize(&mut bytes);
         written.map_err(|e| self.io("write", tmp.path(), e))?;
-        tmp.persist(&self.path)
-            .map_err(|e| self.io("replace", &self.path, e.error))?;
+        tmp.persist(&target)
+            .map_err(|e| self.io("replace", &target, e.error))?;
         tracing::debug!(store = %self.path.display(), credentials = data.credentials.len(), "saved");
         File::open(&dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| self.io("sync directory", &dir, e))
     }
+}
 
-    /// Temporary files left by a writer that was killed. Only called under
-    /// the lock, so no live writer owns one.
-    fn remove_stale_temps(&self, dir: &Path) {
-        let (prefix, suffix) = temp_affixes(&self.path);
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with(&prefix) && name.ends_with(suffix) {
-                let _ = fs::remove_file(entry.path());
-            }
+/// Removes temporary files left by a writer that was killed. Only called
+/// under the lock, so no live writer owns one.
+fn remove_stale_temps(target: &Path, dir: &Path) {
+    let (prefix, suffix) = temp_affixes(target);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // Exactly `.{store}.XXXXXX.tmp`, so the temporary files of a
+        // sibling store (say `store.json.bak`) are never touched.
+        let random = name
+            .strip_prefix(prefix.as_str())
+            .and_then(|rest| rest.strip_suffix(suffix));
+        if random.is_some_and(|r| {
+            r.len() == TEMP_RANDOM_LEN && r.bytes().all(|b| b.is_ascii_alphanumeric())
+        }) {
+            let _ = fs::remove_file(entry.path());
         }
+    }
+}
+
+/// Where a write must land: the path itself, or what its symlink (chain)
+/// points at, even when that does not exist yet.
+fn link_target(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_owned();
+    for _ in 0..16 {
+        match fs::symlink_metadata(&current) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let next = fs::read_link(&current)?;
+                current = parent_dir(&current).join(next);
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
     }
 }
 
@@ -413,7 +453,27 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<StoreData, StoreError> {
         }
         Some(_) => {}
     }
-    serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))
+    let data: StoreData = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
+    check_entries(path, &data)?;
+    Ok(data)
+}
+
+/// What `add` would have refused is refused on load too, so a hand-edited
+/// entry cannot produce a wrong header or drive the terminal.
+fn check_entries(path: &Path, data: &StoreData) -> Result<(), StoreError> {
+    let mut names = std::collections::HashSet::with_capacity(data.credentials.len());
+    for (i, c) in data.credentials.iter().enumerate() {
+        let bad = |problem: String| StoreError::BadEntry {
+            path: path.to_owned(),
+            number: i + 1,
+            problem,
+        };
+        c.validate().map_err(|e| bad(e.to_string()))?;
+        if !names.insert(c.name.as_str()) {
+            return Err(bad(format!("the name `{}` is used twice", c.name)));
+        }
+    }
+    Ok(())
 }
 
 /// Turns a serde_json error into ours without copying any value from the

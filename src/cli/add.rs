@@ -5,7 +5,7 @@ use clap::Subcommand;
 use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, validate_id, validate_name};
 
 use super::secret_input::read_secret;
-use super::{Ctx, Outcome};
+use super::{Ctx, Outcome, diag};
 
 #[derive(Debug, Subcommand)]
 pub enum AddCommand {
@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, cmd: AddCommand) -> Result<Outcome> {
     let label = credential.auth.kind_label();
     let api = credential.api.clone();
     ctx.store.update(|d| d.insert(credential))?;
-    eprintln!(
+    diag!(
         "added {label} `{name}` for {api} to {}",
         ctx.store.path().display()
     );

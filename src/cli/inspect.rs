@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sipauth_tui::credential::{Credential, mask_id};
 use sipauth_tui::header::authorization_header;
 
-use super::{Ctx, Outcome};
+use super::{Ctx, Outcome, diag};
 
 /// What a masked secret looks like; the same length whatever the secret.
 const MASK: &str = "********";
@@ -31,7 +31,7 @@ pub fn list(ctx: &Ctx, out: &mut impl Write, json: bool) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     if data.credentials.is_empty() {
-        eprintln!(
+        diag!(
             "no credentials in {}; add one with `sipauth-tui add pat NAME --token-id ID`",
             ctx.store.path().display()
         );

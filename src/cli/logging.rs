@@ -4,7 +4,7 @@
 //! timings only.
 
 use std::fs::OpenOptions;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -20,8 +20,16 @@ pub fn init(store: &Path) -> Result<Option<PathBuf>> {
         Some(p) => PathBuf::from(p),
         None => store.with_file_name("sipauth-tui.log"),
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
+    if let Some(dir) = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+    {
+        // Usually the store's own directory: private, like the store makes it.
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .and_then(|()| std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)))
             .with_context(|| format!("cannot create log directory {}", dir.display()))?;
     }
     let file = OpenOptions::new()

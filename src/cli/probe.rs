@@ -6,9 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use sipauth_tui::header::{authorization_value, endpoint_url};
-use sipauth_tui::probe::{
-    self, Body, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ProbeOutcome, ProbeRequest,
-};
+use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest};
 
 use super::{Ctx, Outcome};
 
@@ -20,24 +18,24 @@ pub struct ProbeArgs {
     #[arg(long, default_value = "/account")]
     path: String,
     /// HTTP method
-    #[arg(long, default_value = "GET")]
-    method: String,
+    #[arg(long, default_value = "GET", value_parser = |m: &str| probe::parse_method(m).map_err(|e| e.to_string()))]
+    method: reqwest::Method,
     /// Print {status, ok, latency_ms, url, hint, body} as JSON
     #[arg(long)]
     json: bool,
     /// Seconds to wait for the connection (DNS, TCP, TLS)
-    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_CONNECT_TIMEOUT.as_secs_f64())]
-    connect_timeout: f64,
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = positive_seconds)]
+    connect_timeout: Duration,
     /// Seconds to wait for the whole answer
-    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_TIMEOUT.as_secs_f64())]
-    timeout: f64,
+    #[arg(long, value_name = "SECS", default_value = "15", value_parser = positive_seconds)]
+    timeout: Duration,
 }
 
-fn seconds(flag: &str, value: f64) -> Result<Duration> {
-    if !(value.is_finite() && value > 0.0 && value <= 3600.0) {
-        bail!("--{flag} must be between 0 and 3600 seconds");
+fn positive_seconds(raw: &str) -> Result<Duration, String> {
+    match super::parse_seconds(raw)? {
+        Duration::ZERO => Err("a timeout must be more than 0 seconds".into()),
+        d => Ok(d),
     }
-    Ok(Duration::from_secs_f64(value))
 }
 
 pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> {
@@ -48,12 +46,12 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> 
     }
     let url = endpoint_url(&c.api, &args.path);
     let request = ProbeRequest {
-        method: probe::parse_method(&args.method)?,
+        method: args.method,
         url: url::Url::parse(&url).with_context(|| format!("invalid probe URL {url}"))?,
         authorization: authorization_value(c),
         fields: c.auth.field_names(),
-        connect_timeout: seconds("connect-timeout", args.connect_timeout)?,
-        timeout: seconds("timeout", args.timeout)?,
+        connect_timeout: args.connect_timeout,
+        timeout: args.timeout,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -103,4 +101,36 @@ fn print_report(out: &mut impl Write, outcome: &ProbeOutcome) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+    use sipauth_tui::probe::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        args: ProbeArgs,
+    }
+
+    #[test]
+    fn defaults_match_the_library_and_bad_values_are_usage_errors() {
+        let w = Wrap::try_parse_from(["x", "name"]).unwrap();
+        assert_eq!(w.args.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(w.args.timeout, DEFAULT_TIMEOUT);
+        assert_eq!(w.args.method, reqwest::Method::GET);
+        for bad in [
+            &["--timeout", "0"][..],
+            &["--timeout", "1e300"],
+            &["--method", "G T"],
+        ] {
+            let err = Wrap::try_parse_from(["x", "name"].iter().chain(bad))
+                .err()
+                .unwrap();
+            assert_eq!(err.exit_code(), 2, "{bad:?}");
+        }
+    }
 }

@@ -9,7 +9,7 @@ use sipauth_tui::sandbox::{
     SAMPLE_USERNAME, Sandbox,
 };
 
-use super::Outcome;
+use super::{Outcome, diag};
 
 pub fn run(out: &mut impl Write, port: u16) -> Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -40,7 +40,7 @@ pub fn run(out: &mut impl Write, port: u16) -> Result<Outcome> {
         out.flush()?;
         wait_for_stop_signal().await?;
         sandbox.stop().await.context("sandbox server failed")?;
-        eprintln!("sandbox stopped");
+        diag!("sandbox stopped");
         Ok(Outcome::Success)
     })
 }

@@ -47,9 +47,9 @@ fn round_trip_keeps_every_field() {
 }
 
 #[test]
-fn directory_is_0700_and_file_0600_even_with_a_loose_umask() {
-    // The test harness runs with the usual 022 umask; the modes must not
-    // depend on it, so they are checked exactly.
+fn directory_is_0700_and_file_0600_and_loose_modes_get_a_warning() {
+    // Other umasks are covered by the integration test that runs the binary
+    // under `umask 000` and `umask 077`.
     let dir = tempfile::tempdir().unwrap();
     let store = Store::new(dir.path().join("nested/deeper/s.json"));
     add(&store, pat("one", "t")).unwrap();
@@ -228,4 +228,100 @@ fn stale_temporary_files_from_a_killed_writer_are_cleaned_up() {
     let mut left = left;
     left.sort();
     assert_eq!(left, ["s.json", "s.json.lock"]);
+}
+
+#[test]
+fn hand_edited_entries_that_break_the_rules_are_refused_on_load() {
+    let entry = |name: &str, api: &str, id: &str, token: &str| serde_json::json!({"name": name, "api": api, "kind": "pat", "token_id": id, "token": token});
+    let ok = entry("a", DEFAULT_API, "token-1", "tok");
+    let cases = [
+        (
+            "colon in id",
+            vec![entry("a", DEFAULT_API, "tok:en", "SECRETX")],
+            "#1",
+            "contains `:`",
+        ),
+        (
+            "newline in token",
+            vec![ok.clone(), entry("b", DEFAULT_API, "t", "SECRETX\nmore")],
+            "#2",
+            "line break",
+        ),
+        (
+            "escape in name",
+            vec![entry("a\u{1b}[2J", DEFAULT_API, "t", "SECRETX")],
+            "#1",
+            "invalid name",
+        ),
+        (
+            "ftp api",
+            vec![entry("a", "ftp://x/v2", "t", "SECRETX")],
+            "#1",
+            "scheme",
+        ),
+        (
+            "remote http",
+            vec![entry("a", "http://api.sipgate.com/v2", "t", "SECRETX")],
+            "#1",
+            "plain http",
+        ),
+        (
+            "duplicate",
+            vec![ok.clone(), ok.clone()],
+            "#2",
+            "used twice",
+        ),
+    ];
+    for (what, creds, number, needle) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("s.json"));
+        let content = serde_json::json!({"version": 1, "credentials": creds}).to_string();
+        fs::write(store.path(), &content).unwrap();
+        let err = store.load().unwrap_err().to_string();
+        assert!(
+            err.contains(number) && err.contains(needle),
+            "{what}: {err}"
+        );
+        assert!(
+            !err.contains("SECRETX") && !err.contains('\u{1b}'),
+            "{what}: {err}"
+        );
+        assert!(add(&store, pat("new", "t")).is_err(), "{what}");
+        assert_eq!(fs::read_to_string(store.path()).unwrap(), content, "{what}");
+    }
+}
+
+#[test]
+fn temporary_files_of_a_sibling_store_are_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("store.json"));
+    // `.store.json.bak.XXXXXX.tmp` belongs to `store.json.bak`, under another lock.
+    let sibling = dir.path().join(".store.json.bak.Ab12Cd.tmp");
+    let ours = dir.path().join(".store.json.Zz9Yy8.tmp");
+    fs::write(&sibling, "in flight").unwrap();
+    fs::write(&ours, "stale").unwrap();
+    add(&store, pat("a", "t")).unwrap();
+    assert!(sibling.exists());
+    assert!(!ours.exists());
+}
+
+#[test]
+fn a_symlinked_store_is_written_through_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let real_dir = dir.path().join("real");
+    fs::create_dir(&real_dir).unwrap();
+    let real = real_dir.join("store.json");
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let store = Store::new(&link);
+    add(&store, pat("a", "t")).unwrap();
+    add(&store, pat("b", "t")).unwrap();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(Store::new(&real).load().unwrap().credentials.len(), 2);
+    assert_eq!(mode(&real), 0o600);
 }

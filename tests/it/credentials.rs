@@ -234,3 +234,71 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
     assert_eq!(stdout(&out).trim(), "status=0");
     assert_eq!(stderr(&out), "", "a broken pipe must not print anything");
 }
+
+#[test]
+fn modes_are_private_whatever_the_umask() {
+    for umask in ["000", "077", "022"] {
+        let env = Env::new();
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                r#"umask {umask}; printf tok | "$BIN" add pat x --token-id t"#
+            ))
+            .env("BIN", crate::common::BIN)
+            .env("SIPAUTH_STORE", &env.store)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&env.store), 0o600, "umask {umask}");
+        assert_eq!(mode(env.store.parent().unwrap()), 0o700, "umask {umask}");
+        assert_eq!(
+            mode(&env.store.with_file_name("store.json.lock")),
+            0o600,
+            "umask {umask}"
+        );
+    }
+}
+
+#[test]
+fn the_debug_log_is_private_and_never_records_arguments() {
+    let env = Env::new();
+    let log = env.dir.path().join("newdir/debug.log");
+    let out = env
+        .cmd()
+        .env("SIPAUTH_LOG", "debug")
+        .env("SIPAUTH_LOG_FILE", &log)
+        .args([
+            "add",
+            "pat",
+            "x",
+            "--token-id",
+            "t",
+            "--api",
+            "https://john:Secr3t@api.example.com/v2",
+        ])
+        .write_stdin("tok")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr(&out).contains("Secr3t"), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("add pat"), "{text}");
+    assert!(!text.contains("Secr3t"), "{text}");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&log), 0o600);
+    assert_eq!(mode(log.parent().unwrap()), 0o700);
+}
+
+#[test]
+fn a_closed_stderr_does_not_turn_an_error_into_a_panic() {
+    let env = Env::new();
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(r#""$BIN" remove nobody 2>&-; echo "status=$?""#)
+        .env("BIN", crate::common::BIN)
+        .env("SIPAUTH_STORE", &env.store)
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out).trim(), "status=1");
+}

@@ -170,8 +170,13 @@ fn an_unresolvable_host_is_a_dns_error() {
     env.add_pat("dns", "token-1", "tok", "https://sipauth-test.invalid/v2");
     let (exit, doc) = probe_json(&env, &["dns", "--connect-timeout", "3"]);
     assert_eq!(exit, Some(1));
-    let hint = doc["hint"].as_str().unwrap();
-    assert!(hint.starts_with("DNS") || hint.contains("timeout"), "{doc}");
+    assert!(
+        doc["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("DNS: cannot resolve `sipauth-test.invalid`"),
+        "{doc}"
+    );
 }
 
 #[test]
@@ -241,4 +246,18 @@ fn a_connection_that_never_completes_hits_the_connect_timeout() {
     );
     assert!(start.elapsed() < Duration::from_secs(10));
     drop(fillers);
+}
+
+#[test]
+fn bad_probe_options_are_usage_errors() {
+    let env = Env::new();
+    env.add_pat("p", "token-1", "tok", "https://api.sipgate.com/v2");
+    for args in [
+        &["--timeout", "0"][..],
+        &["--connect-timeout", "-1"],
+        &["--method", "GE T"],
+    ] {
+        let out = env.cmd().args(["probe", "p"]).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
 }
