@@ -302,3 +302,53 @@ fn a_closed_stderr_does_not_turn_an_error_into_a_panic() {
         .unwrap();
     assert_eq!(stdout(&out).trim(), "status=1");
 }
+
+#[test]
+fn on_a_terminal_the_secret_is_prompted_for_without_echo() {
+    use std::io::{Read, Write};
+    let env = Env::new();
+    // `script` gives the binary a real pseudo-terminal.
+    let mut child = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} add pat tty --token-id token-1", crate::common::BIN),
+            "/dev/null",
+        ])
+        .env("SIPAUTH_STORE", &env.store)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut screen = Vec::new();
+    let mut pty_out = child.stdout.take().unwrap();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&screen).contains("(input hidden): ") {
+        let n = pty_out.read(&mut buf).unwrap();
+        assert!(n > 0, "no prompt: {}", String::from_utf8_lossy(&screen));
+        screen.extend_from_slice(&buf[..n]);
+    }
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"hunter2-secret\r")
+        .unwrap();
+    pty_out.read_to_end(&mut screen).unwrap();
+    assert!(child.wait().unwrap().success());
+    let screen = String::from_utf8_lossy(&screen);
+    assert!(
+        screen.contains("token for `tty`") && screen.contains("added PAT"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("hunter2"),
+        "the secret was echoed: {screen}"
+    );
+    let out = env
+        .cmd()
+        .args(["header", "tty", "--value"])
+        .output()
+        .unwrap();
+    // base64("token-1:hunter2-secret")
+    assert_eq!(stdout(&out), "Basic dG9rZW4tMTpodW50ZXIyLXNlY3JldA==\n");
+}
