@@ -17,9 +17,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
 use crate::credential::Credential;
+
+mod error;
+mod parse;
+
+pub use error::StoreError;
+pub use parse::parse;
 
 /// The store format this build writes and the newest it reads.
 pub const STORE_VERSION: u32 = 1;
@@ -91,100 +96,6 @@ impl StoreData {
         credential.name = new.to_owned();
         Ok(())
     }
-}
-
-/// Everything that can go wrong with the store. No variant carries a secret.
-#[derive(Debug, Error)]
-pub enum StoreError {
-    /// No home directory to put the default store in.
-    #[error("cannot find a data directory for the store; pass --store PATH or set SIPAUTH_STORE")]
-    NoDataDir,
-    /// A file-system call failed.
-    #[error("cannot {action} {}", path.display())]
-    Io {
-        /// What was being done, e.g. "read".
-        action: &'static str,
-        /// The file or directory involved.
-        path: PathBuf,
-        /// The OS error.
-        #[source]
-        source: io::Error,
-    },
-    /// The store file exists but holds nothing.
-    #[error("store {} is empty (0 bytes), not JSON; it is left as it is: restore it from a backup or move it aside", path.display())]
-    Empty {
-        /// The store file.
-        path: PathBuf,
-    },
-    /// The store file is not valid JSON.
-    #[error("store {} is not valid JSON: {problem} at line {line}, column {column}; it is left as it is: repair it or move it aside", path.display())]
-    Syntax {
-        /// The store file.
-        path: PathBuf,
-        /// What the parser met.
-        problem: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-    },
-    /// The JSON does not have the store's shape.
-    #[error("store {} does not look like a sipauth-tui store: {problem} at line {line}, column {column}; it is left as it is", path.display())]
-    Schema {
-        /// The store file.
-        path: PathBuf,
-        /// What does not fit (never a value from the file).
-        problem: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-    },
-    /// A credential in the store breaks a rule (hand-edited, most likely).
-    #[error("store {}: credential #{number} is invalid: {problem}; it is left as it is: fix or remove that entry", path.display())]
-    BadEntry {
-        /// The store file.
-        path: PathBuf,
-        /// 1-based position in the file.
-        number: usize,
-        /// What is wrong (never a secret).
-        problem: String,
-    },
-    /// The store was written by a newer sipauth-tui.
-    #[error("store {} has format version {found}, newer than this sipauth-tui reads ({supported}); it is left untouched: upgrade sipauth-tui", path.display())]
-    NewerVersion {
-        /// The store file.
-        path: PathBuf,
-        /// The version in the file.
-        found: u64,
-        /// The newest this build reads.
-        supported: u32,
-    },
-    /// Another process held the lock for too long.
-    #[error("store {} is locked by another sipauth-tui process; gave up after {} s (lock file {})", path.display(), waited.as_secs_f32(), lock.display())]
-    LockTimeout {
-        /// The store file.
-        path: PathBuf,
-        /// The lock file.
-        lock: PathBuf,
-        /// How long it waited.
-        waited: Duration,
-    },
-    /// No credential has that name.
-    #[error("no credential named `{name}` (see `sipauth-tui list`)")]
-    NotFound {
-        /// The name asked for.
-        name: String,
-    },
-    /// The name is taken.
-    #[error("a credential named `{name}` exists already (remove or rename it first)")]
-    AlreadyExists {
-        /// The name.
-        name: String,
-    },
-    /// A value was refused.
-    #[error(transparent)]
-    Invalid(#[from] crate::credential::CredentialError),
 }
 
 /// A store file and how to lock it.
@@ -412,108 +323,6 @@ fn temp_affixes(path: &Path) -> (String, &'static str) {
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
     (format!(".{name}."), ".tmp")
-}
-
-/// Parses store bytes, refusing newer versions before looking at the rest.
-pub fn parse(path: &Path, bytes: &[u8]) -> Result<StoreData, StoreError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(StoreError::Empty {
-            path: path.to_owned(),
-        });
-    }
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(|e| json_error(path, &e))?;
-        return Err(StoreError::Schema {
-            path: path.to_owned(),
-            problem: "the top level is not a JSON object".into(),
-            line: 1,
-            column: 1,
-        });
-    }
-    #[derive(Deserialize)]
-    struct Head {
-        version: Option<u64>,
-    }
-    let head: Head = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
-    match head.version {
-        None => {
-            return Err(StoreError::Schema {
-                path: path.to_owned(),
-                problem: "missing field `version`".into(),
-                line: 1,
-                column: 1,
-            });
-        }
-        Some(found) if found > u64::from(STORE_VERSION) => {
-            return Err(StoreError::NewerVersion {
-                path: path.to_owned(),
-                found,
-                supported: STORE_VERSION,
-            });
-        }
-        Some(_) => {}
-    }
-    let data: StoreData = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
-    check_entries(path, &data)?;
-    Ok(data)
-}
-
-/// What `add` would have refused is refused on load too, so a hand-edited
-/// entry cannot produce a wrong header or drive the terminal.
-fn check_entries(path: &Path, data: &StoreData) -> Result<(), StoreError> {
-    let mut names = std::collections::HashSet::with_capacity(data.credentials.len());
-    for (i, c) in data.credentials.iter().enumerate() {
-        let bad = |problem: String| StoreError::BadEntry {
-            path: path.to_owned(),
-            number: i + 1,
-            problem,
-        };
-        c.validate().map_err(|e| bad(e.to_string()))?;
-        if !names.insert(c.name.as_str()) {
-            return Err(bad(format!("the name `{}` is used twice", c.name)));
-        }
-    }
-    Ok(())
-}
-
-/// Turns a serde_json error into ours without copying any value from the
-/// file: serde's own message may quote a secret ("invalid type: string …").
-fn json_error(path: &Path, e: &serde_json::Error) -> StoreError {
-    use serde_json::error::Category;
-    let (line, column) = (e.line(), e.column());
-    let path = path.to_owned();
-    match e.classify() {
-        Category::Eof => StoreError::Syntax {
-            path,
-            problem: "unexpected end of file (truncated?)".into(),
-            line,
-            column,
-        },
-        Category::Syntax | Category::Io => StoreError::Syntax {
-            path,
-            problem: "syntax error".into(),
-            line,
-            column,
-        },
-        Category::Data => {
-            let msg = e.to_string();
-            let safe = ["missing field `", "unknown variant `", "duplicate field `"]
-                .iter()
-                .any(|p| msg.starts_with(p));
-            let problem = if safe {
-                // Keep "missing field `x`" but not serde's position suffix.
-                msg.split(" at line").next().unwrap_or_default().to_owned()
-            } else {
-                "a value has the wrong type or range".into()
-            };
-            StoreError::Schema {
-                path,
-                problem,
-                line,
-                column,
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -74,7 +74,11 @@ fn print_report(out: &mut impl Write, outcome: &ProbeOutcome) -> Result<()> {
     writeln!(out, "{} {}", outcome.method, outcome.url)?;
     let ms = outcome.latency.as_secs_f64() * 1000.0;
     // Loopback answers take well under a millisecond; "0 ms" would say nothing.
-    let ms = if ms < 10.0 { format!("{ms:.1}") } else { format!("{ms:.0}") };
+    let ms = if ms < 10.0 {
+        format!("{ms:.1}")
+    } else {
+        format!("{ms:.0}")
+    };
     match &outcome.result {
         Ok(answer) => {
             let content_type = answer.content_type.as_deref().unwrap_or("no content type");

@@ -6,15 +6,16 @@ use std::io::{self, IsTerminal, Read};
 use anyhow::{Context, Result, bail};
 use sipauth_tui::credential::Secret;
 
+mod tty;
+
 /// More than any token or password; protects against piping a file by mistake.
 const MAX_SECRET: u64 = 64 * 1024;
 
 /// Reads the secret named `field` (e.g. "token") for credential `name`.
 pub fn read_secret(field: &str, name: &str) -> Result<Secret> {
     if io::stdin().is_terminal() {
-        let value = rpassword::prompt_password(format!("{field} for `{name}` (input hidden): "))
-            .with_context(|| format!("cannot read the {field} from the terminal"))?;
-        return Ok(Secret::new(value));
+        return tty::prompt(&format!("{field} for `{name}` (input hidden): "))
+            .with_context(|| format!("cannot read the {field} from the terminal"));
     }
     let mut raw = Vec::new();
     io::stdin()

@@ -303,39 +303,41 @@ fn a_closed_stderr_does_not_turn_an_error_into_a_panic() {
     assert_eq!(stdout(&out).trim(), "status=1");
 }
 
-#[test]
-fn on_a_terminal_the_secret_is_prompted_for_without_echo() {
+/// Runs `script` so the shell command gets a real pseudo-terminal, waits for
+/// the prompt, types `keys`, and returns what the terminal showed.
+fn in_pty(env: &Env, shell: &str, keys: &[u8]) -> String {
     use std::io::{Read, Write};
-    let env = Env::new();
-    // `script` gives the binary a real pseudo-terminal.
     let mut child = std::process::Command::new("script")
-        .args([
-            "-qec",
-            &format!("{} add pat tty --token-id token-1", crate::common::BIN),
-            "/dev/null",
-        ])
+        .args(["-qec", shell, "/dev/null"])
         .env("SIPAUTH_STORE", &env.store)
+        .env("BIN", crate::common::BIN)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut screen = Vec::new();
     let mut pty_out = child.stdout.take().unwrap();
+    let mut screen = Vec::new();
     let mut buf = [0u8; 256];
     while !String::from_utf8_lossy(&screen).contains("(input hidden): ") {
         let n = pty_out.read(&mut buf).unwrap();
         assert!(n > 0, "no prompt: {}", String::from_utf8_lossy(&screen));
         screen.extend_from_slice(&buf[..n]);
     }
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"hunter2-secret\r")
-        .unwrap();
+    child.stdin.take().unwrap().write_all(keys).unwrap();
     pty_out.read_to_end(&mut screen).unwrap();
-    assert!(child.wait().unwrap().success());
-    let screen = String::from_utf8_lossy(&screen);
+    child.wait().unwrap();
+    String::from_utf8_lossy(&screen).into_owned()
+}
+
+#[test]
+fn on_a_terminal_the_secret_is_prompted_for_without_echo() {
+    let env = Env::new();
+    // Typed straight after the prompt appears: echo must already be off.
+    let screen = in_pty(
+        &env,
+        r#""$BIN" add pat tty --token-id token-1"#,
+        b"hunter2-secreX\x7ft\r",
+    );
     assert!(
         screen.contains("token for `tty`") && screen.contains("added PAT"),
         "{screen}"
@@ -349,6 +351,25 @@ fn on_a_terminal_the_secret_is_prompted_for_without_echo() {
         .args(["header", "tty", "--value"])
         .output()
         .unwrap();
-    // base64("token-1:hunter2-secret")
+    // base64("token-1:hunter2-secret"): Backspace removed the X.
     assert_eq!(stdout(&out), "Basic dG9rZW4tMTpodW50ZXIyLXNlY3JldA==\n");
+}
+
+#[test]
+fn ctrl_c_at_the_prompt_cancels_and_restores_the_terminal() {
+    let env = Env::new();
+    let shell = r#""$BIN" add pat tty --token-id token-1; echo "status=$?"; stty -a"#;
+    let screen = in_pty(&env, shell, b"half-typed\x03");
+    assert!(
+        screen.contains("cancelled (Ctrl-C)") && screen.contains("status=1"),
+        "{screen}"
+    );
+    assert!(!screen.contains("half-typed"), "{screen}");
+    // `stty -a` lists `echo` (not `-echo`) and `icanon` once sipauth-tui is gone.
+    let words: Vec<&str> = screen.split_whitespace().collect();
+    assert!(
+        words.contains(&"echo") && words.contains(&"icanon") && words.contains(&"isig"),
+        "{screen}"
+    );
+    assert!(!env.store.exists());
 }

@@ -1,0 +1,102 @@
+//! What can go wrong with the store. No variant carries a secret or any
+//! value read from the file.
+
+use std::io;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use thiserror::Error;
+
+/// Everything that can go wrong with the store. No variant carries a secret.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// No home directory to put the default store in.
+    #[error("cannot find a data directory for the store; pass --store PATH or set SIPAUTH_STORE")]
+    NoDataDir,
+    /// A file-system call failed.
+    #[error("cannot {action} {}", path.display())]
+    Io {
+        /// What was being done, e.g. "read".
+        action: &'static str,
+        /// The file or directory involved.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// The store file exists but holds nothing.
+    #[error("store {} is empty (0 bytes), not JSON; it is left as it is: restore it from a backup or move it aside", path.display())]
+    Empty {
+        /// The store file.
+        path: PathBuf,
+    },
+    /// The store file is not valid JSON.
+    #[error("store {} is not valid JSON: {problem} at line {line}, column {column}; it is left as it is: repair it or move it aside", path.display())]
+    Syntax {
+        /// The store file.
+        path: PathBuf,
+        /// What the parser met.
+        problem: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// The JSON does not have the store's shape.
+    #[error("store {} does not look like a sipauth-tui store: {problem} at line {line}, column {column}; it is left as it is", path.display())]
+    Schema {
+        /// The store file.
+        path: PathBuf,
+        /// What does not fit (never a value from the file).
+        problem: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// A credential in the store breaks a rule (hand-edited, most likely).
+    #[error("store {}: credential #{number} is invalid: {problem}; it is left as it is: fix or remove that entry", path.display())]
+    BadEntry {
+        /// The store file.
+        path: PathBuf,
+        /// 1-based position in the file.
+        number: usize,
+        /// What is wrong (never a secret).
+        problem: String,
+    },
+    /// The store was written by a newer sipauth-tui.
+    #[error("store {} has format version {found}, newer than this sipauth-tui reads ({supported}); it is left untouched: upgrade sipauth-tui", path.display())]
+    NewerVersion {
+        /// The store file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u64,
+        /// The newest this build reads.
+        supported: u32,
+    },
+    /// Another process held the lock for too long.
+    #[error("store {} is locked by another sipauth-tui process; gave up after {} s (lock file {})", path.display(), waited.as_secs_f32(), lock.display())]
+    LockTimeout {
+        /// The store file.
+        path: PathBuf,
+        /// The lock file.
+        lock: PathBuf,
+        /// How long it waited.
+        waited: Duration,
+    },
+    /// No credential has that name.
+    #[error("no credential named `{name}` (see `sipauth-tui list`)")]
+    NotFound {
+        /// The name asked for.
+        name: String,
+    },
+    /// The name is taken.
+    #[error("a credential named `{name}` exists already (remove or rename it first)")]
+    AlreadyExists {
+        /// The name.
+        name: String,
+    },
+    /// A value was refused.
+    #[error(transparent)]
+    Invalid(#[from] crate::credential::CredentialError),
+}
