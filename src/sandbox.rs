@@ -50,37 +50,15 @@ struct Shared {
     seen: Mutex<Vec<SeenRequest>>,
 }
 
-/// A running sandbox server.
-pub struct Sandbox {
+/// Where a sandbox listens and what it saw; both kinds of sandbox
+/// dereference to it.
+#[derive(Clone)]
+pub struct SandboxHandle {
     addr: SocketAddr,
     shared: Arc<Shared>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-impl Sandbox {
-    /// Binds 127.0.0.1:`port` (0 for any free port) and starts serving.
-    pub async fn start(port: u16) -> std::io::Result<Self> {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
-        let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::default());
-        let app = router(shared.clone());
-        let (tx, rx) = oneshot::channel();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await
-        });
-        Ok(Self {
-            addr,
-            shared,
-            shutdown: Some(tx),
-            task,
-        })
-    }
-
+impl SandboxHandle {
     /// The socket it listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
@@ -104,6 +82,50 @@ impl Sandbox {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
+}
+
+impl std::ops::Deref for Sandbox {
+    type Target = SandboxHandle;
+    fn deref(&self) -> &SandboxHandle {
+        &self.handle
+    }
+}
+
+impl std::ops::Deref for BackgroundSandbox {
+    type Target = SandboxHandle;
+    fn deref(&self) -> &SandboxHandle {
+        &self.handle
+    }
+}
+
+/// A running sandbox server.
+pub struct Sandbox {
+    handle: SandboxHandle,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Sandbox {
+    /// Binds 127.0.0.1:`port` (0 for any free port) and starts serving.
+    pub async fn start(port: u16) -> std::io::Result<Self> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::default());
+        let app = router(shared.clone());
+        let (tx, rx) = oneshot::channel();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+        });
+        Ok(Self {
+            handle: SandboxHandle { addr, shared },
+            shutdown: Some(tx),
+            task,
+        })
+    }
 
     /// Stops accepting, lets requests in flight finish, and waits.
     pub async fn stop(mut self) -> std::io::Result<()> {
@@ -117,17 +139,9 @@ impl Sandbox {
 /// A sandbox on a thread of its own, for synchronous callers such as tests.
 /// Dropping it stops the server.
 pub struct BackgroundSandbox {
-    info: SandboxInfo,
-    shared: Arc<Shared>,
+    handle: SandboxHandle,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
-}
-
-/// Where a background sandbox listens.
-#[derive(Debug, Clone)]
-pub struct SandboxInfo {
-    /// The socket address.
-    pub addr: SocketAddr,
 }
 
 impl BackgroundSandbox {
@@ -151,7 +165,7 @@ impl BackgroundSandbox {
                 rt.block_on(async move {
                     match Sandbox::start(0).await {
                         Ok(sandbox) => {
-                            let _ = ready_tx.send(Ok((sandbox.addr, sandbox.shared.clone())));
+                            let _ = ready_tx.send(Ok(sandbox.handle.clone()));
                             let _ = stop_rx.await;
                             let _ = sandbox.stop().await;
                         }
@@ -161,32 +175,12 @@ impl BackgroundSandbox {
                     }
                 });
             })?;
-        let (addr, shared) = ready_rx.recv().map_err(std::io::Error::other)??;
+        let handle = ready_rx.recv().map_err(std::io::Error::other)??;
         Ok(Self {
-            info: SandboxInfo { addr },
-            shared,
+            handle,
             stop: Some(stop_tx),
             thread: Some(thread),
         })
-    }
-
-    /// `http://127.0.0.1:PORT/v2`.
-    pub fn api_url(&self) -> String {
-        format!("http://{}/v2", self.info.addr)
-    }
-
-    /// The socket address.
-    pub fn addr(&self) -> SocketAddr {
-        self.info.addr
-    }
-
-    /// Every request seen so far, oldest first.
-    pub fn seen(&self) -> Vec<SeenRequest> {
-        self.shared
-            .seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
     }
 }
 
