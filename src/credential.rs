@@ -285,8 +285,14 @@ impl Credential {
 
     /// Checks every field, e.g. of a credential read from a hand-edited store.
     pub fn validate(&self) -> Result<(), CredentialError> {
-        validate_name(&self.name)?;
         normalize_api(&self.api)?;
+        self.validate_fields()
+    }
+
+    /// Checks everything but the API base (which callers may check once for
+    /// many credentials that share it).
+    pub fn validate_fields(&self) -> Result<(), CredentialError> {
+        validate_name(&self.name)?;
         let (id_field, secret_field) = self.auth.field_names();
         validate_id(id_field, self.auth.id())?;
         validate_secret(secret_field, self.auth.secret())

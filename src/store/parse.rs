@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{STORE_VERSION, StoreData, StoreError};
+use crate::credential::normalize_api;
 
 /// Parses store bytes, refusing newer versions before looking at the rest.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<StoreData, StoreError> {
@@ -55,13 +56,18 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<StoreData, StoreError> {
 /// entry cannot produce a wrong header or drive the terminal.
 fn check_entries(path: &Path, data: &StoreData) -> Result<(), StoreError> {
     let mut names = std::collections::HashSet::with_capacity(data.credentials.len());
+    // Most credentials share a handful of API bases: parse each URL once.
+    let mut apis = std::collections::HashSet::new();
     for (i, c) in data.credentials.iter().enumerate() {
         let bad = |problem: String| StoreError::BadEntry {
             path: path.to_owned(),
             number: i + 1,
             problem,
         };
-        c.validate().map_err(|e| bad(e.to_string()))?;
+        if apis.insert(c.api.as_str()) {
+            normalize_api(&c.api).map_err(|e| bad(e.to_string()))?;
+        }
+        c.validate_fields().map_err(|e| bad(e.to_string()))?;
         if !names.insert(c.name.as_str()) {
             return Err(bad(format!("the name `{}` is used twice", c.name)));
         }
