@@ -146,6 +146,15 @@ pub(crate) fn parse_seconds(raw: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{raw}` is not a number of seconds from 0 to 3600"))
 }
 
+/// Refuses an API path that would put control characters into a URL or a
+/// printed command.
+fn check_path(path: &str) -> Result<()> {
+    if path.chars().any(char::is_control) {
+        anyhow::bail!("the path contains a control character");
+    }
+    Ok(())
+}
+
 /// Prints a diagnostic line to stderr; a closed stderr is ignored rather than
 /// a panic (which `eprintln!` would be).
 macro_rules! diag {

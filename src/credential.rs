@@ -279,18 +279,12 @@ impl Credential {
             api: normalize_api(api)?,
             auth,
         };
-        credential.validate()?;
+        credential.validate_fields()?;
         Ok(credential)
     }
 
-    /// Checks every field, e.g. of a credential read from a hand-edited store.
-    pub fn validate(&self) -> Result<(), CredentialError> {
-        normalize_api(&self.api)?;
-        self.validate_fields()
-    }
-
-    /// Checks everything but the API base (which callers may check once for
-    /// many credentials that share it).
+    /// Checks everything but the API base, which `new` normalises and a
+    /// store load checks once per distinct URL.
     pub fn validate_fields(&self) -> Result<(), CredentialError> {
         validate_name(&self.name)?;
         let (id_field, secret_field) = self.auth.field_names();

@@ -50,9 +50,6 @@ pub struct ProbeRequest {
 /// A request that could not be built.
 #[derive(Debug, Error)]
 pub enum ProbeError {
-    /// The URL does not parse.
-    #[error("invalid probe URL `{0}`")]
-    BadUrl(String),
     /// The method is not an HTTP token.
     #[error("invalid HTTP method `{0}`")]
     BadMethod(String),
@@ -216,7 +213,7 @@ pub async fn run(req: &ProbeRequest) -> Result<ProbeOutcome, ProbeError> {
         Ok(response) => read_answer(response).await,
         Err(e) => Err(e),
     }
-    .map_err(|e| classify(&e, &req.url, req));
+    .map_err(|e| classify(&e, req));
     let latency = start.elapsed();
     match &result {
         Ok(a) => tracing::debug!(url = %req.url, status = a.status, ?latency, "probe answered"),

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 use sipauth_tui::header::{authorization_value, endpoint_url};
 use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest};
@@ -41,9 +41,7 @@ fn positive_seconds(raw: &str) -> Result<Duration, String> {
 pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> {
     let data = ctx.load()?;
     let c = data.get(&args.name)?;
-    if args.path.chars().any(char::is_control) {
-        bail!("the path contains a control character");
-    }
+    super::check_path(&args.path)?;
     let url = endpoint_url(&c.api, &args.path);
     let request = ProbeRequest {
         method: args.method,

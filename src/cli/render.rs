@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use sipauth_tui::header::{authorization_header, authorization_value, curl_command};
 
 use super::{Ctx, Outcome};
@@ -20,9 +20,7 @@ pub fn header(ctx: &Ctx, out: &mut impl Write, name: &str, value_only: bool) -> 
 }
 
 pub fn curl(ctx: &Ctx, out: &mut impl Write, name: &str, path: &str) -> Result<Outcome> {
-    if path.chars().any(char::is_control) {
-        bail!("the path contains a control character");
-    }
+    super::check_path(path)?;
     let data = ctx.load()?;
     let c = data.get(name)?;
     writeln!(out, "{}", curl_command(c, path).expose())?;

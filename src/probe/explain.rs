@@ -10,7 +10,8 @@ use url::Url;
 
 use super::{Answer, NetFailure, ProbeRequest, strip_controls};
 
-pub(super) fn classify(err: &reqwest::Error, url: &Url, req: &ProbeRequest) -> NetFailure {
+pub(super) fn classify(err: &reqwest::Error, req: &ProbeRequest) -> NetFailure {
+    let url = &req.url;
     let host = url.host_str().unwrap_or_default().to_owned();
     if err.is_timeout() {
         return if err.is_connect() {
