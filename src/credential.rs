@@ -13,6 +13,10 @@ use thiserror::Error;
 use url::Url;
 use zeroize::Zeroizing;
 
+mod oauth;
+
+pub use oauth::{AuthMethod, DEFAULT_ISSUER, KEYCLOAK_REALM_PREFIX, OauthClient, Session};
+
 /// The sipgate REST API base every credential gets unless told otherwise.
 pub const DEFAULT_API: &str = "https://api.sipgate.com/v2";
 
@@ -103,10 +107,27 @@ pub enum CredentialError {
         /// Which field.
         field: &'static str,
     },
+    /// An OAuth entry with neither a client nor a session.
+    #[error("an OAuth entry needs a client, a session or both")]
+    EmptyOauth,
+    /// A token contains a space, so it cannot be one header value.
+    #[error("the {field} contains a space; a token is one word")]
+    SpaceInToken {
+        /// Which token.
+        field: &'static str,
+    },
+    /// A redirect URI the loopback listener cannot serve.
+    #[error("invalid redirect URI: {why}")]
+    BadRedirect {
+        /// What is wrong with it.
+        why: &'static str,
+    },
     /// The API base is not an absolute http(s) URL fit to receive credentials.
     /// The URL itself is never echoed: a mistyped one may hold a password.
-    #[error("invalid API base{}: {why}", host.as_ref().map(|h| format!(" (host `{h}`)")).unwrap_or_default())]
+    #[error("invalid {what}{}: {why}", host.as_ref().map(|h| format!(" (host `{h}`)")).unwrap_or_default())]
     BadApi {
+        /// Which URL: "API base" or "issuer".
+        what: &'static str,
         /// The host, when the URL parsed far enough to have one.
         host: Option<String>,
         /// What is wrong with it.
@@ -159,11 +180,39 @@ pub fn validate_secret(field: &'static str, value: &Secret) -> Result<(), Creden
 /// Normalises an API base: absolute https URL (plain http only on loopback),
 /// no user info, query or fragment, no trailing slash.
 pub fn normalize_api(raw: &str) -> Result<String, CredentialError> {
+    let url = check_url(
+        raw,
+        "API base",
+        "not an absolute URL such as https://api.sipgate.com/v2",
+    )?;
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// Checks an OAuth issuer by the same rules as an API base, but keeps it as
+/// typed: OIDC Discovery compares issuers as exact strings, trailing slash
+/// included.
+pub fn normalize_issuer(raw: &str) -> Result<String, CredentialError> {
+    let raw = raw.trim();
+    check_url(
+        raw,
+        "issuer",
+        "not an absolute URL such as https://login.sipgate.com/auth/realms/third-party",
+    )?;
+    Ok(raw.to_owned())
+}
+
+fn check_url(
+    raw: &str,
+    what: &'static str,
+    unparsable: &'static str,
+) -> Result<Url, CredentialError> {
     let url = Url::parse(raw.trim()).map_err(|_| CredentialError::BadApi {
+        what,
         host: None,
-        why: "not an absolute URL such as https://api.sipgate.com/v2",
+        why: unparsable,
     })?;
     let bad = |why| CredentialError::BadApi {
+        what,
         host: url
             .host_str()
             .map(|h| h.chars().filter(|c| !c.is_control()).collect()),
@@ -185,10 +234,11 @@ pub fn normalize_api(raw: &str) -> Result<String, CredentialError> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(bad("a base URL has no query or fragment"));
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether a URL points at this machine (127.0.0.0/8, ::1 or `localhost`).
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -200,6 +250,9 @@ fn is_loopback(url: &Url) -> bool {
 /// How a credential authenticates.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+// A store holds a handful of these; boxing the OAuth variant would buy
+// nothing but noisier matches.
+#[allow(clippy::large_enum_variant)]
 pub enum Auth {
     /// A sipgate Personal Access Token, sent as Basic `tokenid:token`.
     Pat {
@@ -215,6 +268,16 @@ pub enum Auth {
         /// The password.
         password: Secret,
     },
+    /// An OAuth2 client and its session; either may be missing (a client
+    /// not logged in yet, or a bearer token imported without its client).
+    Oauth {
+        /// The registered client.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client: Option<OauthClient>,
+        /// The tokens, once logged in.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<Session>,
+    },
 }
 
 impl Auth {
@@ -223,6 +286,7 @@ impl Auth {
         match self {
             Auth::Pat { .. } => "pat",
             Auth::Basic { .. } => "basic",
+            Auth::Oauth { .. } => "oauth",
         }
     }
 
@@ -231,22 +295,53 @@ impl Auth {
         match self {
             Auth::Pat { .. } => "PAT",
             Auth::Basic { .. } => "Basic login",
+            Auth::Oauth { session: None, .. } => "OAuth client",
+            Auth::Oauth { client: None, .. } => "Bearer token",
+            Auth::Oauth { .. } => "OAuth session",
         }
     }
 
-    /// The non-secret identifier (token id or username).
+    /// The non-secret identifier (token id, username or client id; empty
+    /// for a bearer token imported without its client).
     pub fn id(&self) -> &str {
         match self {
             Auth::Pat { token_id, .. } => token_id,
             Auth::Basic { username, .. } => username,
+            Auth::Oauth { client, .. } => client.as_ref().map_or("", |c| c.client_id.as_str()),
         }
     }
 
-    /// The secret half.
-    pub fn secret(&self) -> &Secret {
+    /// The stored secret: token, password or client secret.
+    pub fn secret(&self) -> Option<&Secret> {
         match self {
-            Auth::Pat { token, .. } => token,
-            Auth::Basic { password, .. } => password,
+            Auth::Pat { token, .. } => Some(token),
+            Auth::Basic { password, .. } => Some(password),
+            Auth::Oauth { client, .. } => client.as_ref()?.client_secret.as_ref(),
+        }
+    }
+
+    /// The `id:secret` pair of the Basic kinds.
+    pub fn basic_pair(&self) -> Option<(&str, &Secret)> {
+        match self {
+            Auth::Pat { token_id, token } => Some((token_id, token)),
+            Auth::Basic { username, password } => Some((username, password)),
+            Auth::Oauth { .. } => None,
+        }
+    }
+
+    /// The OAuth session, if this is one.
+    pub fn session(&self) -> Option<&Session> {
+        match self {
+            Auth::Oauth { session, .. } => session.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The OAuth client, if this is one.
+    pub fn client(&self) -> Option<&OauthClient> {
+        match self {
+            Auth::Oauth { client, .. } => client.as_ref(),
+            _ => None,
         }
     }
 
@@ -255,6 +350,7 @@ impl Auth {
         match self {
             Auth::Pat { .. } => ("token id", "token"),
             Auth::Basic { .. } => ("username", "password"),
+            Auth::Oauth { .. } => ("client id", "client secret"),
         }
     }
 }
@@ -288,9 +384,98 @@ impl Credential {
     pub fn validate_fields(&self) -> Result<(), CredentialError> {
         validate_name(&self.name)?;
         let (id_field, secret_field) = self.auth.field_names();
-        validate_id(id_field, self.auth.id())?;
-        validate_secret(secret_field, self.auth.secret())
+        match &self.auth {
+            Auth::Pat { .. } | Auth::Basic { .. } => {
+                validate_id(id_field, self.auth.id())?;
+                if let Some(secret) = self.auth.secret() {
+                    validate_secret(secret_field, secret)?;
+                }
+            }
+            Auth::Oauth { client, session } => {
+                if client.is_none() && session.is_none() {
+                    return Err(CredentialError::EmptyOauth);
+                }
+                if let Some(client) = client {
+                    validate_client(client)?;
+                }
+                if let Some(session) = session {
+                    validate_session(session)?;
+                }
+            }
+        }
+        Ok(())
     }
+}
+
+/// Checks an OAuth client: a client id without control characters (a colon
+/// is fine: Basic client authentication form-encodes it first), a loopback
+/// redirect URI, a clean secret.
+pub fn validate_client(client: &OauthClient) -> Result<(), CredentialError> {
+    let field = "client id";
+    if client.client_id.is_empty() {
+        return Err(CredentialError::EmptyId { field });
+    }
+    if client.client_id.chars().any(char::is_control) {
+        return Err(CredentialError::ControlInId { field });
+    }
+    normalize_issuer(&client.issuer)?;
+    if let Some(secret) = &client.client_secret {
+        validate_secret("client secret", secret)?;
+    }
+    if let Some(uri) = &client.redirect_uri {
+        validate_redirect_uri(uri)?;
+    }
+    if client
+        .scope
+        .as_deref()
+        .is_some_and(|s| s.chars().any(char::is_control))
+    {
+        return Err(CredentialError::ControlInId { field: "scope" });
+    }
+    Ok(())
+}
+
+/// Checks a redirect URI for the loopback listener: `http://127.0.0.1:PORT/…`
+/// or `http://[::1]:PORT/…` (or `localhost`), per RFC 8252 §7.3.
+pub fn validate_redirect_uri(raw: &str) -> Result<Url, CredentialError> {
+    let url = Url::parse(raw).map_err(|_| CredentialError::BadRedirect {
+        why: "not an absolute URL such as http://127.0.0.1:8765/callback",
+    })?;
+    if url.scheme() != "http" || !is_loopback(&url) {
+        return Err(CredentialError::BadRedirect {
+            why: "the listener only binds loopback: use http://127.0.0.1:PORT/PATH",
+        });
+    }
+    if url.port().is_none() {
+        return Err(CredentialError::BadRedirect {
+            why: "give the registered port explicitly, e.g. http://127.0.0.1:8765/callback",
+        });
+    }
+    if url.fragment().is_some() {
+        return Err(CredentialError::BadRedirect {
+            why: "a redirect URI has no fragment (RFC 6749 §3.1.2)",
+        });
+    }
+    Ok(url)
+}
+
+/// Checks the tokens of a session: present, and nothing that would break a
+/// header line.
+pub fn validate_session(session: &Session) -> Result<(), CredentialError> {
+    let tokens = [
+        ("access token", Some(&session.access_token)),
+        ("refresh token", session.refresh_token.as_ref()),
+        ("id token", session.id_token.as_ref()),
+    ];
+    for (field, token) in tokens {
+        if let Some(token) = token {
+            validate_secret(field, token)?;
+            if token.expose().contains(' ') {
+                return Err(CredentialError::SpaceInToken { field });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Masks an identifier for lists: enough to tell two apart, not to copy one.

@@ -7,7 +7,28 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::credential::{Credential, Secret};
+use thiserror::Error;
+
+use crate::credential::{Auth, Credential, Secret};
+
+/// Why a credential has no header to give.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum HeaderError {
+    /// An OAuth client that has not logged in yet.
+    #[error("`{name}` has no session yet: run `sipauth-tui login {name}`")]
+    NotLoggedIn {
+        /// The credential's name.
+        name: String,
+    },
+    /// The server refused the refresh token.
+    #[error(
+        "`{name}` needs a new login: the server refused its refresh token; run `sipauth-tui login {name}`"
+    )]
+    LoginRequired {
+        /// The credential's name.
+        name: String,
+    },
+}
 
 /// `Basic base64(id:secret)`, the value of the header (RFC 7617).
 pub fn basic_value(id: &str, secret: &Secret) -> Secret {
@@ -24,18 +45,40 @@ pub fn basic_value(id: &str, secret: &Secret) -> Secret {
     Secret::new(value)
 }
 
-/// The header value for a credential, e.g. `Basic Sm9objp0b3BzZWNyZXQ=`.
-pub fn authorization_value(credential: &Credential) -> Secret {
-    basic_value(credential.auth.id(), credential.auth.secret())
+/// `Bearer {token}` (RFC 6750).
+pub fn bearer_value(token: &Secret) -> Secret {
+    let mut value = String::with_capacity(7 + token.expose().len());
+    value.push_str("Bearer ");
+    value.push_str(token.expose());
+    Secret::new(value)
+}
+
+/// The header value for a credential as stored, e.g.
+/// `Basic Sm9objp0b3BzZWNyZXQ=` or `Bearer eyJ…`. Refreshing a session first
+/// is the caller's business.
+pub fn authorization_value(credential: &Credential) -> Result<Secret, HeaderError> {
+    if let Some((id, secret)) = credential.auth.basic_pair() {
+        return Ok(basic_value(id, secret));
+    }
+    let name = || credential.name.clone();
+    match &credential.auth {
+        Auth::Oauth {
+            session: Some(s), ..
+        } if s.login_required => Err(HeaderError::LoginRequired { name: name() }),
+        Auth::Oauth {
+            session: Some(s), ..
+        } => Ok(bearer_value(&s.access_token)),
+        _ => Err(HeaderError::NotLoggedIn { name: name() }),
+    }
 }
 
 /// The whole header line, `Authorization: Basic …`.
-pub fn authorization_header(credential: &Credential) -> Secret {
-    let value = authorization_value(credential);
+pub fn authorization_header(credential: &Credential) -> Result<Secret, HeaderError> {
+    let value = authorization_value(credential)?;
     let mut line = String::with_capacity(15 + value.expose().len());
     line.push_str("Authorization: ");
     line.push_str(value.expose());
-    Secret::new(line)
+    Ok(Secret::new(line))
 }
 
 /// The URL a path on the credential's API resolves to: `{api}{path}`.
@@ -51,15 +94,15 @@ pub fn endpoint_url(api: &str, path: &str) -> String {
 
 /// A curl command that calls `{api}{path}` with the credential, quoted so that
 /// it pastes into bash (or any POSIX shell) as exactly these arguments.
-pub fn curl_command(credential: &Credential, path: &str) -> Secret {
+pub fn curl_command(credential: &Credential, path: &str) -> Result<Secret, HeaderError> {
     let url = endpoint_url(&credential.api, path);
-    let auth = authorization_header(credential);
-    Secret::new(format!(
+    let auth = authorization_header(credential)?;
+    Ok(Secret::new(format!(
         "curl --request GET --header {} --header {} {}",
         shell_quote("Accept: application/json"),
         shell_quote(auth.expose()),
         shell_quote(&url)
-    ))
+    )))
 }
 
 /// Quotes a word for a POSIX shell. Words made only of characters no shell
@@ -98,11 +141,11 @@ mod tests {
     fn header_matches_the_sipgate_documentation_vector() {
         let c = basic("John", "topsecret");
         assert_eq!(
-            authorization_header(&c).expose(),
+            authorization_header(&c).unwrap().expose(),
             "Authorization: Basic Sm9objp0b3BzZWNyZXQ="
         );
         assert_eq!(
-            authorization_value(&c).expose(),
+            authorization_value(&c).unwrap().expose(),
             "Basic Sm9objp0b3BzZWNyZXQ="
         );
     }
@@ -112,7 +155,7 @@ mod tests {
         // base64("token-1:pä:ss") computed independently.
         let c = basic("token-1", "pä:ss");
         assert_eq!(
-            authorization_value(&c).expose(),
+            authorization_value(&c).unwrap().expose(),
             "Basic dG9rZW4tMTpww6Q6c3M="
         );
     }
@@ -121,7 +164,7 @@ mod tests {
     fn curl_command_matches_the_documented_shape() {
         let c = basic("John", "topsecret");
         assert_eq!(
-            curl_command(&c, "/account").expose(),
+            curl_command(&c, "/account").unwrap().expose(),
             "curl --request GET --header 'Accept: application/json' \
              --header 'Authorization: Basic Sm9objp0b3BzZWNyZXQ=' \
              https://api.sipgate.com/v2/account"

@@ -9,7 +9,9 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod credential;
+pub mod expiry;
 pub mod header;
+pub mod jwt;
 pub mod probe;
 pub mod sandbox;
 pub mod store;

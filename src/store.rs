@@ -27,7 +27,7 @@ pub use error::StoreError;
 pub use parse::parse;
 
 /// The store format this build writes and the newest it reads.
-pub const STORE_VERSION: u32 = 1;
+pub const STORE_VERSION: u32 = 2;
 
 /// How long a change waits for another process's lock by default.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);

@@ -114,12 +114,29 @@ pub fn show(
 }
 
 fn shown_secrets(c: &Credential, reveal: bool) -> (String, String) {
-    if reveal {
-        (
-            c.auth.secret().expose().to_owned(),
-            authorization_header(c).expose().to_owned(),
-        )
-    } else {
-        (MASK.to_owned(), format!("Authorization: Basic {MASK}"))
+    let header = authorization_header(c);
+    match (reveal, c.auth.secret(), header) {
+        (true, secret, Err(e)) => (
+            secret.map_or("(none)", |s| s.expose()).to_owned(),
+            format!("({e})"),
+        ),
+        (true, secret, Ok(h)) => (
+            secret.map_or("(none)", |s| s.expose()).to_owned(),
+            h.expose().to_owned(),
+        ),
+        (false, secret, header) => {
+            let scheme = if c.auth.basic_pair().is_some() {
+                "Basic"
+            } else {
+                "Bearer"
+            };
+            (
+                secret.map_or("(none)", |_| MASK).to_owned(),
+                match header {
+                    Ok(_) => format!("Authorization: {scheme} {MASK}"),
+                    Err(e) => format!("({e})"),
+                },
+            )
+        }
     }
 }

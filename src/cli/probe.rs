@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> 
     let request = ProbeRequest {
         method: args.method,
         url: url::Url::parse(&url).with_context(|| format!("invalid probe URL {url}"))?,
-        authorization: authorization_value(c),
+        authorization: authorization_value(c)?,
         fields: c.auth.field_names(),
         connect_timeout: args.connect_timeout,
         timeout: args.timeout,

@@ -11,9 +11,9 @@ pub fn header(ctx: &Ctx, out: &mut impl Write, name: &str, value_only: bool) -> 
     let data = ctx.load()?;
     let c = data.get(name)?;
     let line = if value_only {
-        authorization_value(c)
+        authorization_value(c)?
     } else {
-        authorization_header(c)
+        authorization_header(c)?
     };
     writeln!(out, "{}", line.expose())?;
     Ok(Outcome::Success)
@@ -23,6 +23,6 @@ pub fn curl(ctx: &Ctx, out: &mut impl Write, name: &str, path: &str) -> Result<O
     super::check_path(path)?;
     let data = ctx.load()?;
     let c = data.get(name)?;
-    writeln!(out, "{}", curl_command(c, path).expose())?;
+    writeln!(out, "{}", curl_command(c, path)?.expose())?;
     Ok(Outcome::Success)
 }

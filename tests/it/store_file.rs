@@ -48,12 +48,17 @@ fn a_corrupt_store_fails_every_command_and_stays_byte_identical() {
 fn a_store_from_a_newer_version_is_refused_and_untouched() {
     let env = Env::new();
     std::fs::create_dir_all(env.store.parent().unwrap()).unwrap();
-    let content = r#"{"version": 2, "credentials": [], "vault": "future"}"#;
-    std::fs::write(&env.store, content).unwrap();
+    let newer = sipauth_tui::store::STORE_VERSION + 1;
+    let content = format!(r#"{{"version": {newer}, "credentials": [], "vault": "future"}}"#);
+    std::fs::write(&env.store, &content).unwrap();
     for args in [&["list"][..], &["add", "pat", "n", "--token-id", "t"]] {
         let out = env.cmd().args(args).write_stdin("tok").output().unwrap();
         assert_eq!(out.status.code(), Some(1));
-        assert!(stderr(&out).contains("version 2"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("version {newer}")),
+            "{}",
+            stderr(&out)
+        );
         assert_eq!(std::fs::read_to_string(&env.store).unwrap(), content);
     }
 }
@@ -66,4 +71,18 @@ fn a_missing_store_lists_as_empty_without_creating_anything() {
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("no credentials"));
     assert!(!env.store.exists() && !env.store.parent().unwrap().exists());
+}
+
+#[test]
+fn a_version_1_store_still_loads_and_is_upgraded_on_save() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.store.parent().unwrap()).unwrap();
+    let v1 = r#"{"version": 1, "credentials": [{"name": "old", "api": "https://api.sipgate.com/v2", "kind": "pat", "token_id": "token-OLD123", "token": "t0k"}]}"#;
+    std::fs::write(&env.store, v1).unwrap();
+    assert_eq!(env.names(), ["old"]);
+    env.add_pat("new", "token-NEW123", "t1k", "https://api.sipgate.com/v2");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&env.store).unwrap()).unwrap();
+    assert_eq!(saved["version"], sipauth_tui::store::STORE_VERSION);
+    assert_eq!(env.names(), ["old", "new"]);
 }

@@ -1,0 +1,127 @@
+//! The OAuth2 half of the credential model: a registered client and the
+//! session (tokens) it obtained.
+//!
+//! These are plain data: what is stored. Talking to a server lives in
+//! [`crate::oauth`]; working out lifetimes lives in [`crate::expiry`].
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::Secret;
+
+/// The issuer every OAuth client gets unless told otherwise.
+pub const DEFAULT_ISSUER: &str = "https://login.sipgate.com/auth/realms/third-party";
+
+/// Where a Keycloak realm's issuer lives under its server.
+pub const KEYCLOAK_REALM_PREFIX: &str = "/auth/realms/";
+
+/// How the client authenticates at the token endpoint (RFC 6749 §2.3.1).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    /// `client_id` and `client_secret` as form fields, as sipgate documents.
+    #[default]
+    Post,
+    /// HTTP Basic of the form-urlencoded `client_id:client_secret`.
+    Basic,
+    /// A public client: `client_id` only, PKCE protects the code.
+    None,
+}
+
+impl AuthMethod {
+    /// The key as stored and typed: `post`, `basic`, `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::Post => "post",
+            AuthMethod::Basic => "basic",
+            AuthMethod::None => "none",
+        }
+    }
+
+    /// The OIDC Discovery name (`token_endpoint_auth_methods_supported`).
+    pub fn discovery_name(self) -> &'static str {
+        match self {
+            AuthMethod::Post => "client_secret_post",
+            AuthMethod::Basic => "client_secret_basic",
+            AuthMethod::None => "none",
+        }
+    }
+}
+
+impl fmt::Display for AuthMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for AuthMethod {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "post" | "client_secret_post" => Ok(AuthMethod::Post),
+            "basic" | "client_secret_basic" => Ok(AuthMethod::Basic),
+            "none" => Ok(AuthMethod::None),
+            _ => Err(format!(
+                "`{s}` is not a client auth method: use post, basic or none"
+            )),
+        }
+    }
+}
+
+/// A registered OAuth2 client.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OauthClient {
+    /// The issuer URL, e.g. `https://login.sipgate.com/auth/realms/third-party`.
+    pub issuer: String,
+    /// The client id.
+    pub client_id: String,
+    /// How the client authenticates at the token endpoint.
+    #[serde(default)]
+    pub auth_method: AuthMethod,
+    /// The client secret (absent for public clients).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<Secret>,
+    /// Scopes to ask for, space separated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// A registered redirect URI (loopback only); absent means an ephemeral port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
+}
+
+/// Tokens obtained from a token endpoint, and when.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Session {
+    /// The access token (a JWT or opaque).
+    pub access_token: Secret,
+    /// The refresh token, when the grant gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<Secret>,
+    /// The OpenID Connect id token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<Secret>,
+    /// `token_type` as sent (only Bearer is accepted).
+    pub token_type: String,
+    /// The granted scope, when the server said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Keycloak's `session_state`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_state: Option<String>,
+    /// Unix seconds at which the token response arrived.
+    pub obtained_at: i64,
+    /// Access token lifetime in seconds, when the server said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<u64>,
+    /// Refresh token lifetime in seconds, when the server said (Keycloak
+    /// sends 0 for offline tokens that never expire by time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_in: Option<u64>,
+    /// The server refused the refresh token (`invalid_grant`): only a new
+    /// login helps.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub login_required: bool,
+}

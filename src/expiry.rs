@@ -1,0 +1,252 @@
+//! Lifetimes and countdowns, from a session and `now`.
+//!
+//! Nothing here reads the clock: callers pass `now` (Unix seconds), so views
+//! and tests are deterministic. An expiry is only ever taken from what the
+//! server said (`expires_in`, `refresh_expires_in`) or from a JWT `exp`;
+//! when neither exists it is unknown, never guessed.
+
+use crate::credential::Session;
+use crate::jwt;
+
+/// The access token expires at the earlier of `obtained_at + expires_in`
+/// and its JWT `exp`; `None` when neither is known.
+pub fn access_expiry(session: &Session) -> Option<i64> {
+    let by_response = session.expires_in.map(|s| {
+        session
+            .obtained_at
+            .saturating_add(s.min(i64::MAX as u64) as i64)
+    });
+    let by_jwt = jwt_exp(session.access_token.expose());
+    match (by_response, by_jwt) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// When the refresh token expires: from `refresh_expires_in` (0 means it
+/// does not expire by time, as for Keycloak offline tokens), else from its
+/// JWT `exp` (0 or absent: no expiry). `Refresh::None` without a refresh
+/// token.
+pub fn refresh_expiry(session: &Session) -> Refresh {
+    let Some(token) = &session.refresh_token else {
+        return Refresh::None;
+    };
+    match session.refresh_expires_in {
+        Some(0) => Refresh::Never,
+        Some(s) => Refresh::At(
+            session
+                .obtained_at
+                .saturating_add(s.min(i64::MAX as u64) as i64),
+        ),
+        None => match jwt_exp(token.expose()) {
+            Some(0) => Refresh::Never,
+            Some(at) => Refresh::At(at),
+            None if jwt::looks_like_jwt(token.expose()) => Refresh::Never,
+            None => Refresh::Unknown,
+        },
+    }
+}
+
+/// What is known of a refresh token's lifetime.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refresh {
+    /// There is no refresh token.
+    None,
+    /// It expires at this Unix time.
+    At(i64),
+    /// It does not expire by time (offline token, or a JWT without `exp`).
+    Never,
+    /// An opaque token and no `refresh_expires_in`: nobody said.
+    Unknown,
+}
+
+impl Refresh {
+    /// Whether the token can still be used at `now` (unknown counts as usable:
+    /// the server will say if not).
+    pub fn usable(self, now: i64) -> bool {
+        match self {
+            Refresh::None => false,
+            Refresh::At(at) => at > now,
+            Refresh::Never | Refresh::Unknown => true,
+        }
+    }
+}
+
+/// A session's health at `now`, for badges and decisions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    /// The access token has more than the margin left.
+    Valid,
+    /// The access token has less than the margin left.
+    Expiring,
+    /// The access token has expired (a refresh may still help).
+    Expired,
+    /// The refresh token is gone or refused: only a new login helps.
+    LoginRequired,
+    /// No expiry is known.
+    Unknown,
+}
+
+/// Classifies a session at `now`; `margin` is what counts as "expiring".
+pub fn health(session: &Session, now: i64, margin: i64) -> Health {
+    if session.login_required {
+        return Health::LoginRequired;
+    }
+    let refreshable = refresh_expiry(session).usable(now);
+    match access_expiry(session) {
+        None => Health::Unknown,
+        Some(at) if at > now + margin => Health::Valid,
+        Some(at) if at > now => Health::Expiring,
+        Some(_) if refreshable => Health::Expired,
+        Some(_) if session.refresh_token.is_some() => Health::LoginRequired,
+        Some(_) => Health::Expired,
+    }
+}
+
+/// Whether a refresh is due: less than `margin` seconds of access left (or
+/// none known to be left) and a refresh token that can still be used.
+pub fn needs_refresh(session: &Session, now: i64, margin: i64) -> bool {
+    !session.login_required
+        && refresh_expiry(session).usable(now)
+        && access_expiry(session).is_some_and(|at| at - now < margin)
+}
+
+/// The `exp` claim of a token, when it is a JWT that has one.
+pub fn jwt_exp(token: &str) -> Option<i64> {
+    if !jwt::looks_like_jwt(token) {
+        return None;
+    }
+    jwt::decode(token).ok()?.time_claim("exp")
+}
+
+/// A duration in seconds, coarse and short: "4 m 12 s", "3 h 5 m", "29 d 23 h", "2 y".
+pub fn humanize(secs: u64) -> String {
+    const MIN: u64 = 60;
+    const HOUR: u64 = 60 * MIN;
+    const DAY: u64 = 24 * HOUR;
+    const YEAR: u64 = 365 * DAY;
+    match secs {
+        s if s < MIN => format!("{s} s"),
+        s if s < HOUR => format!("{} m {} s", s / MIN, s % MIN),
+        s if s < DAY => format!("{} h {} m", s / HOUR, s % HOUR / MIN),
+        s if s < YEAR => format!("{} d {} h", s / DAY, s % DAY / HOUR),
+        s => format!("{} y", s / YEAR),
+    }
+}
+
+/// A time relative to `now`: "in 4 m 12 s", "expired 2 y ago" (for an
+/// expiry) or "2 y ago" (otherwise).
+pub fn relative(at: i64, now: i64, is_expiry: bool) -> String {
+    let delta = at.saturating_sub(now);
+    if delta > 0 {
+        format!("in {}", humanize(delta.unsigned_abs()))
+    } else if is_expiry {
+        format!("expired {} ago", humanize(delta.unsigned_abs()))
+    } else {
+        format!("{} ago", humanize(delta.unsigned_abs()))
+    }
+}
+
+/// A Unix time as UTC, `2018-05-02 14:42:21 UTC` (proleptic Gregorian).
+pub fn utc(at: i64) -> String {
+    let days = at.div_euclid(86_400);
+    let secs = at.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credential::Secret;
+
+    fn session(access: &str, expires_in: Option<u64>) -> Session {
+        Session {
+            access_token: Secret::new(access.into()),
+            refresh_token: None,
+            id_token: None,
+            token_type: "Bearer".into(),
+            scope: None,
+            session_state: None,
+            obtained_at: 1_000,
+            expires_in,
+            refresh_expires_in: None,
+            login_required: false,
+        }
+    }
+
+    #[test]
+    fn access_expiry_is_unknown_without_expires_in_or_exp() {
+        assert_eq!(access_expiry(&session("opaque-token", None)), None);
+        assert_eq!(
+            access_expiry(&session("opaque-token", Some(300))),
+            Some(1_300)
+        );
+    }
+
+    #[test]
+    fn access_expiry_takes_the_earlier_of_response_and_jwt() {
+        let fixture: serde_json::Value = serde_json::from_str(include_str!(
+            "../tests/fixtures/keycloak-token-response.json"
+        ))
+        .unwrap();
+        let token = fixture["access_token"].as_str().unwrap();
+        let mut s = session(token, Some(300));
+        s.obtained_at = 1_525_271_841 + 100;
+        assert_eq!(access_expiry(&s), Some(1_525_272_141));
+        s.refresh_token = Some(Secret::new(
+            fixture["refresh_token"].as_str().unwrap().into(),
+        ));
+        assert_eq!(refresh_expiry(&s), Refresh::At(1_527_863_841));
+        s.refresh_token = Some(Secret::new("0b6f-opaque".into()));
+        assert_eq!(refresh_expiry(&s), Refresh::Unknown);
+        s.refresh_expires_in = Some(0);
+        assert_eq!(refresh_expiry(&s), Refresh::Never);
+    }
+
+    #[test]
+    fn health_follows_the_clock() {
+        let mut s = session("opaque", Some(300));
+        s.refresh_token = Some(Secret::new("r".into()));
+        s.refresh_expires_in = Some(3_600);
+        assert_eq!(health(&s, 1_000, 30), Health::Valid);
+        assert_eq!(health(&s, 1_280, 30), Health::Expiring);
+        assert_eq!(health(&s, 1_400, 30), Health::Expired);
+        assert!(needs_refresh(&s, 1_280, 30) && !needs_refresh(&s, 1_000, 30));
+        assert_eq!(health(&s, 5_000, 30), Health::LoginRequired);
+        assert!(!needs_refresh(&s, 5_000, 30));
+        s.login_required = true;
+        assert_eq!(health(&s, 1_000, 30), Health::LoginRequired);
+    }
+
+    #[test]
+    fn times_read_as_utc_and_relative() {
+        assert_eq!(utc(1_525_272_141), "2018-05-02 14:42:21 UTC");
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(relative(1_252, 1_000, true), "in 4 m 12 s");
+        assert_eq!(
+            relative(1_000 - 2 * 366 * 86_400, 1_000, true),
+            "expired 2 y ago"
+        );
+        assert_eq!(humanize(29 * 86_400 + 23 * 3_600), "29 d 23 h");
+    }
+}
