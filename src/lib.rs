@@ -12,6 +12,7 @@ pub mod credential;
 pub mod expiry;
 pub mod header;
 pub mod jwt;
+pub mod oauth;
 pub mod probe;
 pub mod sandbox;
 pub mod store;

@@ -20,8 +20,7 @@ use crate::credential::Secret;
 
 mod explain;
 
-use explain::classify;
-pub use explain::{failure_hint, status_hint};
+pub use explain::{classify, failure_hint, status_hint};
 
 /// The largest body the probe reads; the rest is cut off.
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -213,7 +212,7 @@ pub async fn run(req: &ProbeRequest) -> Result<ProbeOutcome, ProbeError> {
         Ok(response) => read_answer(response).await,
         Err(e) => Err(e),
     }
-    .map_err(|e| classify(&e, req));
+    .map_err(|e| classify(&e, &req.url, req.connect_timeout, req.timeout));
     let latency = start.elapsed();
     match &result {
         Ok(a) => tracing::debug!(url = %req.url, status = a.status, ?latency, "probe answered"),

@@ -82,6 +82,29 @@ impl StoreData {
         Ok(self.credentials.remove(at))
     }
 
+    /// Stores a new session on an OAuth entry (after a login or a refresh).
+    pub fn set_session(
+        &mut self,
+        name: &str,
+        session: crate::credential::Session,
+    ) -> Result<(), StoreError> {
+        let credential = self
+            .credentials
+            .iter_mut()
+            .find(|c| c.name == name)
+            .ok_or_else(|| StoreError::NotFound { name: name.into() })?;
+        match &mut credential.auth {
+            crate::credential::Auth::Oauth { session: slot, .. } => {
+                *slot = Some(session);
+                Ok(())
+            }
+            other => Err(StoreError::NotOauth {
+                name: name.into(),
+                kind: other.kind_label(),
+            }),
+        }
+    }
+
     /// Renames a credential; the new name must be valid and free.
     pub fn rename(&mut self, old: &str, new: &str) -> Result<(), StoreError> {
         crate::credential::validate_name(new)?;

@@ -4,23 +4,30 @@
 
 use std::error::Error as _;
 use std::io;
+use std::time::Duration;
 
 use reqwest::Method;
 use url::Url;
 
-use super::{Answer, NetFailure, ProbeRequest, strip_controls};
+use super::{Answer, NetFailure, strip_controls};
 
-pub(super) fn classify(err: &reqwest::Error, req: &ProbeRequest) -> NetFailure {
-    let url = &req.url;
+/// Names the network failure behind a reqwest error, for a request to `url`
+/// made with these timeouts.
+pub fn classify(
+    err: &reqwest::Error,
+    url: &Url,
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> NetFailure {
     let host = url.host_str().unwrap_or_default().to_owned();
     if err.is_timeout() {
         return if err.is_connect() {
             NetFailure::ConnectTimeout {
                 host,
-                after: req.connect_timeout,
+                after: connect_timeout,
             }
         } else {
-            NetFailure::Timeout { after: req.timeout }
+            NetFailure::Timeout { after: timeout }
         };
     }
     let causes = causes(err);

@@ -90,6 +90,14 @@ pub enum StoreError {
         /// The name asked for.
         name: String,
     },
+    /// An OAuth operation on a credential of another kind.
+    #[error("`{name}` is a {kind}, not an OAuth client or session")]
+    NotOauth {
+        /// The credential's name.
+        name: String,
+        /// Its kind, as a person reads it.
+        kind: &'static str,
+    },
     /// The name is taken.
     #[error("a credential named `{name}` exists already (remove or rename it first)")]
     AlreadyExists {

@@ -1,0 +1,153 @@
+//! OAuth2 / OpenID Connect client: endpoints, the token endpoint, and the
+//! flows built on it.
+//!
+//! Every flow ends in one call, [`token::request`]: it authenticates the
+//! client the way it is registered (form fields, HTTP Basic of the
+//! form-encoded pair, or nothing but the id), reads at most
+//! [`token::BODY_LIMIT`] bytes within the total timeout, and checks the
+//! response field by field before anything is stored. A response that fails
+//! any check is an error that says which field and why; the caller's store
+//! is not touched. Endpoint URLs come from OIDC Discovery when the issuer
+//! publishes it (and names itself correctly), else from Keycloak's layout
+//! under the issuer ([`endpoints`]).
+
+use std::time::Duration;
+
+use thiserror::Error;
+
+use crate::probe::{NetFailure, failure_hint};
+
+pub mod endpoints;
+pub mod token;
+
+pub use endpoints::{Endpoints, discover};
+pub use token::TokenResponse;
+
+/// Connect and total timeouts for calls to an authorization server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Until the TCP (and TLS) connection stands.
+    pub connect: Duration,
+    /// Until the whole response body has arrived.
+    pub total: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(5),
+            total: Duration::from_secs(30),
+        }
+    }
+}
+
+/// An HTTP client for authorization servers: no redirects followed (a token
+/// endpoint that redirects is misconfigured or hostile, and a redirect could
+/// carry the client secret elsewhere), timeouts as given.
+pub fn http_client(timeouts: Timeouts) -> Result<reqwest::Client, OauthError> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.total)
+        .user_agent(concat!("sipauth-tui/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| OauthError::Client {
+            detail: e.to_string(),
+        })
+}
+
+/// Why an OAuth call failed. No variant carries a token, code or secret.
+#[derive(Debug, Error)]
+pub enum OauthError {
+    /// The HTTP client could not be built.
+    #[error("cannot set up the HTTP client: {detail}")]
+    Client {
+        /// What reqwest said.
+        detail: String,
+    },
+    /// The server could not be reached or did not answer in time.
+    #[error("{what} failed: {}", failure_hint(failure))]
+    Network {
+        /// Which call, e.g. "token request to https://…/token".
+        what: String,
+        /// What went wrong.
+        failure: NetFailure,
+    },
+    /// The server answered with an OAuth error (RFC 6749 §5.2).
+    #[error("{what} refused: {error}{}", description.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    Refused {
+        /// Which call.
+        what: String,
+        /// HTTP status.
+        status: u16,
+        /// The `error` code, e.g. `invalid_grant`.
+        error: String,
+        /// `error_description`, cleaned of control characters.
+        description: Option<String>,
+    },
+    /// The server answered with a status that is not a token response.
+    #[error("{what} got HTTP {status}{}{}", content_type.as_ref().map(|c| format!(" ({c})")).unwrap_or_default(), status_advice(*status))]
+    Status {
+        /// Which call.
+        what: String,
+        /// HTTP status.
+        status: u16,
+        /// The response's content type.
+        content_type: Option<String>,
+    },
+    /// The answer was not what the protocol requires.
+    #[error("{what}: malformed response: {why}")]
+    Malformed {
+        /// Which call.
+        what: String,
+        /// What is wrong, naming the field.
+        why: String,
+    },
+    /// The discovery document names another issuer: a misconfigured or
+    /// spoofed server (OIDC Discovery §4.3).
+    #[error("discovery at {url} names issuer `{found}`, not `{expected}`; refusing to use it")]
+    IssuerMismatch {
+        /// The discovery URL.
+        url: String,
+        /// The configured issuer.
+        expected: String,
+        /// What the document says.
+        found: String,
+    },
+    /// An endpoint URL that would expose credentials (plain http off loopback).
+    #[error("{what} is not a safe endpoint: {why}")]
+    UnsafeEndpoint {
+        /// Which endpoint.
+        what: String,
+        /// Why.
+        why: &'static str,
+    },
+}
+
+impl OauthError {
+    /// The OAuth `error` code when the server sent one.
+    pub fn oauth_code(&self) -> Option<&str> {
+        match self {
+            OauthError::Refused { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether the refresh token (or code) was refused for good: only a new
+    /// login helps (RFC 6749 §5.2 `invalid_grant`).
+    pub fn is_invalid_grant(&self) -> bool {
+        self.oauth_code() == Some("invalid_grant")
+    }
+}
+
+fn status_advice(status: u16) -> &'static str {
+    match status {
+        300..=399 => {
+            "; the endpoint redirects, which a token endpoint must not: check the issuer URL"
+        }
+        404 => "; the endpoint does not exist: check the issuer URL or realm",
+        405 => "; wrong method for this endpoint: check the issuer URL",
+        500..=599 => "; the server failed: try again later, the stored session is unchanged",
+        _ => "",
+    }
+}

@@ -1,0 +1,397 @@
+//! The token endpoint: one authenticated POST and a strict reading of its
+//! answer (RFC 6749 §5).
+//!
+//! The response is checked field by field before anything is kept:
+//! `access_token` a non-empty string without spaces or control characters,
+//! `token_type` Bearer (any case; absent is read as Bearer, the only type we
+//! can send), `expires_in` and `refresh_expires_in` whole seconds between 0
+//! and ten years, the optional tokens strings like the access token. A body
+//! over [`BODY_LIMIT`] or slower than the total timeout is an error, never a
+//! partial read.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use serde_json::{Map, Value};
+use url::Url;
+use url::form_urlencoded::byte_serialize;
+use zeroize::Zeroizing;
+
+use super::{OauthError, Timeouts};
+use crate::credential::{AuthMethod, OauthClient, Secret, Session};
+use crate::probe::{classify, strip_controls};
+
+/// Token responses larger than this are refused (real ones are a few KB).
+pub const BODY_LIMIT: usize = 1 << 20;
+
+/// The longest lifetime believed: ten years. Anything longer is a bug or an
+/// attack on arithmetic.
+pub const MAX_LIFETIME: u64 = 10 * 365 * 24 * 3600;
+
+/// A checked token response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenResponse {
+    /// The access token.
+    pub access_token: Secret,
+    /// `token_type`, as sent (Bearer in some case).
+    pub token_type: String,
+    /// Seconds the access token lives, when said.
+    pub expires_in: Option<u64>,
+    /// A refresh token, when issued.
+    pub refresh_token: Option<Secret>,
+    /// Seconds the refresh token lives, when said (Keycloak).
+    pub refresh_expires_in: Option<u64>,
+    /// An OpenID Connect id token.
+    pub id_token: Option<Secret>,
+    /// The granted scope.
+    pub scope: Option<String>,
+    /// Keycloak's session id.
+    pub session_state: Option<String>,
+}
+
+impl TokenResponse {
+    /// Checks a parsed JSON body; `Err` says which field and why (never its
+    /// value).
+    pub fn from_json(value: Value) -> Result<Self, String> {
+        let Value::Object(mut map) = value else {
+            return Err("the body is JSON but not an object".into());
+        };
+        let access_token =
+            token_field(&mut map, "access_token")?.ok_or("`access_token` is missing")?;
+        let token_type = match map.remove("token_type") {
+            None | Some(Value::Null) => "Bearer".to_owned(),
+            Some(Value::String(t)) if t.eq_ignore_ascii_case("bearer") => t,
+            Some(Value::String(t)) => {
+                return Err(format!(
+                    "`token_type` is `{}`; only Bearer tokens can be sent (RFC 6750)",
+                    strip_controls(&t).chars().take(40).collect::<String>()
+                ));
+            }
+            Some(_) => return Err("`token_type` is not a string".into()),
+        };
+        Ok(Self {
+            access_token,
+            token_type,
+            expires_in: lifetime(&map, "expires_in")?,
+            refresh_token: token_field(&mut map, "refresh_token")?,
+            refresh_expires_in: lifetime(&map, "refresh_expires_in")?,
+            id_token: token_field(&mut map, "id_token")?,
+            scope: match map.get("scope") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(strip_controls(s)),
+                // Some servers send an array; RFC 6749 says space-delimited.
+                Some(Value::Array(items)) => Some(
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(strip_controls)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+                Some(_) => return Err("`scope` is not a string".into()),
+            },
+            session_state: map
+                .get("session_state")
+                .and_then(Value::as_str)
+                .map(strip_controls),
+        })
+    }
+
+    /// The session these tokens make, obtained at `now`. On a refresh,
+    /// `previous` supplies what the server may leave out: a server that does
+    /// not rotate refresh tokens sends none back (RFC 6749 §6).
+    pub fn into_session(self, now: i64, previous: Option<&Session>) -> Session {
+        let keep_refresh = self.refresh_token.is_none();
+        Session {
+            access_token: self.access_token,
+            refresh_token: self
+                .refresh_token
+                .or_else(|| previous.and_then(|p| p.refresh_token.clone())),
+            id_token: self
+                .id_token
+                .or_else(|| previous.and_then(|p| p.id_token.clone())),
+            token_type: self.token_type,
+            scope: self
+                .scope
+                .or_else(|| previous.and_then(|p| p.scope.clone())),
+            session_state: self
+                .session_state
+                .or_else(|| previous.and_then(|p| p.session_state.clone())),
+            obtained_at: now,
+            expires_in: self.expires_in,
+            refresh_expires_in: match (keep_refresh, previous) {
+                // The old refresh token keeps its old deadline.
+                (true, Some(p)) => p.refresh_expires_in.map(|s| {
+                    let deadline = p.obtained_at.saturating_add(s as i64);
+                    deadline.saturating_sub(now).max(1) as u64
+                }),
+                _ => self.refresh_expires_in,
+            },
+            login_required: false,
+        }
+    }
+}
+
+fn token_field(map: &mut Map<String, Value>, field: &str) -> Result<Option<Secret>, String> {
+    match map.remove(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => {
+            let s = Zeroizing::new(s);
+            if s.is_empty() {
+                Err(format!("`{field}` is empty"))
+            } else if s.len() > 64 * 1024 {
+                Err(format!("`{field}` is longer than 64 KiB"))
+            } else if s.chars().any(|c| c.is_control() || c == ' ') {
+                Err(format!("`{field}` contains spaces or control characters"))
+            } else {
+                Ok(Some(Secret::new(s.to_string())))
+            }
+        }
+        Some(other) => Err(format!("`{field}` is {}, not a string", json_kind(&other))),
+    }
+}
+
+fn lifetime(map: &Map<String, Value>, field: &str) -> Result<Option<u64>, String> {
+    match map.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(s) if s <= MAX_LIFETIME => Ok(Some(s)),
+            Some(_) => Err(format!("`{field}` is more than ten years")),
+            None if n.as_i64().is_some_and(|s| s < 0) => Err(format!("`{field}` is negative")),
+            None => Err(format!("`{field}` is not a whole number of seconds")),
+        },
+        Some(other) => Err(format!(
+            "`{field}` is {}, not a number of seconds",
+            json_kind(other)
+        )),
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `Basic base64(urlencode(id):urlencode(secret))`, the client
+/// authentication of RFC 6749 §2.3.1 (reqwest's `basic_auth` does not
+/// form-encode, which breaks ids and secrets with `:`, `+`, `%`…).
+pub fn client_basic(client_id: &str, secret: &Secret) -> Secret {
+    let id: String = byte_serialize(client_id.as_bytes()).collect();
+    let secret: Zeroizing<String> =
+        Zeroizing::new(byte_serialize(secret.expose().as_bytes()).collect());
+    let pair = Zeroizing::new(format!("{id}:{}", secret.as_str()));
+    Secret::new(format!("Basic {}", STANDARD.encode(pair.as_bytes())))
+}
+
+/// Adds the client's authentication to a token-endpoint (or revocation)
+/// form: form fields for `post`, the header for `basic`, the id alone for
+/// `none`. Returns the Authorization header value, if any.
+pub fn authenticate(
+    client: &OauthClient,
+    form: &mut Vec<(&'static str, Secret)>,
+) -> Option<Secret> {
+    let id = Secret::new(client.client_id.clone());
+    match (client.auth_method, &client.client_secret) {
+        (AuthMethod::Basic, Some(secret)) => Some(client_basic(&client.client_id, secret)),
+        (AuthMethod::Post, Some(secret)) => {
+            form.push(("client_id", id));
+            form.push(("client_secret", secret.clone()));
+            None
+        }
+        _ => {
+            form.push(("client_id", id));
+            None
+        }
+    }
+}
+
+/// POSTs `form` (plus the client's authentication) to the token endpoint
+/// and checks the answer. `what` names the call in errors.
+pub async fn request(
+    http: &reqwest::Client,
+    timeouts: Timeouts,
+    token_endpoint: &Url,
+    client: &OauthClient,
+    mut form: Vec<(&'static str, Secret)>,
+) -> Result<TokenResponse, OauthError> {
+    let what = format!("token request to {token_endpoint}");
+    let value = post_form(http, timeouts, token_endpoint, client, &mut form, &what).await?;
+    TokenResponse::from_json(value).map_err(|why| OauthError::Malformed { what, why })
+}
+
+/// POSTs a client-authenticated form and returns the JSON of a 2xx answer;
+/// an OAuth error body becomes [`OauthError::Refused`]. Shared by the token,
+/// device and revocation endpoints.
+pub async fn post_form(
+    http: &reqwest::Client,
+    timeouts: Timeouts,
+    endpoint: &Url,
+    client: &OauthClient,
+    form: &mut Vec<(&'static str, Secret)>,
+    what: &str,
+) -> Result<Value, OauthError> {
+    let authorization = authenticate(client, form);
+    let body: Zeroizing<String> = Zeroizing::new(
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form.iter().map(|(k, v)| (*k, v.expose())))
+            .finish(),
+    );
+    let mut builder = http
+        .post(endpoint.clone())
+        .header(ACCEPT, "application/json")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(body.to_string());
+    if let Some(value) = authorization {
+        builder = builder.header(AUTHORIZATION, value.expose());
+    }
+    let network = |e: reqwest::Error| OauthError::Network {
+        what: what.to_owned(),
+        failure: classify(&e, endpoint, timeouts.connect, timeouts.total),
+    };
+    let mut response = builder.send().await.map_err(network)?;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| strip_controls(v).chars().take(80).collect::<String>());
+    let mut bytes = Zeroizing::new(Vec::new());
+    while let Some(chunk) = response.chunk().await.map_err(network)? {
+        if bytes.len() + chunk.len() > BODY_LIMIT {
+            return Err(OauthError::Malformed {
+                what: what.to_owned(),
+                why: format!("the body is larger than {} KiB", BODY_LIMIT / 1024),
+            });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let json = serde_json::from_slice::<Value>(&bytes);
+    match (status, json) {
+        (200..=299, Ok(value)) => Ok(value),
+        (200..=299, Err(e)) if bytes.is_empty() || e.is_eof() => Err(OauthError::Malformed {
+            what: what.to_owned(),
+            why: "the body ends before the JSON does (truncated)".into(),
+        }),
+        (200..=299, Err(_)) => Err(OauthError::Malformed {
+            what: what.to_owned(),
+            why: format!(
+                "the body is not JSON{}",
+                content_type
+                    .as_ref()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default()
+            ),
+        }),
+        (_, Ok(Value::Object(map))) if map.get("error").is_some_and(Value::is_string) => {
+            let text = |k: &str| {
+                map.get(k)
+                    .and_then(Value::as_str)
+                    .map(|s| strip_controls(s).chars().take(300).collect::<String>())
+            };
+            Err(OauthError::Refused {
+                what: what.to_owned(),
+                status,
+                error: text("error").unwrap_or_default(),
+                description: text("error_description"),
+            })
+        }
+        _ => Err(OauthError::Status {
+            what: what.to_owned(),
+            status,
+            content_type,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(v: Value) -> Result<TokenResponse, String> {
+        TokenResponse::from_json(v)
+    }
+
+    #[test]
+    fn the_keycloak_fixture_is_a_good_response() {
+        let v: Value = serde_json::from_str(include_str!(
+            "../../tests/fixtures/keycloak-token-response.json"
+        ))
+        .unwrap();
+        let r = parse(v).unwrap();
+        assert_eq!(r.expires_in, Some(300));
+        assert_eq!(r.refresh_expires_in, Some(2_592_000));
+        assert_eq!(
+            r.session_state.as_deref(),
+            Some("32c512d5-ccf2-4103-9555-a85d924f7d52")
+        );
+        assert!(r.id_token.is_some() && r.refresh_token.is_some());
+    }
+
+    #[test]
+    fn malformed_fields_are_named() {
+        let cases = [
+            (json!({}), "`access_token` is missing"),
+            (json!([]), "not an object"),
+            (json!({"access_token": 5}), "`access_token` is a number"),
+            (json!({"access_token": ""}), "`access_token` is empty"),
+            (json!({"access_token": "a b"}), "spaces"),
+            (
+                json!({"access_token": "a", "token_type": "mac"}),
+                "`token_type` is `mac`",
+            ),
+            (json!({"access_token": "a", "expires_in": -1}), "negative"),
+            (
+                json!({"access_token": "a", "expires_in": "300"}),
+                "a string, not a number",
+            ),
+            (
+                json!({"access_token": "a", "expires_in": 1e20}),
+                "not a whole number",
+            ),
+            (
+                json!({"access_token": "a", "expires_in": 400_000_000}),
+                "ten years",
+            ),
+            (
+                json!({"access_token": "a", "refresh_token": ["x"]}),
+                "`refresh_token` is an array",
+            ),
+        ];
+        for (body, want) in cases {
+            let err = parse(body.clone()).unwrap_err();
+            assert!(err.contains(want), "{body}: {err}");
+        }
+        let ok = parse(json!({"access_token": "a", "token_type": "bearer", "scope": ["x", "y"]}))
+            .unwrap();
+        assert_eq!(ok.scope.as_deref(), Some("x y"));
+        assert_eq!(ok.expires_in, None);
+    }
+
+    #[test]
+    fn basic_client_auth_form_encodes_both_halves() {
+        // base64("a%3Ab:s%2F%2B%26") computed independently.
+        let got = client_basic("a:b", &Secret::new("s/+&".into()));
+        assert_eq!(got.expose(), "Basic YSUzQWI6cyUyRiUyQiUyNg==");
+    }
+
+    #[test]
+    fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
+        let first =
+            parse(json!({"access_token": "a1", "refresh_token": "r1", "refresh_expires_in": 100}))
+                .unwrap()
+                .into_session(1_000, None);
+        let second = parse(json!({"access_token": "a2", "expires_in": 300}))
+            .unwrap()
+            .into_session(1_040, Some(&first));
+        assert_eq!(second.refresh_token.as_ref().unwrap().expose(), "r1");
+        assert_eq!(second.refresh_expires_in, Some(60));
+        assert_eq!(second.access_token.expose(), "a2");
+    }
+}
