@@ -38,8 +38,8 @@ pub struct ProbeRequest {
     pub url: Url,
     /// The Authorization header value.
     pub authorization: Secret,
-    /// Which words the hints use for the two halves ("token id", "token").
-    pub fields: (&'static str, &'static str),
+    /// How the credential authenticates, for the 401/403 hints.
+    pub scheme: Scheme,
     /// Connect timeout.
     pub connect_timeout: Duration,
     /// Whole-request timeout.
@@ -89,6 +89,15 @@ pub struct Answer {
     pub body: Body,
     /// Whether the body was cut at [`BODY_LIMIT`].
     pub truncated: bool,
+}
+
+/// How the probed credential authenticates, so a 401 can name what is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// Basic `id:secret`, with the two fields' names ("token id", "token").
+    Basic(&'static str, &'static str),
+    /// An OAuth Bearer access token.
+    Bearer,
 }
 
 /// Why nothing usable came back.
@@ -219,7 +228,7 @@ pub async fn run(req: &ProbeRequest) -> Result<ProbeOutcome, ProbeError> {
         Err(f) => tracing::debug!(url = %req.url, failure = ?f, ?latency, "probe failed"),
     }
     let hint = match &result {
-        Ok(a) => status_hint(a, &req.method, &req.url, req.fields),
+        Ok(a) => status_hint(a, &req.method, &req.url, req.scheme),
         Err(f) => Some(failure_hint(f)),
     };
     Ok(ProbeOutcome {

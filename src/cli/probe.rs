@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Args;
 use sipauth_tui::header::{authorization_value, endpoint_url};
-use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest};
+use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest, Scheme};
 
 use super::{Ctx, Outcome};
 
@@ -47,7 +47,13 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> 
         method: args.method,
         url: url::Url::parse(&url).with_context(|| format!("invalid probe URL {url}"))?,
         authorization: authorization_value(c)?,
-        fields: c.auth.field_names(),
+        scheme: match c.auth.basic_pair() {
+            Some(_) => {
+                let (id, secret) = c.auth.field_names();
+                Scheme::Basic(id, secret)
+            }
+            None => Scheme::Bearer,
+        },
         connect_timeout: args.connect_timeout,
         timeout: args.timeout,
     };

@@ -9,7 +9,7 @@ use std::time::Duration;
 use reqwest::Method;
 use url::Url;
 
-use super::{Answer, NetFailure, strip_controls};
+use super::{Answer, NetFailure, Scheme, strip_controls};
 
 /// Names the network failure behind a reqwest error, for a request to `url`
 /// made with these timeouts.
@@ -102,12 +102,7 @@ pub fn failure_hint(failure: &NetFailure) -> String {
 }
 
 /// The hint for an HTTP answer; `None` for a 2xx.
-pub fn status_hint(
-    answer: &Answer,
-    method: &Method,
-    url: &Url,
-    (id_field, secret_field): (&str, &str),
-) -> Option<String> {
+pub fn status_hint(answer: &Answer, method: &Method, url: &Url, scheme: Scheme) -> Option<String> {
     let path = url.path();
     Some(match answer.status {
         200..=299 => return None,
@@ -129,17 +124,24 @@ pub fn status_hint(
             "{} {}: an answer that is not the resource itself; check the path",
             answer.status, answer.reason
         ),
-        401 => format!(
-            "401 Unauthorized: the {id_field} and/or {secret_field} are wrong, or the credentials were not sent Base64-encoded as `{id_field}:{secret_field}`; check both values"
-        ),
+        401 => match scheme {
+            Scheme::Basic(id_field, secret_field) => format!(
+                "401 Unauthorized: the {id_field} and/or {secret_field} are wrong, or the credentials were not sent Base64-encoded as `{id_field}:{secret_field}`; check both values"
+            ),
+            Scheme::Bearer => "401 Unauthorized: the access token is expired, revoked or not for this API; run `sipauth-tui refresh NAME` (or `login NAME`) and check the issuer".to_owned(),
+        },
         403 => {
             let scope = if path.ends_with("/account") {
                 " (this endpoint needs `account:read`)"
             } else {
                 ""
             };
+            let fix = match scheme {
+                Scheme::Basic(..) => "create a token with that scope",
+                Scheme::Bearer => "log in again asking for that scope (`--scope` of the client)",
+            };
             format!(
-                "403 Forbidden: the credential is valid but lacks the scope for {path}{scope}; create a token with that scope"
+                "403 Forbidden: the credential is valid but lacks the scope for {path}{scope}; {fix}"
             )
         }
         404 => format!(
@@ -173,7 +175,7 @@ mod tests {
     #[test]
     fn each_status_gets_its_own_hint() {
         let url = Url::parse("https://api.sipgate.com/v2/account").unwrap();
-        let fields = ("token id", "token");
+        let fields = Scheme::Basic("token id", "token");
         let cases: &[(u16, Option<&str>, &[&str])] = &[
             (401, None, &["token id and/or token are wrong", "Base64"]),
             (403, None, &["scope", "account:read"]),
@@ -206,5 +208,10 @@ mod tests {
             let hint = status_hint(&answer(status, location), &Method::GET, &url, fields).unwrap();
             assert!(!hint.contains("leaves"), "{status}: {hint}");
         }
+        let bearer = status_hint(&answer(401, None), &Method::GET, &url, Scheme::Bearer).unwrap();
+        assert!(
+            bearer.contains("access token is expired") && !bearer.contains("token id"),
+            "{bearer}"
+        );
     }
 }
