@@ -125,3 +125,95 @@ pub struct Session {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub login_required: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Auth, Credential, CredentialError};
+    use super::*;
+
+    fn client() -> OauthClient {
+        OauthClient {
+            issuer: DEFAULT_ISSUER.into(),
+            client_id: "2477148-0-7475b8d2".into(),
+            auth_method: AuthMethod::Post,
+            client_secret: Some(Secret::new("cs".into())),
+            scope: Some("account:read openid".into()),
+            redirect_uri: Some("http://127.0.0.1:8765/callback".into()),
+        }
+    }
+
+    fn session(access: &str) -> Session {
+        Session {
+            access_token: Secret::new(access.into()),
+            refresh_token: Some(Secret::new("r".into())),
+            id_token: None,
+            token_type: "Bearer".into(),
+            scope: None,
+            session_state: Some("s".into()),
+            obtained_at: 1_700_000_000,
+            expires_in: Some(300),
+            refresh_expires_in: None,
+            login_required: false,
+        }
+    }
+
+    fn oauth(
+        client: Option<OauthClient>,
+        session: Option<Session>,
+    ) -> Result<Credential, CredentialError> {
+        Credential::new(
+            "work",
+            super::super::DEFAULT_API,
+            Auth::Oauth { client, session },
+        )
+    }
+
+    #[test]
+    fn oauth_entries_round_trip_through_json_in_the_stored_shape() {
+        let c = oauth(Some(client()), Some(session("a.b.c"))).unwrap();
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["kind"], "oauth");
+        assert_eq!(json["client"]["auth_method"], "post");
+        assert_eq!(json["session"]["access_token"], "a.b.c");
+        assert!(json["session"].get("login_required").is_none());
+        let back: Credential = serde_json::from_value(json).unwrap();
+        assert_eq!(back, c);
+        assert_eq!(c.auth.kind_label(), "OAuth session");
+        assert!(!format!("{c:?}").contains("a.b.c"));
+    }
+
+    #[test]
+    fn oauth_entries_are_validated() {
+        assert_eq!(oauth(None, None).unwrap_err(), CredentialError::EmptyOauth);
+        let mut remote = client();
+        remote.redirect_uri = Some("https://example.com/cb".into());
+        assert!(matches!(
+            oauth(Some(remote), None),
+            Err(CredentialError::BadRedirect { .. })
+        ));
+        let mut portless = client();
+        portless.redirect_uri = Some("http://127.0.0.1/cb".into());
+        assert!(matches!(
+            oauth(Some(portless), None),
+            Err(CredentialError::BadRedirect { .. })
+        ));
+        let mut plain = client();
+        plain.issuer = "http://login.example.com/auth/realms/x".into();
+        assert!(matches!(
+            oauth(Some(plain), None),
+            Err(CredentialError::BadApi { what: "issuer", .. })
+        ));
+        assert_eq!(
+            oauth(None, Some(session("a b"))).unwrap_err(),
+            CredentialError::SpaceInToken {
+                field: "access token"
+            }
+        );
+        assert!(oauth(None, Some(session("opaque-token"))).is_ok());
+        assert_eq!(
+            "client_secret_basic".parse::<AuthMethod>(),
+            Ok(AuthMethod::Basic)
+        );
+        assert!("jwt".parse::<AuthMethod>().is_err());
+    }
+}
