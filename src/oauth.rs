@@ -17,10 +17,18 @@ use thiserror::Error;
 
 use crate::probe::{NetFailure, failure_hint};
 
+pub mod callback;
+pub mod code_flow;
 pub mod endpoints;
+pub mod pkce;
+pub mod refresh;
+pub mod revoke;
 pub mod token;
 
+pub use code_flow::{LoginError, LoginOptions, PendingLogin, prepare};
 pub use endpoints::{Endpoints, discover};
+pub use refresh::{RefreshError, RefreshOutcome, refresh};
+pub use revoke::{Revoked, revoke};
 pub use token::TokenResponse;
 
 /// Connect and total timeouts for calls to an authorization server.
