@@ -299,15 +299,30 @@ fn error_body(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-async fn account(headers: HeaderMap) -> Response {
+async fn account(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if let Some(token) = realm::bearer_token(&headers) {
+        return match realm::verify_account(&shared.realm, token) {
+            Ok(()) => account_body(),
+            Err(realm::BearerError::MissingScope) => error_body(
+                StatusCode::FORBIDDEN,
+                "Forbidden: the token lacks the scope account:read",
+            ),
+            Err(realm::BearerError::Invalid(why)) => {
+                let mut response = error_body(StatusCode::UNAUTHORIZED, "Unauthorized");
+                let challenge = format!(
+                    "Bearer realm=\"sipgate sandbox\", error=\"invalid_token\", error_description=\"{why}\""
+                );
+                if let Ok(value) = header::HeaderValue::from_str(&challenge) {
+                    response
+                        .headers_mut()
+                        .insert(header::WWW_AUTHENTICATE, value);
+                }
+                response
+            }
+        };
+    }
     match caller(&headers) {
-        Some(Caller::Pat | Caller::BasicLogin) => axum::Json(json!({
-            "company": "Sandbox GmbH",
-            "mainProductType": "TEAM",
-            "logoUrl": "",
-            "verified": true
-        }))
-        .into_response(),
+        Some(Caller::Pat | Caller::BasicLogin) => account_body(),
         Some(Caller::PatWithoutScope) => error_body(
             StatusCode::FORBIDDEN,
             "Forbidden: the token lacks the scope account:read",
@@ -321,6 +336,16 @@ async fn account(headers: HeaderMap) -> Response {
             response
         }
     }
+}
+
+fn account_body() -> Response {
+    axum::Json(json!({
+        "company": "Sandbox GmbH",
+        "mainProductType": "TEAM",
+        "logoUrl": "",
+        "verified": true
+    }))
+    .into_response()
 }
 
 async fn method_not_allowed() -> Response {

@@ -35,17 +35,30 @@
 //!
 //! Users for the password grant and for approving logins: [`USERS`].
 
+mod authorize;
+mod client_auth;
+mod device;
 mod discovery;
+mod error;
+mod fault;
+mod mint;
+mod session;
+mod state;
+mod token;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
+use super::SandboxHandle;
 use crate::credential::AuthMethod;
 
 pub use discovery::{Issuer, IssuerKind};
+pub use fault::TokenFault;
+pub(crate) use session::{BearerError, bearer_token, verify_account};
+pub use state::{Revocation, Revoked, TokenRequest};
 
 /// The realm `sipauth-tui sandbox` advertises (sipgate's realm name).
 pub const DEFAULT_REALM: &str = "third-party";
@@ -273,47 +286,113 @@ impl RealmConfig {
 }
 
 /// The realm's shared state: configuration plus everything issued so far.
-#[allow(dead_code)] // the token endpoints (next) read the config and state
 pub(crate) struct Realm {
     pub(crate) base_url: String,
     pub(crate) config: RealmConfig,
-    state: Mutex<State>,
+    state: Mutex<state::State>,
 }
-
-#[derive(Default)]
-struct State {}
 
 impl Realm {
     pub(crate) fn new(base_url: String, config: RealmConfig) -> Self {
         Self {
             base_url,
             config,
-            state: Mutex::new(State::default()),
+            state: Mutex::default(),
         }
     }
 
-    #[allow(dead_code)]
-    fn state(&self) -> MutexGuard<'_, State> {
+    fn state(&self) -> MutexGuard<'_, state::State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Test hooks and counters of the realm.
+impl SandboxHandle {
+    /// Makes every token request fail as `fault` says, until set to `None`.
+    pub fn set_token_fault(&self, fault: Option<TokenFault>) {
+        self.shared.realm.state().fault = fault;
+    }
+
+    /// Every token request so far (grant type and client id), oldest first.
+    pub fn token_request_log(&self) -> Vec<TokenRequest> {
+        self.shared.realm.state().token_requests.clone()
+    }
+
+    /// How many token requests had this `grant_type`.
+    pub fn token_requests(&self, grant_type: &str) -> usize {
+        let state = self.shared.realm.state();
+        state
+            .token_requests
+            .iter()
+            .filter(|r| r.grant_type == grant_type)
+            .count()
+    }
+
+    /// Every accepted revocation request, oldest first.
+    pub fn revocations(&self) -> Vec<Revocation> {
+        self.shared.realm.state().revocations.clone()
+    }
+
+    /// Approves the pending device login with this user code (as John);
+    /// whether there was one.
+    pub fn approve_device(&self, user_code: &str) -> bool {
+        device::decide(&mut self.shared.realm.state(), user_code, true)
+    }
+
+    /// Denies the pending device login with this user code.
+    pub fn deny_device(&self, user_code: &str) -> bool {
+        device::decide(&mut self.shared.realm.state(), user_code, false)
+    }
+
+    /// How many sessions (logins) are still alive.
+    pub fn live_sessions(&self) -> usize {
+        let state = self.shared.realm.state();
+        state.sessions.values().filter(|s| s.alive).count()
     }
 }
 
 /// Every realm route, for any realm name and for the `/other` issuer.
 pub(crate) fn router(realm: Arc<Realm>) -> Router {
     const KC: &str = "/auth/realms/{realm}";
+    const OIDC: &str = "/auth/realms/{realm}/protocol/openid-connect";
     Router::new()
         .route(
             &format!("{KC}/.well-known/openid-configuration"),
             get(discovery::document),
         )
+        .route(&format!("{OIDC}/certs"), get(discovery::certs))
+        .route(&format!("{OIDC}/auth"), get(authorize::authorize))
+        .route(&format!("{OIDC}/auth/device"), post(device::authorize))
+        .route(&format!("{OIDC}/token"), post(token::token))
+        .route(&format!("{OIDC}/revoke"), post(session::revoke))
         .route(
-            &format!("{KC}/protocol/openid-connect/certs"),
-            get(discovery::certs),
+            &format!("{OIDC}/userinfo"),
+            get(session::userinfo).post(session::userinfo),
         )
+        .route(
+            &format!("{OIDC}/logout"),
+            get(session::logout).post(session::logout),
+        )
+        .route(&format!("{KC}/device"), get(device::page))
+        .route(&format!("{KC}/device/approve"), post(device::approve))
         .route(
             "/other/.well-known/openid-configuration",
             get(discovery::document),
         )
         .route("/other/jwks.json", get(discovery::certs))
+        .route("/other/oauth/authorize", get(authorize::authorize))
+        .route("/other/oauth/device", post(device::authorize))
+        .route("/other/api/oauth/token", post(token::token))
+        .route("/other/oauth/revoke", post(session::revoke))
+        .route(
+            "/other/oauth/userinfo",
+            get(session::userinfo).post(session::userinfo),
+        )
+        .route(
+            "/other/oauth/logout",
+            get(session::logout).post(session::logout),
+        )
+        .route("/other/device", get(device::page))
+        .route("/other/device/approve", post(device::approve))
         .with_state(realm)
 }
