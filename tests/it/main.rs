@@ -7,6 +7,9 @@
 mod common;
 mod concurrency;
 mod credentials;
+mod oauth_common;
+mod oauth_login;
+mod oauth_refresh;
 mod probe;
 mod realm;
 mod render;
