@@ -12,6 +12,7 @@ use anyhow::{Result, anyhow};
 use clap::{Args, ValueEnum};
 use sipauth_tui::expiry::humanize;
 use sipauth_tui::oauth::{self, LoginError, LoginOptions};
+use tokio::signal::unix::{SignalKind, signal};
 
 use super::grants::{self, OtherGrant};
 use super::session::{http_timeouts, now, runtime, summary};
@@ -79,6 +80,9 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
         let http = oauth::http_client(timeouts)?;
         let endpoints = oauth::discover(&http, timeouts, &client.issuer).await?;
         let pending = oauth::prepare(http, timeouts, endpoints, client, options).await?;
+        // Listen for Ctrl-C before the URL is out: a signal in between
+        // would otherwise kill the process without closing the listener.
+        let mut interrupt = signal(SignalKind::interrupt())?;
         let url = pending.authorization_url().to_string();
         diag!("Open this URL to log in: {url}");
         if !args.no_browser {
@@ -91,7 +95,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
         );
         tokio::select! {
             response = pending.finish() => response,
-            _ = tokio::signal::ctrl_c() => Err(LoginError::Cancelled),
+            _ = interrupt.recv() => Err(LoginError::Cancelled),
         }
         .map_err(anyhow::Error::from)
     });

@@ -8,10 +8,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result, anyhow};
 use sipauth_tui::credential::{Auth, Credential, Session};
 use sipauth_tui::expiry::{Refresh, access_expiry, needs_refresh, refresh_expiry, relative, utc};
-use sipauth_tui::oauth::{self, RefreshOutcome, Timeouts};
+use sipauth_tui::oauth::{self, RefreshError, RefreshOutcome, Timeouts};
 use sipauth_tui::store::{DEFAULT_LOCK_TIMEOUT, Store};
 
-use super::{Ctx, parse_seconds};
+use super::{Ctx, diag, parse_seconds};
 
 /// Now, in Unix seconds.
 pub fn now() -> i64 {
@@ -93,7 +93,18 @@ pub fn usable(ctx: &Ctx, credential: &Credential, margin: Duration) -> Result<Cr
     let at = now();
     let margin_secs = i64::try_from(margin.as_secs()).unwrap_or(i64::MAX);
     if client.is_some() && needs_refresh(session, at, margin_secs) {
-        let outcome = refresh(ctx, &credential.name, margin, false)?;
+        let outcome = match refresh(ctx, &credential.name, margin, false) {
+            Ok(outcome) => outcome,
+            // A token that still works beats none when the server is away.
+            Err(e)
+                if matches!(e.downcast_ref(), Some(RefreshError::Failed { .. }))
+                    && access_expiry(session).is_some_and(|x| x > at) =>
+            {
+                diag!("warning: {e:#}; using the current access token until it expires");
+                return Ok(credential.clone());
+            }
+            Err(e) => return Err(e),
+        };
         let mut fresh = credential.clone();
         if let Auth::Oauth { session, .. } = &mut fresh.auth {
             *session = Some(outcome.session().clone());

@@ -56,6 +56,14 @@ impl TokenResponse {
         let Value::Object(mut map) = value else {
             return Err("the body is JSON but not an object".into());
         };
+        if !map.contains_key("access_token")
+            && let Some(error) = map.get("error").and_then(Value::as_str)
+        {
+            return Err(format!(
+                "the body is an OAuth error (`{}`) with status 200",
+                strip_controls(error).chars().take(40).collect::<String>()
+            ));
+        }
         let access_token =
             token_field(&mut map, "access_token")?.ok_or("`access_token` is missing")?;
         let token_type = match map.remove("token_type") {

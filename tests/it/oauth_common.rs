@@ -182,6 +182,11 @@ impl Login {
         headers[LOCATION].to_str().unwrap().to_owned()
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits for the process; its exit status and whole stderr.
     pub fn finish(mut self) -> (ExitStatus, String) {
         let status = self.child.wait().unwrap();

@@ -155,3 +155,20 @@ fn login_needs_an_oauth_client() {
         stderr(&out)
     );
 }
+
+#[test]
+fn ctrl_c_cancels_a_login_and_frees_its_port() {
+    let realm = Realm::new();
+    realm.add_client("w", CLIENTS[0]);
+    let port = free_port().to_string();
+    let login = realm.start_login("w", &["--port", &port]);
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &login.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let (exit, err) = login.finish();
+    assert_eq!(exit.code(), Some(1), "{err}");
+    assert!(err.contains("login cancelled"), "{err}");
+    std::net::TcpListener::bind(format!("127.0.0.1:{port}")).expect("the port is free again");
+}

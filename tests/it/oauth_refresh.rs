@@ -135,6 +135,25 @@ fn a_refresh_that_cannot_reach_the_server_keeps_the_session_byte_identical() {
 }
 
 #[test]
+fn header_uses_a_still_valid_token_when_the_refresh_cannot_reach_the_server() {
+    let Realm { env, sandbox } = logged_in();
+    drop(sandbox);
+    let out = env
+        .cmd()
+        .env("SIPAUTH_HTTP_TIMEOUT", "2")
+        .args(["header", "w", "--min-valid", "400"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("Authorization: Bearer "));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: cannot refresh `w`") && err.contains("until it expires"),
+        "{err}"
+    );
+}
+
+#[test]
 fn ten_racing_headers_on_an_expired_session_make_one_refresh() {
     let realm = logged_in();
     age(&realm, 1_000);
@@ -251,7 +270,7 @@ fn malformed_token_responses_fail_cleanly_and_leave_the_store_untouched() {
         (body("[1, 2]"), "not an object"),
         (
             body(r#"{"error": "server_error"}"#),
-            "`access_token` is missing",
+            "an OAuth error (`server_error`) with status 200",
         ),
         (status(302, "", html), "redirects"),
         (

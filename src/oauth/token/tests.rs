@@ -26,6 +26,10 @@ fn malformed_fields_are_named() {
     let cases = [
         (json!({}), "`access_token` is missing"),
         (json!([]), "not an object"),
+        (
+            json!({"error": "invalid_grant"}),
+            "an OAuth error (`invalid_grant`) with status 200",
+        ),
         (json!({"access_token": 5}), "`access_token` is a number"),
         (json!({"access_token": ""}), "`access_token` is empty"),
         (json!({"access_token": "a b"}), "spaces"),
