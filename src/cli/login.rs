@@ -18,6 +18,7 @@ use super::grants::{self, OtherGrant};
 use super::session::{http_timeouts, now, runtime, summary};
 use super::{Ctx, Outcome, diag, positive_seconds};
 
+/// `login` arguments.
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Credential name (an OAuth client)
@@ -50,6 +51,7 @@ enum Grant {
     Device,
 }
 
+/// Runs `login`: the code grant here, the others in [`grants`].
 pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
     let other = match args.grant {
         Grant::Code => None,

@@ -11,6 +11,7 @@ use sipauth_tui::oauth::{self, RefreshOutcome};
 use super::session::{self, http_timeouts, now, runtime, summary};
 use super::{Ctx, Outcome, diag};
 
+/// Runs `refresh NAME`; the summary goes to stderr.
 pub fn run(ctx: &Ctx, name: &str, force: bool, margin: Duration) -> Result<Outcome> {
     match session::refresh(ctx, name, margin, force)? {
         RefreshOutcome::Refreshed(s) => {

@@ -10,6 +10,7 @@ use sipauth_tui::header::{authorization_header, authorization_value, curl_comman
 use super::session::usable;
 use super::{Ctx, Outcome};
 
+/// Prints the Authorization header (or its value) for `name`.
 pub fn header(
     ctx: &Ctx,
     out: &mut impl Write,
@@ -28,6 +29,7 @@ pub fn header(
     Ok(Outcome::Success)
 }
 
+/// Prints a curl command calling `path` with `name`.
 pub fn curl(
     ctx: &Ctx,
     out: &mut impl Write,
