@@ -85,19 +85,26 @@ impl Realm {
             .unwrap();
     }
 
-    /// The binary with this store and 5 s HTTP timeouts.
+    /// The binary with this store, 5 s HTTP timeouts and the default margin.
     pub fn cmd(&self) -> assert_cmd::Command {
         let mut cmd = self.env.cmd();
-        cmd.env("SIPAUTH_HTTP_TIMEOUT", "5");
+        cmd.env("SIPAUTH_HTTP_TIMEOUT", "5")
+            .env_remove("SIPAUTH_REFRESH_MARGIN");
+        cmd
+    }
+
+    /// The same as a plain std command, for spawning.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = self.env.std_cmd();
+        cmd.env("SIPAUTH_HTTP_TIMEOUT", "5")
+            .env_remove("SIPAUTH_REFRESH_MARGIN");
         cmd
     }
 
     /// Starts `login NAME --no-browser ARGS…` and waits for its URL.
     pub fn start_login(&self, name: &str, args: &[&str]) -> Login {
         let mut child = self
-            .env
             .std_cmd()
-            .env("SIPAUTH_HTTP_TIMEOUT", "5")
             .args(["login", name, "--no-browser"])
             .args(args)
             .stdin(Stdio::null())

@@ -160,9 +160,7 @@ fn ten_racing_headers_on_an_expired_session_make_one_refresh() {
     let children: Vec<_> = (0..10)
         .map(|_| {
             realm
-                .env
                 .std_cmd()
-                .env("SIPAUTH_HTTP_TIMEOUT", "5")
                 .args(["header", "w", "--value"])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
