@@ -157,6 +157,13 @@ fn header_uses_a_still_valid_token_when_the_refresh_cannot_reach_the_server() {
 fn ten_racing_headers_on_an_expired_session_make_one_refresh() {
     let realm = logged_in();
     age(&realm, 1_000);
+    let discoveries = || {
+        let seen = realm.sandbox.seen();
+        seen.iter()
+            .filter(|r| r.path.ends_with("/openid-configuration"))
+            .count()
+    };
+    let before = discoveries();
     let children: Vec<_> = (0..10)
         .map(|_| {
             realm
@@ -175,6 +182,8 @@ fn ten_racing_headers_on_an_expired_session_make_one_refresh() {
         values.push(stdout(&out).trim().to_owned());
     }
     assert_eq!(realm.sandbox.token_requests("refresh_token"), 1);
+    // The nine that waited found the work done: not even a discovery.
+    assert_eq!(discoveries() - before, 1);
     values.dedup();
     assert_eq!(values.len(), 1, "all print the same fresh token");
     assert_eq!(realm.account_status(&values[0]), 200);
