@@ -172,3 +172,27 @@ fn ctrl_c_cancels_a_login_and_frees_its_port() {
     assert!(err.contains("login cancelled"), "{err}");
     std::net::TcpListener::bind(format!("127.0.0.1:{port}")).expect("the port is free again");
 }
+
+#[test]
+fn a_callback_without_the_promised_iss_ends_the_login_unstored() {
+    let realm = Realm::new();
+    realm.add_client("w", CLIENTS[0]);
+    let login = realm.start_login("w", &[]);
+    let mut location = url::Url::parse(&login.authorize("")).unwrap();
+    let kept: Vec<(String, String)> = location
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| k != "iss")
+        .collect();
+    assert!(kept.len() >= 2, "{location}");
+    location.query_pairs_mut().clear().extend_pairs(kept);
+    let (status, _, body) = browse(location.as_str());
+    assert_eq!(status, 403, "{body}");
+    let (exit, err) = login.finish();
+    assert_eq!(exit.code(), Some(1));
+    assert!(
+        err.contains("no `iss`") && err.contains("RFC 9207"),
+        "{err}"
+    );
+    assert_eq!(realm.sandbox.token_requests("authorization_code"), 0);
+}
