@@ -4,7 +4,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use sipauth_tui::sandbox::realm::{CLIENT_POST, CLIENT_POST_SECRET, TokenFault};
+use sipauth_tui::sandbox::realm::{CLIENT_POST, CLIENT_POST_SECRET, Revoked, TokenFault};
 
 use crate::common::{stderr, stdout};
 use crate::oauth_common::{CLIENTS, Realm, block_on};
@@ -328,6 +328,7 @@ fn refresh_fails_cleanly(realm: &Realm, fault: TokenFault, want: &str) {
 #[test]
 fn remove_revokes_the_session_unless_told_not_to() {
     let realm = logged_in();
+    let refresh = realm.session("w").refresh_token.unwrap();
     let out = realm.cmd().args(["remove", "w"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
@@ -335,8 +336,33 @@ fn remove_revokes_the_session_unless_told_not_to() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(realm.sandbox.revocations().len(), 1);
+    let revocations = realm.sandbox.revocations();
+    assert_eq!(revocations.len(), 1);
+    assert_eq!(revocations[0].revoked, Revoked::RefreshToken);
+    assert_eq!(
+        revocations[0].token_type_hint.as_deref(),
+        Some("refresh_token")
+    );
+    assert_eq!(revocations[0].client_id, CLIENT_POST);
     assert!(realm.env.names().is_empty());
+    assert_eq!(
+        use_refresh_token(&realm, refresh.expose()).as_deref(),
+        Some("invalid_grant")
+    );
+
+    // Without a refresh token, the access token is revoked.
+    realm.add_client("a", CLIENTS[2]);
+    realm.login("a");
+    realm.edit_session("a", |s| s.refresh_token = None);
+    let out = realm.cmd().args(["remove", "a"]).output().unwrap();
+    assert!(
+        stderr(&out).contains("revoked the access token"),
+        "{}",
+        stderr(&out)
+    );
+    let revocations = realm.sandbox.revocations();
+    assert_eq!(revocations.len(), 2);
+    assert_eq!(revocations[1].revoked, Revoked::AccessToken);
 
     realm.add_client("k", CLIENTS[1]);
     realm.login("k");
@@ -345,7 +371,7 @@ fn remove_revokes_the_session_unless_told_not_to() {
         .args(["remove", "k", "--no-revoke"])
         .assert()
         .success();
-    assert_eq!(realm.sandbox.revocations().len(), 1);
+    assert_eq!(realm.sandbox.revocations().len(), 2);
     assert!(realm.env.names().is_empty());
 }
 
