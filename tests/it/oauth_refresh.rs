@@ -112,6 +112,10 @@ fn reuse_of_an_old_refresh_token_ends_the_session_and_login_is_required() {
     );
     assert!(stdout(&out).is_empty());
     assert_eq!(realm.sandbox.token_requests("refresh_token"), requests);
+    // A new login clears the mark.
+    realm.login("w");
+    assert!(!realm.session("w").login_required);
+    realm.cmd().args(["header", "w"]).assert().success();
 }
 
 #[test]
