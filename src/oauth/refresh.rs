@@ -88,7 +88,9 @@ pub enum RefreshError {
 
 /// Refreshes the session `name` when less than `margin` seconds of its
 /// access token are left at `now` (always with `force`), under the store's
-/// lock. See the module docs for the protocol.
+/// lock. See the module docs for the protocol. The new session is stamped
+/// `now` even if the lock took a while: an early stamp only makes the next
+/// refresh come a little sooner.
 pub async fn refresh(
     store: &Store,
     name: &str,
