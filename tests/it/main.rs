@@ -7,7 +7,11 @@
 mod common;
 mod concurrency;
 mod credentials;
+mod oauth_common;
+mod oauth_login;
+mod oauth_refresh;
 mod probe;
+mod realm;
 mod render;
 mod sandbox_cmd;
 mod store_file;
