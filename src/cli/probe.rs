@@ -8,6 +8,7 @@ use clap::Args;
 use sipauth_tui::header::{authorization_value, endpoint_url};
 use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest, Scheme};
 
+use super::session::usable;
 use super::{Ctx, Outcome, positive_seconds};
 
 #[derive(Debug, Args)]
@@ -29,12 +30,16 @@ pub struct ProbeArgs {
     /// Seconds to wait for the whole answer
     #[arg(long, value_name = "SECS", default_value = "15", value_parser = positive_seconds)]
     timeout: Duration,
+    #[command(flatten)]
+    margin: super::MarginArg,
 }
 
 pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> {
     let data = ctx.load()?;
-    let c = data.get(&args.name)?;
     super::check_path(&args.path)?;
+    // A session is refreshed first, as for `header`: a probe should test the
+    // token a user would get, not one about to die.
+    let c = &usable(ctx, data.get(&args.name)?, args.margin.min_valid)?;
     let url = endpoint_url(&c.api, &args.path);
     let request = ProbeRequest {
         method: args.method,

@@ -9,6 +9,7 @@ mod concurrency;
 mod credentials;
 mod oauth_common;
 mod oauth_login;
+mod oauth_probe;
 mod oauth_refresh;
 mod probe;
 mod realm;
