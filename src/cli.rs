@@ -15,8 +15,11 @@ use clap::{Args, Parser, Subcommand};
 use sipauth_tui::store::{Store, StoreData};
 
 mod add;
+mod grants;
+mod import;
 mod inspect;
 mod logging;
+mod login;
 mod probe;
 mod render;
 mod sandbox;
@@ -85,6 +88,10 @@ enum Command {
         #[arg(default_value = "/account")]
         path: String,
     },
+    /// Import a token response, a sipgate .env file or an Authorization line
+    Import(import::ImportArgs),
+    /// Log an OAuth client in and store its session
+    Login(login::LoginArgs),
     /// Call the API with a credential and explain the answer
     Probe(probe::ProbeArgs),
     /// Run the local sandbox API on 127.0.0.1 in the foreground
@@ -146,6 +153,13 @@ pub(crate) fn parse_seconds(raw: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{raw}` is not a number of seconds from 0 to 3600"))
 }
 
+/// The wall clock as Unix seconds: read here, at the edge, and passed down.
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// Refuses an API path that would put control characters into a URL or a
 /// printed command.
 fn check_path(path: &str) -> Result<()> {
@@ -172,6 +186,9 @@ impl Command {
         match self {
             Command::Add(add::AddCommand::Pat { .. }) => "add pat",
             Command::Add(add::AddCommand::Basic { .. }) => "add basic",
+            Command::Add(add::AddCommand::Oauth(_)) => "add oauth",
+            Command::Import(_) => "import",
+            Command::Login(_) => "login",
             Command::List { .. } => "list",
             Command::Show { .. } => "show",
             Command::Remove { .. } => "remove",
@@ -207,6 +224,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Header { name, value } => render::header(&ctx, &mut out, &name, value)?,
         Command::Curl { name, path } => render::curl(&ctx, &mut out, &name, &path)?,
+        Command::Import(args) => import::run(&ctx, args)?,
+        Command::Login(args) => login::run(&ctx, args)?,
         Command::Probe(args) => probe::run(&ctx, &mut out, args)?,
         Command::Sandbox(args) => sandbox::run(&mut out, args.port)?,
     };

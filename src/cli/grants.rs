@@ -1,0 +1,257 @@
+//! `login --grant password|implicit|client-credentials|device`: the grants
+//! other than the authorization code, for the `login` command.
+//!
+//! Each one finds the issuer's endpoints, obtains a token response, turns
+//! it into a session at `now` and stores it under the lock, replacing the
+//! entry's old session only once the new one is complete. Every message
+//! goes to stderr and none carries a token, password or secret. What the
+//! user types is read before anything is sent: the username and password
+//! (two lines on stdin, or two prompts, the password hidden) and, for the
+//! implicit grant, the pasted redirect address (hidden on a terminal: it
+//! holds the token).
+
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use sipauth_tui::credential::{
+    AuthMethod, OauthClient, Secret, Session, validate_secret, validate_session,
+};
+use sipauth_tui::expiry::{self, Refresh};
+use sipauth_tui::oauth::{self, Endpoints, Timeouts, TokenResponse, device, grants, implicit};
+
+use super::secret_input::read_secret;
+use super::{Ctx, Outcome, diag};
+
+/// The grants `login` hands to this module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OtherGrant {
+    /// Resource owner password credentials (RFC 6749 §4.3).
+    Password,
+    /// `response_type=token`, by pasting the redirect (RFC 6749 §4.2).
+    Implicit,
+    /// The client for itself (RFC 6749 §4.4).
+    ClientCredentials,
+    /// Approve on another screen (RFC 8628).
+    Device,
+}
+
+impl OtherGrant {
+    fn label(self) -> &'static str {
+        match self {
+            OtherGrant::Password => "password grant",
+            OtherGrant::Implicit => "implicit grant",
+            OtherGrant::ClientCredentials => "client credentials grant",
+            OtherGrant::Device => "device grant",
+        }
+    }
+}
+
+/// Logs `name` in with `grant`; `timeout` bounds the wait for a device
+/// approval.
+pub(crate) fn run(
+    ctx: &Ctx,
+    name: &str,
+    grant: OtherGrant,
+    no_browser: bool,
+    timeout: Duration,
+) -> Result<Outcome> {
+    let data = ctx.load()?;
+    let credential = data.get(name)?;
+    let client = credential.auth.client().cloned().ok_or_else(|| {
+        anyhow!(
+            "`{name}` is a {}, not an OAuth client; register one with `sipauth-tui add oauth`",
+            credential.auth.kind_label()
+        )
+    })?;
+    if grant == OtherGrant::ClientCredentials && client.auth_method == AuthMethod::None {
+        bail!(
+            "`{name}` is a public client (auth method none); the client credentials grant needs a confidential client with a secret"
+        );
+    }
+    // Everything the user types is read before anything is sent.
+    let login = match grant {
+        OtherGrant::Password => {
+            diag!("warning: {}", grants::PASSWORD_WARNING);
+            Some(read_login(name)?)
+        }
+        _ => None,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let timeouts = Timeouts::default();
+    let http = oauth::http_client(timeouts)?;
+    let response = runtime.block_on(async {
+        let endpoints = oauth::discover(&http, timeouts, &client.issuer).await?;
+        let ask = Ask {
+            http: &http,
+            timeouts,
+            endpoints: &endpoints,
+            client: &client,
+        };
+        match (grant, &login) {
+            (OtherGrant::Password, Some((username, password))) => Ok(grants::password(
+                &http, timeouts, &endpoints, &client, username, password,
+            )
+            .await?),
+            (OtherGrant::ClientCredentials, _) => {
+                Ok(grants::client_credentials(&http, timeouts, &endpoints, &client).await?)
+            }
+            (OtherGrant::Device, _) => ask.device(no_browser, timeout).await,
+            (OtherGrant::Implicit, _) => ask.implicit(name, no_browser),
+            (OtherGrant::Password, None) => bail!("no username and password were read"),
+        }
+    });
+    let response =
+        response.with_context(|| format!("login of `{name}` failed; nothing was stored"))?;
+    let now = super::unix_now();
+    let session = response.into_session(now, None);
+    validate_session(&session)?;
+    let summary = session_summary(&session, now);
+    ctx.store.update(|d| d.set_session(name, session))?;
+    diag!("logged in `{name}` with the {}", grant.label());
+    for line in summary {
+        diag!("  {line}");
+    }
+    Ok(Outcome::Success)
+}
+
+/// What the async grants share.
+struct Ask<'a> {
+    http: &'a reqwest::Client,
+    timeouts: Timeouts,
+    endpoints: &'a Endpoints,
+    client: &'a OauthClient,
+}
+
+impl Ask<'_> {
+    async fn device(&self, no_browser: bool, timeout: Duration) -> Result<TokenResponse> {
+        let auth = device::start(self.http, self.timeouts, self.endpoints, self.client).await?;
+        diag!("to log in, open {}", auth.verification_uri);
+        diag!("and enter the code shown below, or open the complete address:");
+        diag!("user code: {}", auth.user_code);
+        if let Some(complete) = &auth.verification_uri_complete {
+            diag!("complete address: {complete}");
+            if !no_browser {
+                open_browser(complete.as_str());
+            }
+        } else if !no_browser {
+            open_browser(auth.verification_uri.as_str());
+        }
+        let limit = timeout.min(auth.expires_in);
+        diag!(
+            "waiting for the approval (checking every {} s, for up to {} s)…",
+            auth.interval.as_secs(),
+            limit.as_secs()
+        );
+        let response = device::poll(
+            self.http,
+            self.timeouts,
+            self.endpoints,
+            self.client,
+            &auth,
+            timeout,
+            |interval| {
+                diag!(
+                    "the server asked to slow down: checking every {} s",
+                    interval.as_secs()
+                )
+            },
+        )
+        .await?;
+        Ok(response)
+    }
+
+    fn implicit(&self, name: &str, no_browser: bool) -> Result<TokenResponse> {
+        diag!("warning: {}", grants::IMPLICIT_WARNING);
+        let request = implicit::authorization_url(
+            self.endpoints,
+            self.client,
+            grants::random_value()?,
+            grants::random_value()?,
+        );
+        diag!("open this address, log in, and paste back the address the browser ends on");
+        diag!(
+            "(at {}…; the page itself may fail to load):",
+            request.redirect_uri
+        );
+        diag!("  {}", request.url);
+        if !no_browser {
+            open_browser(request.url.as_str());
+        }
+        let pasted = read_secret("redirect address", name)?;
+        Ok(implicit::parse_redirect(pasted.expose(), &request.state)?)
+    }
+}
+
+/// Opens a URL in the user's browser; failing to is not an error, the URL
+/// is on the screen.
+fn open_browser(url: &str) {
+    if let Err(e) = webbrowser::open(url) {
+        diag!("(could not open a browser: {e}; open the address yourself)");
+    }
+}
+
+/// Reads the username and password: two prompts on a terminal (the
+/// password hidden), else the first two lines of stdin.
+fn read_login(name: &str) -> Result<(String, Secret)> {
+    let (username, password) = if io::stdin().is_terminal() {
+        let mut stderr = io::stderr();
+        write!(stderr, "username for `{name}`: ")?;
+        stderr.flush()?;
+        let mut line = String::new();
+        io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the username")?;
+        (line, read_secret("password", name)?)
+    } else {
+        let mut raw = zeroize::Zeroizing::new(Vec::new());
+        io::stdin()
+            .take(64 * 1024)
+            .read_to_end(&mut raw)
+            .context("cannot read the username and password from stdin")?;
+        let text = std::str::from_utf8(&raw)
+            .map_err(|_| anyhow!("the username and password on stdin are not UTF-8"))?;
+        let mut lines = text.lines();
+        let username = lines.next().unwrap_or_default().to_owned();
+        let Some(password) = lines.next() else {
+            bail!("stdin must hold two lines: the username, then the password");
+        };
+        (
+            username,
+            Secret::new(password.trim_end_matches('\r').to_owned()),
+        )
+    };
+    let username = username.trim().to_owned();
+    if username.is_empty() {
+        bail!("the username is empty");
+    }
+    if username.chars().any(char::is_control) {
+        bail!("the username contains a control character");
+    }
+    validate_secret("password", &password)?;
+    Ok((username, password))
+}
+
+/// Lines that describe a session for the user: lifetimes and scope, never
+/// a token.
+pub(crate) fn session_summary(session: &Session, now: i64) -> Vec<String> {
+    let when = |at: i64| format!("{} ({})", expiry::utc(at), expiry::relative(at, now, true));
+    let mut lines = vec![match expiry::access_expiry(session) {
+        Some(at) => format!("access token expires {}", when(at)),
+        None => "access token expiry unknown (the server did not say)".to_owned(),
+    }];
+    lines.push(match expiry::refresh_expiry(session) {
+        Refresh::None => "no refresh token".to_owned(),
+        Refresh::At(at) => format!("refresh token expires {}", when(at)),
+        Refresh::Never => "refresh token does not expire by time".to_owned(),
+        Refresh::Unknown => "refresh token expiry unknown".to_owned(),
+    });
+    if let Some(scope) = &session.scope {
+        lines.push(format!("scope: {scope}"));
+    }
+    lines
+}
