@@ -8,6 +8,7 @@ mod common;
 mod concurrency;
 mod credentials;
 mod probe;
+mod realm;
 mod render;
 mod sandbox_cmd;
 mod store_file;
