@@ -1,0 +1,188 @@
+//! What `list` and `show` say about OAuth entries: a status from
+//! [`expiry::health`] at `now`, lifetimes as UTC and relative, and tokens
+//! described ("JWT (812 chars)", "opaque (36 chars)") unless revealed.
+
+use serde_json::{Value, json};
+use sipauth_tui::credential::{Auth, OauthClient, Secret, Session};
+use sipauth_tui::expiry::{self, Health, Refresh};
+use sipauth_tui::jwt;
+
+/// Less than this much access left reads as "expiring".
+pub const EXPIRING_MARGIN: i64 = 60;
+
+/// The status of an OAuth entry: (machine key, words), `None` for the
+/// Basic kinds.
+pub fn status(auth: &Auth, now: i64) -> Option<(&'static str, String)> {
+    let Auth::Oauth { session, .. } = auth else {
+        return None;
+    };
+    let Some(session) = session else {
+        return Some(("not_logged_in", "not logged in".to_owned()));
+    };
+    Some(match expiry::health(session, now, EXPIRING_MARGIN) {
+        Health::Valid => {
+            let left = expiry::access_expiry(session).map_or(0, |at| at - now);
+            (
+                "valid",
+                format!("valid {}", expiry::humanize(left.max(0) as u64)),
+            )
+        }
+        Health::Expiring => ("expiring", "expiring".to_owned()),
+        Health::Expired => ("expired", "expired".to_owned()),
+        Health::LoginRequired => ("login_required", "login required".to_owned()),
+        Health::Unknown => ("unknown", "unknown".to_owned()),
+    })
+}
+
+/// Unix time the refresh token expires, when a time is known.
+fn refresh_at(session: &Session) -> Option<i64> {
+    match expiry::refresh_expiry(session) {
+        Refresh::At(at) => Some(at),
+        _ => None,
+    }
+}
+
+/// The `list --json` fields of an entry (all null for the Basic kinds).
+pub fn list_fields(auth: &Auth, now: i64) -> Value {
+    let session = auth.session();
+    json!({
+        "issuer": auth.client().map(|c| c.issuer.as_str()),
+        "status": status(auth, now).map(|(key, _)| key),
+        "access_expires_at": session.and_then(expiry::access_expiry),
+        "refresh_expires_at": session.and_then(refresh_at),
+    })
+}
+
+/// A token as shown when not revealed: its shape and length.
+fn describe(token: &Secret) -> String {
+    let len = token.expose().chars().count();
+    if jwt::looks_like_jwt(token.expose()) {
+        format!("JWT ({len} chars)")
+    } else {
+        format!("opaque ({len} chars)")
+    }
+}
+
+fn when(at: i64, now: i64) -> String {
+    format!("{} ({})", expiry::utc(at), expiry::relative(at, now, true))
+}
+
+/// `show` rows for an OAuth entry (after name, kind and api).
+pub fn rows(auth: &Auth, now: i64, reveal: bool, mask: &str) -> Vec<(&'static str, String)> {
+    let mut rows = Vec::new();
+    if let Some(client) = auth.client() {
+        rows.extend(client_rows(client, reveal, mask));
+    } else {
+        rows.push(("client", "(none: a bearer token on its own)".to_owned()));
+    }
+    let Some(s) = auth.session() else {
+        rows.push(("status", "not logged in".to_owned()));
+        return rows;
+    };
+    let optional = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".to_owned());
+    rows.push(("granted scope", optional(&s.scope)));
+    rows.push(("session state", optional(&s.session_state)));
+    rows.push((
+        "obtained",
+        format!(
+            "{} ({})",
+            expiry::utc(s.obtained_at),
+            expiry::relative(s.obtained_at, now, false)
+        ),
+    ));
+    let access_expiry = match expiry::access_expiry(s) {
+        Some(at) => format!("expires {}", when(at, now)),
+        None => "expiry unknown".to_owned(),
+    };
+    rows.push((
+        "access token",
+        format!("{}, {access_expiry}", describe(&s.access_token)),
+    ));
+    let refresh = match (&s.refresh_token, expiry::refresh_expiry(s)) {
+        (Some(t), Refresh::At(at)) => format!("{}, expires {}", describe(t), when(at, now)),
+        (Some(t), Refresh::Never) => format!("{}, does not expire by time", describe(t)),
+        (Some(t), _) => format!("{}, expiry unknown", describe(t)),
+        (None, _) => "(none)".to_owned(),
+    };
+    rows.push(("refresh token", refresh));
+    rows.push((
+        "id token",
+        s.id_token.as_ref().map_or("(none)".to_owned(), describe),
+    ));
+    if let Some((_, words)) = status(auth, now) {
+        rows.push(("status", words));
+    }
+    if reveal {
+        rows.push(("access value", s.access_token.expose().to_owned()));
+        if let Some(t) = &s.refresh_token {
+            rows.push(("refresh value", t.expose().to_owned()));
+        }
+        if let Some(t) = &s.id_token {
+            rows.push(("id value", t.expose().to_owned()));
+        }
+    }
+    rows
+}
+
+fn client_rows(c: &OauthClient, reveal: bool, mask: &str) -> Vec<(&'static str, String)> {
+    let secret = match &c.client_secret {
+        Some(s) if reveal => s.expose().to_owned(),
+        Some(_) => mask.to_owned(),
+        None => "(none: public client)".to_owned(),
+    };
+    vec![
+        ("issuer", c.issuer.clone()),
+        ("client id", c.client_id.clone()),
+        ("auth method", c.auth_method.to_string()),
+        ("client secret", secret),
+        (
+            "scope",
+            c.scope.clone().unwrap_or_else(|| "(none)".to_owned()),
+        ),
+        (
+            "redirect uri",
+            c.redirect_uri
+                .clone()
+                .unwrap_or_else(|| "(any loopback port)".to_owned()),
+        ),
+    ]
+}
+
+/// The `show --json` document of an OAuth entry's client and session.
+pub fn json(auth: &Auth, now: i64, reveal: bool, mask: &str) -> Value {
+    let token = |t: &Secret| {
+        if reveal {
+            json!(t.expose())
+        } else {
+            json!(describe(t))
+        }
+    };
+    let client = auth.client().map(|c| {
+        json!({
+            "issuer": c.issuer,
+            "client_id": c.client_id,
+            "auth_method": c.auth_method.as_str(),
+            "client_secret": c.client_secret.as_ref().map(|s| if reveal { s.expose() } else { mask }),
+            "scope": c.scope,
+            "redirect_uri": c.redirect_uri,
+        })
+    });
+    let session = auth.session().map(|s| {
+        json!({
+            "token_type": s.token_type,
+            "scope": s.scope,
+            "session_state": s.session_state,
+            "obtained_at": s.obtained_at,
+            "access_expires_at": expiry::access_expiry(s),
+            "refresh_expires_at": refresh_at(s),
+            "access_token": token(&s.access_token),
+            "refresh_token": s.refresh_token.as_ref().map(token),
+            "id_token": s.id_token.as_ref().map(token),
+        })
+    });
+    json!({
+        "client": client,
+        "session": session,
+        "status": status(auth, now).map(|(key, _)| key),
+    })
+}
