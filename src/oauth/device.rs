@@ -7,8 +7,8 @@
 //! another interval, `slow_down` adds 5 seconds to it for good,
 //! `access_denied` and `expired_token` end it, and so does the caller's
 //! timeout or the device code's own `expires_in`, whichever comes first.
-//! The interval is what the server says (5 s when it says nothing), so a
-//! test server can make it 0.
+//! The interval is what the server says (5 s when it says nothing; 0 is
+//! taken as 100 ms), so a test server can make polling fast.
 
 use std::time::Duration;
 
@@ -35,6 +35,10 @@ pub const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 /// The longest interval believed; a server asking for more is waited on
 /// this long instead.
 const MAX_INTERVAL: Duration = Duration::from_secs(60);
+
+/// The shortest interval kept: a server saying 0 (a test realm) is polled
+/// every 100 ms, not in a busy loop.
+const MIN_INTERVAL: Duration = Duration::from_millis(100);
 
 /// A device authorization response (RFC 8628 §3.2), checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,7 +110,7 @@ impl DeviceAuthorization {
             ),
             interval: seconds("interval")?
                 .map_or(DEFAULT_INTERVAL, Duration::from_secs)
-                .min(MAX_INTERVAL),
+                .clamp(MIN_INTERVAL, MAX_INTERVAL),
         })
     }
 }
@@ -204,14 +208,21 @@ pub async fn poll(
     let limit = timeout.min(authorization.expires_in);
     let started = tokio::time::Instant::now();
     let deadline = started + limit;
+    // When the code's lifetime is the shorter limit, running out of it is
+    // the code expiring, whoever notices first.
+    let out_of_time = || {
+        if authorization.expires_in <= timeout {
+            DeviceError::Expired
+        } else {
+            DeviceError::TimedOut { waited: limit }
+        }
+    };
     let mut interval = authorization.interval;
     loop {
         // The first poll waits too: the user cannot have approved yet.
         let wake = tokio::time::Instant::now() + interval;
         if wake > deadline {
-            return Err(DeviceError::TimedOut {
-                waited: started.elapsed(),
-            });
+            return Err(out_of_time());
         }
         tokio::time::sleep_until(wake).await;
         let device_code = &authorization.device_code;
@@ -220,9 +231,7 @@ pub async fn poll(
             poll_once(http, timeouts, endpoints, client, device_code),
         )
         .await
-        .map_err(|_| DeviceError::TimedOut {
-            waited: started.elapsed(),
-        })??;
+        .map_err(|_| out_of_time())??;
         match answer {
             Poll::Pending => {}
             Poll::SlowDown => {

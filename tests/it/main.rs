@@ -7,6 +7,8 @@
 mod common;
 mod concurrency;
 mod credentials;
+mod grants;
+mod import;
 mod probe;
 mod realm;
 mod render;
