@@ -1,15 +1,17 @@
 //! `add oauth` and the non-code grants of `login`, through the binary
 //! against the sandbox realm over real sockets.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod device;
+mod implicit;
+
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, ChildStderr, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sipauth_tui::sandbox::BackgroundSandbox;
 use sipauth_tui::sandbox::realm::{
     CLIENT_BASIC, CLIENT_BASIC_SECRET, CLIENT_POST, CLIENT_POST_SECRET, CLIENT_PUBLIC,
-    CLIENT_SERVICE, CLIENT_SERVICE_SECRET, DEVICE_GRANT_TYPE, Grant, RealmConfig, TokenFault,
+    CLIENT_SERVICE, CLIENT_SERVICE_SECRET, Grant, RealmConfig,
 };
 
 use crate::common::{Env, stderr, stdout};
@@ -302,7 +304,7 @@ fn client_credentials_authenticate_by_post_and_by_basic() {
 }
 
 /// Reads stderr lines into `seen` until one starts with `prefix`; returns it.
-fn read_until(reader: &mut BufReader<ChildStderr>, seen: &mut String, prefix: &str) -> String {
+pub fn read_until(reader: &mut BufReader<ChildStderr>, seen: &mut String, prefix: &str) -> String {
     loop {
         let mut line = String::new();
         assert!(
@@ -316,7 +318,7 @@ fn read_until(reader: &mut BufReader<ChildStderr>, seen: &mut String, prefix: &s
     }
 }
 
-fn spawn_login(
+pub fn spawn_login(
     env: &Env,
     name: &str,
     grant: &str,
@@ -336,186 +338,11 @@ fn spawn_login(
 }
 
 /// Waits for the child; returns its success and all of stderr.
-fn finish(
+pub fn finish(
     mut child: Child,
     mut reader: BufReader<ChildStderr>,
     mut seen: String,
 ) -> (bool, String) {
     reader.read_to_string(&mut seen).unwrap();
     (child.wait().unwrap().success(), seen)
-}
-
-/// Plays the browser: GETs the URL without following the redirect.
-fn location(url: &str) -> String {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let response = http.get(url).send().await.unwrap();
-        assert_eq!(response.status().as_u16(), 302, "{url}");
-        response.headers()["location"].to_str().unwrap().to_owned()
-    })
-}
-
-#[test]
-fn implicit_grant_takes_the_token_from_the_pasted_redirect_and_checks_state() {
-    let sandbox = BackgroundSandbox::start().unwrap();
-    let env = Env::new();
-    add_client(&env, &sandbox, "imp", CLIENT_PUBLIC, None);
-    type Paste = fn(String) -> String;
-    let cases: [(&str, Paste, &str, bool); 3] = [
-        (
-            "",
-            |loc| loc,
-            "logged in `imp` with the implicit grant",
-            true,
-        ),
-        (
-            "",
-            |loc| loc.replace("state=", "state=forged"),
-            "`state` is not this login's",
-            false,
-        ),
-        (
-            "&sandbox_deny=1",
-            |loc| loc,
-            "refused: access_denied",
-            false,
-        ),
-    ];
-    for (suffix, paste, needle, ok) in cases {
-        let (mut child, mut reader) = spawn_login(&env, "imp", "implicit", &[]);
-        let mut seen = String::new();
-        let url = read_until(&mut reader, &mut seen, "http");
-        let url = format!("http{url}{suffix}");
-        assert!(
-            url.contains("response_type=token") && url.contains("nonce="),
-            "{url}"
-        );
-        let redirect = location(&url);
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "{}", paste(redirect)).unwrap();
-        drop(stdin);
-        let (success, err) = finish(child, reader, seen);
-        assert_eq!(success, ok, "{err}");
-        assert!(err.contains(needle), "`{needle}` not in {err}");
-        assert!(err.contains("RFC 9700"), "{err}");
-        assert_no_secrets(&err, &[]);
-        assert!(session(&env, "imp").is_object(), "{err}");
-    }
-    env.cmd().args(["probe", "imp"]).assert().success();
-}
-
-fn device_config(interval: Duration, ttl: Duration) -> RealmConfig {
-    RealmConfig {
-        device_interval: interval,
-        device_ttl: ttl,
-        ..RealmConfig::default()
-    }
-}
-
-/// Waits until the realm has seen `n` device-code polls.
-fn wait_for_polls(sandbox: &BackgroundSandbox, n: usize) {
-    let start = Instant::now();
-    while sandbox.token_requests(DEVICE_GRANT_TYPE) < n {
-        assert!(start.elapsed() < Duration::from_secs(10), "no polls");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-#[test]
-fn device_grant_polls_while_pending_and_stores_the_tokens_once_approved() {
-    let sandbox =
-        BackgroundSandbox::start_with(device_config(Duration::ZERO, Duration::from_secs(600)))
-            .unwrap();
-    let env = Env::new();
-    add_client(&env, &sandbox, "dev", CLIENT_PUBLIC, None);
-    let (child, mut reader) = spawn_login(&env, "dev", "device", &[]);
-    let mut seen = String::new();
-    let code = read_until(&mut reader, &mut seen, "user code:");
-    let complete = read_until(&mut reader, &mut seen, "complete address:");
-    assert!(
-        complete.ends_with(&format!("user_code={code}")),
-        "{complete}"
-    );
-    wait_for_polls(&sandbox, 2);
-    assert!(sandbox.approve_device(&code));
-    let (success, err) = finish(child, reader, seen);
-    assert!(success, "{err}");
-    assert!(
-        err.contains("logged in `dev` with the device grant"),
-        "{err}"
-    );
-    assert_no_secrets(&err, &[]);
-    assert!(session(&env, "dev")["refresh_token"].is_string());
-    env.cmd().args(["probe", "dev"]).assert().success();
-}
-
-#[test]
-fn device_grant_slows_down_when_told_to() {
-    let sandbox =
-        BackgroundSandbox::start_with(device_config(Duration::ZERO, Duration::from_secs(600)))
-            .unwrap();
-    let env = Env::new();
-    add_client(&env, &sandbox, "dev", CLIENT_PUBLIC, None);
-    let slow_down = r#"{"error":"slow_down","error_description":"Polling too fast"}"#;
-    sandbox.set_token_fault(Some(TokenFault::Status(
-        400,
-        slow_down.into(),
-        "application/json",
-    )));
-    let started = Instant::now();
-    let (child, mut reader) = spawn_login(&env, "dev", "device", &[]);
-    let mut seen = String::new();
-    let code = read_until(&mut reader, &mut seen, "user code:");
-    wait_for_polls(&sandbox, 1);
-    sandbox.set_token_fault(None);
-    assert!(sandbox.approve_device(&code));
-    let (success, err) = finish(child, reader, seen);
-    assert!(success, "{err}");
-    assert!(err.contains("slow down: checking every 5 s"), "{err}");
-    assert!(
-        started.elapsed() >= Duration::from_secs(5),
-        "the next poll came too soon"
-    );
-    assert_eq!(sandbox.token_requests(DEVICE_GRANT_TYPE), 2);
-}
-
-#[test]
-fn device_grant_ends_on_denial_expiry_and_timeout_without_storing() {
-    type Act = fn(&BackgroundSandbox, &str);
-    let cases: [(Duration, &[&str], Act, &str); 3] = [
-        (
-            Duration::from_secs(600),
-            &[],
-            |s, code| assert!(s.deny_device(code)),
-            "denied",
-        ),
-        (Duration::from_secs(1), &[], |_, _| {}, "expired"),
-        (
-            Duration::from_secs(600),
-            &["--timeout", "1"],
-            |_, _| {},
-            "no approval within 1 s",
-        ),
-    ];
-    for (ttl, extra, act, needle) in cases {
-        let sandbox = BackgroundSandbox::start_with(device_config(Duration::ZERO, ttl)).unwrap();
-        let env = Env::new();
-        add_client(&env, &sandbox, "dev", CLIENT_PUBLIC, None);
-        let (child, mut reader) = spawn_login(&env, "dev", "device", extra);
-        let mut seen = String::new();
-        let code = read_until(&mut reader, &mut seen, "user code:");
-        wait_for_polls(&sandbox, 1);
-        act(&sandbox, &code);
-        let (success, err) = finish(child, reader, seen);
-        assert!(!success, "{needle}: {err}");
-        assert!(err.contains(needle), "`{needle}` not in {err}");
-        assert!(session(&env, "dev").is_null());
-    }
 }
