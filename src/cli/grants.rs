@@ -69,13 +69,16 @@ pub(crate) fn run(
             "`{name}` is a public client (auth method none); the client credentials grant needs a confidential client with a secret"
         );
     }
-    // Everything the user types is read before anything is sent.
-    let login = match grant {
+    // What the user must type is read before anything is sent.
+    let request = match grant {
         OtherGrant::Password => {
             diag!("warning: {}", grants::PASSWORD_WARNING);
-            Some(read_login(name)?)
+            let (username, password) = read_login(name)?;
+            Request::Password(username, password)
         }
-        _ => None,
+        OtherGrant::ClientCredentials => Request::ClientCredentials,
+        OtherGrant::Device => Request::Device,
+        OtherGrant::Implicit => Request::Implicit,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -91,17 +94,16 @@ pub(crate) fn run(
             endpoints: &endpoints,
             client: &client,
         };
-        match (grant, &login) {
-            (OtherGrant::Password, Some((username, password))) => Ok(grants::password(
+        match &request {
+            Request::Password(username, password) => Ok(grants::password(
                 &http, timeouts, &endpoints, &client, username, password,
             )
             .await?),
-            (OtherGrant::ClientCredentials, _) => {
+            Request::ClientCredentials => {
                 Ok(grants::client_credentials(&http, timeouts, &endpoints, &client).await?)
             }
-            (OtherGrant::Device, _) => ask.device(no_browser, timeout).await,
-            (OtherGrant::Implicit, _) => ask.implicit(name, no_browser),
-            (OtherGrant::Password, None) => bail!("no username and password were read"),
+            Request::Device => ask.device(no_browser, timeout).await,
+            Request::Implicit => ask.implicit(name, no_browser),
         }
     });
     let response =
@@ -116,6 +118,14 @@ pub(crate) fn run(
         diag!("  {line}");
     }
     Ok(Outcome::Success)
+}
+
+/// A grant with what the user typed for it.
+enum Request {
+    Password(String, Secret),
+    ClientCredentials,
+    Device,
+    Implicit,
 }
 
 /// What the async grants share.

@@ -44,7 +44,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
         validate_name(name)?;
     }
     sipauth_tui::credential::normalize_api(&args.api)?;
-    let text = read_input(&args.file)?;
+    let target = args
+        .into
+        .as_deref()
+        .or(args.name.as_deref())
+        .unwrap_or("imported");
+    let text = read_input(&args.file, target)?;
     let now = super::unix_now();
     let imported = import::parse(&text, now)
         .with_context(|| format!("cannot import {}", shown(&args.file)))?;
@@ -132,11 +137,11 @@ fn shown(file: &str) -> String {
 
 /// Reads the input: a hidden one-line prompt when stdin is a terminal,
 /// else up to [`MAX_INPUT`] bytes of stdin or the file.
-fn read_input(file: &str) -> Result<Zeroizing<String>> {
+fn read_input(file: &str, target: &str) -> Result<Zeroizing<String>> {
     let mut raw = Zeroizing::new(Vec::new());
     if file == "-" {
         if io::stdin().is_terminal() {
-            let line = read_secret("credential to import (header line, JSON or .env)", "import")?;
+            let line = read_secret("the header line or one-line JSON to import", target)?;
             return Ok(Zeroizing::new(line.expose().to_owned()));
         }
         io::stdin()

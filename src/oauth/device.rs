@@ -129,11 +129,11 @@ pub enum DeviceError {
     /// The device code expired before the user approved (`expired_token`).
     #[error("the device code expired before the login was approved (expired_token); start again")]
     Expired,
-    /// The caller's timeout (or the code's lifetime) passed first.
-    #[error("no approval within {} s; start again", waited.as_secs())]
+    /// The caller's timeout passed before the code's lifetime did.
+    #[error("no approval within {} s; start again", limit.as_secs())]
     TimedOut {
-        /// How long it waited.
-        waited: Duration,
+        /// The timeout.
+        limit: Duration,
     },
     /// Any other failure of a request.
     #[error(transparent)]
@@ -206,15 +206,14 @@ pub async fn poll(
     mut on_slow_down: impl FnMut(Duration),
 ) -> Result<TokenResponse, DeviceError> {
     let limit = timeout.min(authorization.expires_in);
-    let started = tokio::time::Instant::now();
-    let deadline = started + limit;
+    let deadline = tokio::time::Instant::now() + limit;
     // When the code's lifetime is the shorter limit, running out of it is
     // the code expiring, whoever notices first.
     let out_of_time = || {
         if authorization.expires_in <= timeout {
             DeviceError::Expired
         } else {
-            DeviceError::TimedOut { waited: limit }
+            DeviceError::TimedOut { limit }
         }
     };
     let mut interval = authorization.interval;
