@@ -21,9 +21,11 @@ mod inspect;
 mod logging;
 mod login;
 mod probe;
+mod refresh;
 mod render;
 mod sandbox;
 mod secret_input;
+mod session;
 
 /// Keep credentials for the sipgate REST API (and any Basic-auth API); print
 /// ready Authorization headers and curl commands; probe them.
@@ -60,10 +62,13 @@ enum Command {
         #[arg(long)]
         reveal: bool,
     },
-    /// Remove a credential
+    /// Remove a credential; an OAuth session is revoked at the server first
     Remove {
         /// Credential name
         name: String,
+        /// Do not revoke an OAuth session at the server
+        #[arg(long)]
+        no_revoke: bool,
     },
     /// Rename a credential
     Rename {
@@ -72,13 +77,15 @@ enum Command {
         /// New name
         new: String,
     },
-    /// Print `Authorization: Basic …` for curl -H "$(sipauth-tui header NAME)"
+    /// Print `Authorization: Basic …` (or `Bearer …`, refreshed when due) for curl -H "$(sipauth-tui header NAME)"
     Header {
         /// Credential name
         name: String,
         /// Print only the value, `Basic …`
         #[arg(long)]
         value: bool,
+        #[command(flatten)]
+        margin: MarginArg,
     },
     /// Print a ready curl command for {api}{PATH}
     Curl {
@@ -87,15 +94,35 @@ enum Command {
         /// Path under the API base
         #[arg(default_value = "/account")]
         path: String,
+        #[command(flatten)]
+        margin: MarginArg,
+    },
+    /// Log in with an OAuth client and store the session
+    Login(login::LoginArgs),
+    /// Refresh an OAuth session's access token
+    Refresh {
+        /// Credential name
+        name: String,
+        /// Refresh even if the access token is not due
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        margin: MarginArg,
     },
     /// Import a token response, a sipgate .env file or an Authorization line
     Import(import::ImportArgs),
-    /// Log an OAuth client in and store its session
-    Login(login::LoginArgs),
     /// Call the API with a credential and explain the answer
     Probe(probe::ProbeArgs),
     /// Run the local sandbox API on 127.0.0.1 in the foreground
     Sandbox(SandboxArgs),
+}
+
+/// When a session counts as due for a refresh.
+#[derive(Debug, Args)]
+struct MarginArg {
+    /// Refresh an OAuth session first when its access token has fewer seconds left
+    #[arg(long = "min-valid", value_name = "SECS", env = "SIPAUTH_REFRESH_MARGIN", default_value = "30", value_parser = parse_seconds)]
+    min_valid: Duration,
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +144,8 @@ pub enum Outcome {
 /// What every command gets: the store.
 struct Ctx {
     store: Store,
+    /// Whether SIPAUTH_LOCK_TIMEOUT chose the lock wait.
+    lock_timeout_set: bool,
 }
 
 impl Ctx {
@@ -126,12 +155,16 @@ impl Ctx {
             None => Store::default_path()?,
         };
         let mut store = Store::new(path);
-        if let Ok(raw) = std::env::var("SIPAUTH_LOCK_TIMEOUT") {
+        let raw = std::env::var("SIPAUTH_LOCK_TIMEOUT").ok();
+        if let Some(raw) = &raw {
             let timeout =
-                parse_seconds(&raw).map_err(|e| anyhow::anyhow!("SIPAUTH_LOCK_TIMEOUT: {e}"))?;
+                parse_seconds(raw).map_err(|e| anyhow::anyhow!("SIPAUTH_LOCK_TIMEOUT: {e}"))?;
             store = store.with_lock_timeout(timeout);
         }
-        Ok(Self { store })
+        Ok(Self {
+            store,
+            lock_timeout_set: raw.is_some(),
+        })
     }
 
     /// Reads the store, warning once when its file mode is too open.
@@ -153,11 +186,12 @@ pub(crate) fn parse_seconds(raw: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{raw}` is not a number of seconds from 0 to 3600"))
 }
 
-/// The wall clock as Unix seconds: read here, at the edge, and passed down.
-pub(crate) fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+/// Parses a timeout: seconds as for [`parse_seconds`], but more than 0.
+pub(crate) fn positive_seconds(raw: &str) -> Result<Duration, String> {
+    match parse_seconds(raw)? {
+        Duration::ZERO => Err("a timeout must be more than 0 seconds".into()),
+        d => Ok(d),
+    }
 }
 
 /// Refuses an API path that would put control characters into a URL or a
@@ -188,13 +222,14 @@ impl Command {
             Command::Add(add::AddCommand::Basic { .. }) => "add basic",
             Command::Add(add::AddCommand::Oauth(_)) => "add oauth",
             Command::Import(_) => "import",
-            Command::Login(_) => "login",
             Command::List { .. } => "list",
             Command::Show { .. } => "show",
             Command::Remove { .. } => "remove",
             Command::Rename { .. } => "rename",
             Command::Header { .. } => "header",
             Command::Curl { .. } => "curl",
+            Command::Login(_) => "login",
+            Command::Refresh { .. } => "refresh",
             Command::Probe(_) => "probe",
             Command::Sandbox(_) => "sandbox",
         }
@@ -212,20 +247,27 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Add(cmd) => add::run(&ctx, cmd)?,
         Command::List { json } => inspect::list(&ctx, &mut out, json)?,
         Command::Show { name, json, reveal } => inspect::show(&ctx, &mut out, &name, json, reveal)?,
-        Command::Remove { name } => {
-            ctx.store.update(|d| d.remove(&name))?;
-            diag!("removed `{name}`");
-            Outcome::Success
-        }
+        Command::Remove { name, no_revoke } => refresh::remove(&ctx, &name, no_revoke)?,
         Command::Rename { old, new } => {
             ctx.store.update(|d| d.rename(&old, &new))?;
             diag!("renamed `{old}` to `{new}`");
             Outcome::Success
         }
-        Command::Header { name, value } => render::header(&ctx, &mut out, &name, value)?,
-        Command::Curl { name, path } => render::curl(&ctx, &mut out, &name, &path)?,
+        Command::Header {
+            name,
+            value,
+            margin,
+        } => render::header(&ctx, &mut out, &name, value, margin.min_valid)?,
+        Command::Curl { name, path, margin } => {
+            render::curl(&ctx, &mut out, &name, &path, margin.min_valid)?
+        }
         Command::Import(args) => import::run(&ctx, args)?,
         Command::Login(args) => login::run(&ctx, args)?,
+        Command::Refresh {
+            name,
+            force,
+            margin,
+        } => refresh::run(&ctx, &name, force, margin.min_valid)?,
         Command::Probe(args) => probe::run(&ctx, &mut out, args)?,
         Command::Sandbox(args) => sandbox::run(&mut out, args.port)?,
     };

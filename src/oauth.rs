@@ -22,13 +22,21 @@ use thiserror::Error;
 
 use crate::probe::{NetFailure, failure_hint};
 
+pub mod callback;
+pub mod code_flow;
 pub mod device;
 pub mod endpoints;
 pub mod grants;
 pub mod implicit;
+pub mod pkce;
+pub mod refresh;
+pub mod revoke;
 pub mod token;
 
+pub use code_flow::{LoginError, LoginOptions, PendingLogin, prepare};
 pub use endpoints::{Endpoints, discover};
+pub use refresh::{RefreshError, RefreshOutcome, refresh};
+pub use revoke::{Revoked, revoke};
 pub use token::TokenResponse;
 
 /// Connect and total timeouts for calls to an authorization server.
@@ -74,7 +82,7 @@ pub enum OauthError {
         detail: String,
     },
     /// The server could not be reached or did not answer in time.
-    #[error("{what} failed: {}", failure_hint(failure))]
+    #[error("{what} failed: {}", net_hint(failure))]
     Network {
         /// Which call, e.g. "token request to https://…/token".
         what: String,
@@ -145,6 +153,18 @@ impl OauthError {
     /// login helps (RFC 6749 §5.2 `invalid_grant`).
     pub fn is_invalid_grant(&self) -> bool {
         self.oauth_code() == Some("invalid_grant")
+    }
+}
+
+/// The probe's words for a network failure, minus its advice to raise
+/// `--timeout`, an option the OAuth commands do not have.
+fn net_hint(failure: &NetFailure) -> String {
+    match failure {
+        NetFailure::Timeout { after } => format!(
+            "timeout: the server took the request but sent no complete answer within {} s",
+            after.as_secs_f32()
+        ),
+        other => failure_hint(other),
     }
 }
 

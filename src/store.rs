@@ -192,14 +192,24 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        self.ensure_dir()?;
-        let _lock = self.lock()?;
-        tracing::debug!(store = %self.path.display(), "lock taken");
-        let mut data = self.load()?;
+        let guard = self.lock()?;
+        let mut data = guard.load()?;
         let out = change(&mut data)?;
-        data.version = STORE_VERSION;
-        self.write(&data)?;
+        guard.save(&mut data)?;
         Ok(out)
+    }
+
+    /// Takes the lock and holds it until the guard is dropped, for changes
+    /// that must wait for something (a token request) between reading and
+    /// writing. Blocks the thread while another process holds the lock.
+    pub fn lock(&self) -> Result<StoreLock, StoreError> {
+        self.ensure_dir()?;
+        let file = self.lock_file()?;
+        tracing::debug!(store = %self.path.display(), "lock taken");
+        Ok(StoreLock {
+            store: self.clone(),
+            _file: file,
+        })
     }
 
     fn io(&self, action: &'static str, path: &Path, source: io::Error) -> StoreError {
@@ -224,7 +234,7 @@ impl Store {
             .map_err(|e| self.io("create directory", &dir, e))
     }
 
-    fn lock(&self) -> Result<File, StoreError> {
+    fn lock_file(&self) -> Result<File, StoreError> {
         let lock_path = self.lock_path();
         let file = OpenOptions::new()
             .create(true)
@@ -283,6 +293,26 @@ impl Store {
         File::open(&dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| self.io("sync directory", &dir, e))
+    }
+}
+
+/// The store's lock, held: read and write while no other process can.
+#[derive(Debug)]
+pub struct StoreLock {
+    store: Store,
+    _file: File,
+}
+
+impl StoreLock {
+    /// Reads the store as it is now.
+    pub fn load(&self) -> Result<StoreData, StoreError> {
+        self.store.load()
+    }
+
+    /// Writes the store atomically (stamped with the current version).
+    pub fn save(&self, data: &mut StoreData) -> Result<(), StoreError> {
+        data.version = STORE_VERSION;
+        self.store.write(data)
     }
 }
 

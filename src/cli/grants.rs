@@ -14,13 +14,11 @@ use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
-use sipauth_tui::credential::{
-    AuthMethod, OauthClient, Secret, Session, validate_secret, validate_session,
-};
-use sipauth_tui::expiry::{self, Refresh};
+use sipauth_tui::credential::{AuthMethod, OauthClient, Secret, validate_secret, validate_session};
 use sipauth_tui::oauth::{self, Endpoints, Timeouts, TokenResponse, device, grants, implicit};
 
 use super::secret_input::read_secret;
+use super::session::{http_timeouts, now, runtime, summary};
 use super::{Ctx, Outcome, diag};
 
 /// The grants `login` hands to this module.
@@ -80,11 +78,8 @@ pub(crate) fn run(
         OtherGrant::Device => Request::Device,
         OtherGrant::Implicit => Request::Implicit,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let timeouts = Timeouts::default();
+    let runtime = runtime()?;
+    let timeouts = http_timeouts()?;
     let http = oauth::http_client(timeouts)?;
     let response = runtime.block_on(async {
         let endpoints = oauth::discover(&http, timeouts, &client.issuer).await?;
@@ -108,14 +103,14 @@ pub(crate) fn run(
     });
     let response =
         response.with_context(|| format!("login of `{name}` failed; nothing was stored"))?;
-    let now = super::unix_now();
+    let now = now();
     let session = response.into_session(now, None);
     validate_session(&session)?;
-    let summary = session_summary(&session, now);
+    let summary = summary(&session, now);
     ctx.store.update(|d| d.set_session(name, session))?;
     diag!("logged in `{name}` with the {}", grant.label());
     for line in summary {
-        diag!("  {line}");
+        diag!("{line}");
     }
     Ok(Outcome::Success)
 }
@@ -244,24 +239,4 @@ fn read_login(name: &str) -> Result<(String, Secret)> {
     }
     validate_secret("password", &password)?;
     Ok((username, password))
-}
-
-/// Lines that describe a session for the user: lifetimes and scope, never
-/// a token.
-pub(crate) fn session_summary(session: &Session, now: i64) -> Vec<String> {
-    let when = |at: i64| format!("{} ({})", expiry::utc(at), expiry::relative(at, now, true));
-    let mut lines = vec![match expiry::access_expiry(session) {
-        Some(at) => format!("access token expires {}", when(at)),
-        None => "access token expiry unknown (the server did not say)".to_owned(),
-    }];
-    lines.push(match expiry::refresh_expiry(session) {
-        Refresh::None => "no refresh token".to_owned(),
-        Refresh::At(at) => format!("refresh token expires {}", when(at)),
-        Refresh::Never => "refresh token does not expire by time".to_owned(),
-        Refresh::Unknown => "refresh token expiry unknown".to_owned(),
-    });
-    if let Some(scope) = &session.scope {
-        lines.push(format!("scope: {scope}"));
-    }
-    lines
 }

@@ -19,8 +19,8 @@ use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, validate_name};
 use sipauth_tui::import::{self, Imported, MAX_INPUT};
 use zeroize::Zeroizing;
 
-use super::grants::session_summary;
 use super::secret_input::read_secret;
+use super::session::{now, summary};
 use super::{Ctx, Outcome, diag};
 
 /// `import FILE|- [--name NAME] [--api URL] [--into NAME]`
@@ -50,12 +50,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
         .or(args.name.as_deref())
         .unwrap_or("imported");
     let text = read_input(&args.file, target)?;
-    let now = super::unix_now();
+    let now = now();
     let imported = import::parse(&text, now)
         .with_context(|| format!("cannot import {}", shown(&args.file)))?;
     drop(text);
     let Imported { format, auth } = imported;
-    let summary = auth.session().map(|s| session_summary(s, now));
+    let summary = auth.session().map(|s| summary(s, now));
     if let Some(into) = &args.into {
         attach(ctx, into, auth)?;
         diag!("imported the {} into `{into}`", format.label());
@@ -81,7 +81,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
         }
     }
     for line in summary.into_iter().flatten() {
-        diag!("  {line}");
+        diag!("{line}");
     }
     Ok(Outcome::Success)
 }

@@ -17,7 +17,7 @@ const MASK: &str = "********";
 
 pub fn list(ctx: &Ctx, out: &mut impl Write, json: bool) -> Result<Outcome> {
     let data = ctx.load()?;
-    let now = super::unix_now();
+    let now = super::session::now();
     if json {
         let rows: Vec<Value> = data
             .credentials
@@ -130,7 +130,7 @@ pub fn show(
 }
 
 fn show_oauth(out: &mut impl Write, c: &Credential, json: bool, reveal: bool) -> Result<Outcome> {
-    let now = super::unix_now();
+    let now = super::session::now();
     let (_, header) = shown_secrets(c, reveal);
     if json {
         let mut doc = json!({

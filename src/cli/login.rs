@@ -1,48 +1,121 @@
-//! TEMPORARY stand-in for `login`, so the grants of [`super::grants`] can be
-//! tested on branch `grants`. Branch `oauth` owns the real command (code
-//! flow, same flags); at the merge this file is replaced by theirs, which
-//! dispatches the other grants to [`super::grants::run`].
+//! `login NAME`: get a session for an OAuth client.
+//!
+//! The authorization code grant with PKCE is done here: the URL always goes
+//! to stderr (a headless machine, a browser that did not open), the system
+//! browser is opened unless `--no-browser`, and the wait races Ctrl-C. The
+//! other grants live in [`super::grants`]. The session is stored under the
+//! lock; only lifetimes and scope are printed, never a token.
 
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow};
 use clap::{Args, ValueEnum};
+use sipauth_tui::expiry::humanize;
+use sipauth_tui::oauth::{self, LoginError, LoginOptions};
+use tokio::signal::unix::{SignalKind, signal};
 
 use super::grants::{self, OtherGrant};
-use super::{Ctx, Outcome};
+use super::session::{http_timeouts, now, runtime, summary};
+use super::{Ctx, Outcome, diag, positive_seconds};
 
-/// `login NAME [--grant …] [--no-browser] [--timeout SECS]`
+/// `login` arguments.
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Credential name (an OAuth client)
     name: String,
-    /// How to obtain the tokens
-    #[arg(long, value_enum, default_value = "code")]
+    /// How to log in
+    #[arg(long, value_enum, default_value_t = Grant::Code)]
     grant: Grant,
-    /// Print addresses instead of opening a browser
+    /// Print the URL but do not open a browser
     #[arg(long)]
     no_browser: bool,
-    /// Seconds to wait for the user (device approval)
-    #[arg(long, value_name = "SECS", default_value = "300", value_parser = super::parse_seconds)]
+    /// Seconds to wait for the browser
+    #[arg(long, value_name = "SECS", default_value = "300", value_parser = positive_seconds)]
     timeout: Duration,
+    /// Listen on this port (when the client has no registered redirect URI)
+    #[arg(long, value_name = "PORT")]
+    port: Option<u16>,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Grant {
+    /// Authorization code with PKCE in the browser
     Code,
+    /// Resource owner password credentials
     Password,
+    /// Implicit (legacy)
     Implicit,
+    /// Client credentials (no user)
     ClientCredentials,
+    /// Device authorization
     Device,
 }
 
+/// Runs `login`: the code grant here, the others in [`grants`].
 pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
-    let grant = match args.grant {
-        Grant::Code => bail!("the authorization code flow is not on this branch yet"),
-        Grant::Password => OtherGrant::Password,
-        Grant::Implicit => OtherGrant::Implicit,
-        Grant::ClientCredentials => OtherGrant::ClientCredentials,
-        Grant::Device => OtherGrant::Device,
+    let other = match args.grant {
+        Grant::Code => None,
+        Grant::Password => Some(OtherGrant::Password),
+        Grant::Implicit => Some(OtherGrant::Implicit),
+        Grant::ClientCredentials => Some(OtherGrant::ClientCredentials),
+        Grant::Device => Some(OtherGrant::Device),
     };
-    grants::run(ctx, &args.name, grant, args.no_browser, args.timeout)
+    if let Some(grant) = other {
+        return grants::run(ctx, &args.name, grant, args.no_browser, args.timeout);
+    }
+    let name = args.name.as_str();
+    let data = ctx.load()?;
+    let credential = data.get(name)?;
+    let client = credential.auth.client().cloned().ok_or_else(|| {
+        anyhow!(
+            "`{name}` is a {} without an OAuth client; there is nothing to log in with",
+            credential.auth.kind_label()
+        )
+    })?;
+    let timeouts = http_timeouts()?;
+    let options = LoginOptions {
+        timeout: args.timeout,
+        port: args.port,
+    };
+    let rt = runtime()?;
+    let result = rt.block_on(async {
+        let http = oauth::http_client(timeouts)?;
+        let endpoints = oauth::discover(&http, timeouts, &client.issuer).await?;
+        let pending = oauth::prepare(http, timeouts, endpoints, client, options).await?;
+        // Listen for Ctrl-C before the URL is out: a signal in between
+        // would otherwise kill the process without closing the listener.
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let url = pending.authorization_url().to_string();
+        diag!("Open this URL to log in: {url}");
+        if !args.no_browser {
+            tokio::spawn(open_browser(url));
+        }
+        diag!(
+            "Waiting up to {} for the browser to come back to {} (Ctrl-C cancels)…",
+            humanize(args.timeout.as_secs()),
+            pending.redirect_uri()
+        );
+        tokio::select! {
+            response = pending.finish() => response,
+            _ = interrupt.recv() => Err(LoginError::Cancelled),
+        }
+        .map_err(anyhow::Error::from)
+    });
+    // A browser launcher still running must not hold the exit.
+    rt.shutdown_background();
+    let session = result?.into_session(now(), None);
+    ctx.store.update(|d| d.set_session(name, session.clone()))?;
+    diag!("Logged in `{name}`.");
+    for line in summary(&session, now()) {
+        diag!("{line}");
+    }
+    Ok(Outcome::Success)
+}
+
+/// Opens the system browser ($BROWSER first); failing is a note, not an error.
+async fn open_browser(url: String) {
+    let opened = tokio::task::spawn_blocking(move || webbrowser::open(&url)).await;
+    if let Ok(Err(e)) = opened {
+        diag!("note: could not open a browser ({e}); open the URL above yourself");
+    }
 }

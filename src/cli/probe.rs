@@ -8,7 +8,7 @@ use clap::Args;
 use sipauth_tui::header::{authorization_value, endpoint_url};
 use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest};
 
-use super::{Ctx, Outcome};
+use super::{Ctx, Outcome, positive_seconds};
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
@@ -29,13 +29,6 @@ pub struct ProbeArgs {
     /// Seconds to wait for the whole answer
     #[arg(long, value_name = "SECS", default_value = "15", value_parser = positive_seconds)]
     timeout: Duration,
-}
-
-fn positive_seconds(raw: &str) -> Result<Duration, String> {
-    match super::parse_seconds(raw)? {
-        Duration::ZERO => Err("a timeout must be more than 0 seconds".into()),
-        d => Ok(d),
-    }
 }
 
 pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> {

@@ -56,6 +56,14 @@ impl TokenResponse {
         let Value::Object(mut map) = value else {
             return Err("the body is JSON but not an object".into());
         };
+        if !map.contains_key("access_token")
+            && let Some(error) = map.get("error").and_then(Value::as_str)
+        {
+            return Err(format!(
+                "the body is an OAuth error (`{}`) with status 200",
+                strip_controls(error).chars().take(40).collect::<String>()
+            ));
+        }
         let access_token =
             token_field(&mut map, "access_token")?.ok_or("`access_token` is missing")?;
         let token_type = match map.remove("token_type") {
@@ -236,6 +244,77 @@ pub async fn post_form(
     form: &mut Vec<(&'static str, Secret)>,
     what: &str,
 ) -> Result<Value, OauthError> {
+    let answer = send_form(http, timeouts, endpoint, client, form, what).await?;
+    let json = serde_json::from_slice::<Value>(&answer.body);
+    let malformed = |why: String| OauthError::Malformed {
+        what: what.to_owned(),
+        why,
+    };
+    match (answer.status, json) {
+        (200..=299, Ok(value)) => Ok(value),
+        (200..=299, Err(e)) if answer.body.is_empty() || e.is_eof() => Err(malformed(
+            "the body ends before the JSON does (truncated)".into(),
+        )),
+        (200..=299, Err(_)) => Err(malformed(format!(
+            "the body is not JSON{}",
+            answer
+                .content_type
+                .as_ref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
+        ))),
+        _ => Err(answer.into_error(what)),
+    }
+}
+
+/// A raw answer from an OAuth endpoint, body read within the limit.
+#[derive(Debug)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// The content type, cleaned and cut short.
+    pub content_type: Option<String>,
+    /// The body (zeroed when dropped: it may hold tokens).
+    pub body: Zeroizing<Vec<u8>>,
+}
+
+impl Answer {
+    /// The error a non-2xx answer amounts to: [`OauthError::Refused`] for
+    /// an OAuth error body, else [`OauthError::Status`].
+    pub fn into_error(self, what: &str) -> OauthError {
+        match serde_json::from_slice::<Value>(&self.body) {
+            Ok(Value::Object(map)) if map.get("error").is_some_and(Value::is_string) => {
+                let text = |k: &str| {
+                    map.get(k)
+                        .and_then(Value::as_str)
+                        .map(|s| strip_controls(s).chars().take(300).collect::<String>())
+                };
+                OauthError::Refused {
+                    what: what.to_owned(),
+                    status: self.status,
+                    error: text("error").unwrap_or_default(),
+                    description: text("error_description"),
+                }
+            }
+            _ => OauthError::Status {
+                what: what.to_owned(),
+                status: self.status,
+                content_type: self.content_type,
+            },
+        }
+    }
+}
+
+/// POSTs a client-authenticated form and reads the answer, whatever its
+/// status, up to [`BODY_LIMIT`] within the total timeout.
+pub async fn send_form(
+    http: &reqwest::Client,
+    timeouts: Timeouts,
+    endpoint: &Url,
+    client: &OauthClient,
+    form: &mut Vec<(&'static str, Secret)>,
+    what: &str,
+) -> Result<Answer, OauthError> {
     let authorization = authenticate(client, form);
     let body: Zeroizing<String> = Zeroizing::new(
         url::form_urlencoded::Serializer::new(String::new())
@@ -271,127 +350,12 @@ pub async fn post_form(
         }
         bytes.extend_from_slice(&chunk);
     }
-    let json = serde_json::from_slice::<Value>(&bytes);
-    match (status, json) {
-        (200..=299, Ok(value)) => Ok(value),
-        (200..=299, Err(e)) if bytes.is_empty() || e.is_eof() => Err(OauthError::Malformed {
-            what: what.to_owned(),
-            why: "the body ends before the JSON does (truncated)".into(),
-        }),
-        (200..=299, Err(_)) => Err(OauthError::Malformed {
-            what: what.to_owned(),
-            why: format!(
-                "the body is not JSON{}",
-                content_type
-                    .as_ref()
-                    .map(|c| format!(" ({c})"))
-                    .unwrap_or_default()
-            ),
-        }),
-        (_, Ok(Value::Object(map))) if map.get("error").is_some_and(Value::is_string) => {
-            let text = |k: &str| {
-                map.get(k)
-                    .and_then(Value::as_str)
-                    .map(|s| strip_controls(s).chars().take(300).collect::<String>())
-            };
-            Err(OauthError::Refused {
-                what: what.to_owned(),
-                status,
-                error: text("error").unwrap_or_default(),
-                description: text("error_description"),
-            })
-        }
-        _ => Err(OauthError::Status {
-            what: what.to_owned(),
-            status,
-            content_type,
-        }),
-    }
+    Ok(Answer {
+        status,
+        content_type,
+        body: bytes,
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn parse(v: Value) -> Result<TokenResponse, String> {
-        TokenResponse::from_json(v)
-    }
-
-    #[test]
-    fn the_keycloak_fixture_is_a_good_response() {
-        let v: Value = serde_json::from_str(include_str!(
-            "../../tests/fixtures/keycloak-token-response.json"
-        ))
-        .unwrap();
-        let r = parse(v).unwrap();
-        assert_eq!(r.expires_in, Some(300));
-        assert_eq!(r.refresh_expires_in, Some(2_592_000));
-        assert_eq!(
-            r.session_state.as_deref(),
-            Some("32c512d5-ccf2-4103-9555-a85d924f7d52")
-        );
-        assert!(r.id_token.is_some() && r.refresh_token.is_some());
-    }
-
-    #[test]
-    fn malformed_fields_are_named() {
-        let cases = [
-            (json!({}), "`access_token` is missing"),
-            (json!([]), "not an object"),
-            (json!({"access_token": 5}), "`access_token` is a number"),
-            (json!({"access_token": ""}), "`access_token` is empty"),
-            (json!({"access_token": "a b"}), "spaces"),
-            (
-                json!({"access_token": "a", "token_type": "mac"}),
-                "`token_type` is `mac`",
-            ),
-            (json!({"access_token": "a", "expires_in": -1}), "negative"),
-            (
-                json!({"access_token": "a", "expires_in": "300"}),
-                "a string, not a number",
-            ),
-            (
-                json!({"access_token": "a", "expires_in": 1e20}),
-                "not a whole number",
-            ),
-            (
-                json!({"access_token": "a", "expires_in": 400_000_000}),
-                "ten years",
-            ),
-            (
-                json!({"access_token": "a", "refresh_token": ["x"]}),
-                "`refresh_token` is an array",
-            ),
-        ];
-        for (body, want) in cases {
-            let err = parse(body.clone()).unwrap_err();
-            assert!(err.contains(want), "{body}: {err}");
-        }
-        let ok = parse(json!({"access_token": "a", "token_type": "bearer", "scope": ["x", "y"]}))
-            .unwrap();
-        assert_eq!(ok.scope.as_deref(), Some("x y"));
-        assert_eq!(ok.expires_in, None);
-    }
-
-    #[test]
-    fn basic_client_auth_form_encodes_both_halves() {
-        // base64("a%3Ab:s%2F%2B%26") computed independently.
-        let got = client_basic("a:b", &Secret::new("s/+&".into()));
-        assert_eq!(got.expose(), "Basic YSUzQWI6cyUyRiUyQiUyNg==");
-    }
-
-    #[test]
-    fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
-        let first =
-            parse(json!({"access_token": "a1", "refresh_token": "r1", "refresh_expires_in": 100}))
-                .unwrap()
-                .into_session(1_000, None);
-        let second = parse(json!({"access_token": "a2", "expires_in": 300}))
-            .unwrap()
-            .into_session(1_040, Some(&first));
-        assert_eq!(second.refresh_token.as_ref().unwrap().expose(), "r1");
-        assert_eq!(second.refresh_expires_in, Some(60));
-        assert_eq!(second.access_token.expose(), "a2");
-    }
-}
+mod tests;

@@ -214,6 +214,31 @@ fn a_held_lock_makes_a_change_wait_then_fail_clearly() {
 }
 
 #[test]
+fn a_lock_guard_holds_off_other_changes_until_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("s.json")).with_lock_timeout(Duration::from_millis(100));
+    add(&store, pat("a", "t")).unwrap();
+    let guard = store.lock().unwrap();
+    let mut data = guard.load().unwrap();
+    assert!(matches!(
+        add(&store, pat("b", "t")),
+        Err(StoreError::LockTimeout { .. })
+    ));
+    data.insert(pat("c", "t")).unwrap();
+    guard.save(&mut data).unwrap();
+    drop(guard);
+    add(&store, pat("b", "t")).unwrap();
+    let names: Vec<String> = store
+        .load()
+        .unwrap()
+        .credentials
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["a", "c", "b"]);
+}
+
+#[test]
 fn stale_temporary_files_from_a_killed_writer_are_cleaned_up() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::new(dir.path().join("s.json"));

@@ -231,7 +231,7 @@ fn password_grant_stores_a_session_that_the_api_accepts_and_warns() {
         "{err}"
     );
     assert!(
-        err.contains("access token expires") && err.contains("scope: "),
+        err.contains("access token:  expires") && err.contains("scope:  "),
         "{err}"
     );
     assert_no_secrets(&err, &["topsecret", CLIENT_POST_SECRET]);
@@ -293,7 +293,7 @@ fn client_credentials_authenticate_by_post_and_by_basic() {
         let out = login(&env, name, "client-credentials", "");
         let err = stderr(&out);
         assert!(out.status.success(), "{name}: {err}");
-        assert!(err.contains("no refresh token"), "{err}");
+        assert!(err.contains("refresh token: none"), "{err}");
         assert_eq!(session(&env, name)["refresh_token"], Value::Null);
         env.cmd().args(["probe", name]).assert().success();
     }

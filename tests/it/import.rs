@@ -94,9 +94,17 @@ fn each_input_kind_imports_and_renders_its_exact_header() {
         "{err}"
     );
     assert!(!err.contains("eyJ"), "{err}");
+    // Stored as given; `header` refuses it as expired rather than send it.
     assert_eq!(
-        header(&env, "imported"),
-        format!("Authorization: Bearer {}\n", fixture_token("access_token"))
+        session(&env, "imported")["access_token"],
+        fixture_token("access_token").as_str()
+    );
+    let out = env.cmd().args(["header", "imported"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("expired at 2018-05-02 14:42:21 UTC"),
+        "{}",
+        stderr(&out)
     );
     let out = env
         .cmd()

@@ -1,0 +1,341 @@
+//! The authorization code grant with PKCE (RFC 6749 §4.1, RFC 7636), the
+//! way a native app does it (RFC 8252): a browser, a loopback listener.
+//!
+//! [`prepare`] binds the listener and builds the authorization URL, so the
+//! caller can show and open it; [`PendingLogin::finish`] waits for the
+//! callback and exchanges the code. Splitting it lets the caller race the
+//! wait against Ctrl-C: dropping the future closes the listener. The result
+//! is the checked [`TokenResponse`]; the caller turns it into a session with
+//! its own `now`, since the wait may take minutes.
+//!
+//! The scope is the client's, or `openid` when it has none: that makes the
+//! server an OpenID provider for this login, which returns an id token whose
+//! `nonce` proves the tokens answer this very request. A state mismatch is
+//! not an error here: the listener ignores such requests and keeps waiting.
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use thiserror::Error;
+use url::Url;
+
+use super::callback::Listener;
+use super::pkce::{Pkce, RandomError, random_token};
+use super::{Endpoints, OauthError, Timeouts, TokenResponse, token};
+use crate::credential::{CredentialError, OauthClient, Secret};
+use crate::expiry::humanize;
+use crate::jwt;
+
+/// The scope asked for when the client has none.
+pub const DEFAULT_SCOPE: &str = "openid";
+
+/// How long a login waits for the browser by default.
+pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Why a browser login did not produce tokens. No variant carries a token,
+/// code, verifier or secret.
+#[derive(Debug, Error)]
+pub enum LoginError {
+    /// The provider (or the user) refused: `error=…` on the callback.
+    #[error("the authorization server refused the login: {error}{}", description.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    Denied {
+        /// The OAuth `error`, e.g. `access_denied`.
+        error: String,
+        /// `error_description`, cleaned of control characters.
+        description: Option<String>,
+    },
+    /// No callback arrived in time.
+    #[error("no login arrived within {}; the listener is closed, run `login` again", humanize(after.as_secs()))]
+    Timeout {
+        /// The time waited.
+        after: Duration,
+    },
+    /// The user cancelled (Ctrl-C).
+    #[error("login cancelled; nothing was stored")]
+    Cancelled,
+    /// The id token answers another request: replayed or injected.
+    #[error(
+        "the id token's nonce does not match this login (a replayed or injected response); nothing was stored"
+    )]
+    NonceMismatch,
+    /// The id token could not be read.
+    #[error("the id token is not a readable JWT: {0}")]
+    IdToken(String),
+    /// The callback's `iss` names another issuer (RFC 9207).
+    #[error(
+        "the callback comes from issuer `{found}`, not `{expected}` (RFC 9207: a mix-up attack or a misconfigured server); nothing was stored"
+    )]
+    IssuerMismatch {
+        /// The configured issuer.
+        expected: String,
+        /// The `iss` parameter, cleaned.
+        found: String,
+    },
+    /// The port is taken by another program.
+    #[error(
+        "cannot listen on {addr} for the login callback: the port is in use by another program; close it, or pick another port (and register the redirect URI)"
+    )]
+    PortInUse {
+        /// The address asked for.
+        addr: SocketAddr,
+    },
+    /// Binding failed for another reason.
+    #[error("cannot listen on {addr} for the login callback")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// `--port` differs from the configured redirect URI's port.
+    #[error(
+        "--port {given} conflicts with the registered redirect URI's port {configured}; drop --port or change the client's redirect URI"
+    )]
+    PortConflict {
+        /// The port asked for.
+        given: u16,
+        /// The redirect URI's port.
+        configured: u16,
+    },
+    /// The listener failed while waiting.
+    #[error("the login listener failed: {0}")]
+    Listener(String),
+    /// The configured redirect URI is unusable.
+    #[error(transparent)]
+    Redirect(#[from] CredentialError),
+    /// No randomness for state, nonce or verifier.
+    #[error(transparent)]
+    Random(#[from] RandomError),
+    /// The code exchange failed.
+    #[error(transparent)]
+    Oauth(#[from] OauthError),
+}
+
+/// Choices for one login.
+#[derive(Clone, Copy, Debug)]
+pub struct LoginOptions {
+    /// How long to wait for the browser.
+    pub timeout: Duration,
+    /// A fixed port when no redirect URI is configured.
+    pub port: Option<u16>,
+}
+
+impl Default for LoginOptions {
+    fn default() -> Self {
+        Self {
+            timeout: DEFAULT_LOGIN_TIMEOUT,
+            port: None,
+        }
+    }
+}
+
+/// A login waiting for the browser.
+#[derive(Debug)]
+pub struct PendingLogin {
+    url: Url,
+    listener: Listener,
+    state: Secret,
+    nonce: Secret,
+    pkce: Pkce,
+    endpoints: Endpoints,
+    client: OauthClient,
+    http: reqwest::Client,
+    timeouts: Timeouts,
+    timeout: Duration,
+}
+
+/// Binds the listener and builds the authorization URL.
+pub async fn prepare(
+    http: reqwest::Client,
+    timeouts: Timeouts,
+    endpoints: Endpoints,
+    client: OauthClient,
+    options: LoginOptions,
+) -> Result<PendingLogin, LoginError> {
+    let listener = Listener::bind(client.redirect_uri.as_deref(), options.port).await?;
+    let state = random_token()?;
+    let nonce = random_token()?;
+    let pkce = Pkce::generate()?;
+    let url = authorization_url(
+        &endpoints.authorization,
+        &client,
+        listener.redirect_uri(),
+        &state,
+        &nonce,
+        &pkce.challenge,
+    );
+    Ok(PendingLogin {
+        url,
+        listener,
+        state,
+        nonce,
+        pkce,
+        endpoints,
+        client,
+        http,
+        timeouts,
+        timeout: options.timeout,
+    })
+}
+
+/// The authorization request URL (RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC
+/// Core §3.1.2.1). Query parameters already on the endpoint are kept.
+pub fn authorization_url(
+    endpoint: &Url,
+    client: &OauthClient,
+    redirect_uri: &str,
+    state: &Secret,
+    nonce: &Secret,
+    challenge: &str,
+) -> Url {
+    let mut url = endpoint.clone();
+    url.query_pairs_mut()
+        .append_pair("response_type", "code")
+        .append_pair("client_id", &client.client_id)
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("scope", client.scope.as_deref().unwrap_or(DEFAULT_SCOPE))
+        .append_pair("state", state.expose())
+        .append_pair("nonce", nonce.expose())
+        .append_pair("code_challenge", challenge)
+        .append_pair("code_challenge_method", "S256");
+    url
+}
+
+impl PendingLogin {
+    /// The URL to open in the browser.
+    pub fn authorization_url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The redirect URI the listener serves.
+    pub fn redirect_uri(&self) -> &str {
+        self.listener.redirect_uri()
+    }
+
+    /// Waits for the callback, exchanges the code, checks the id token's
+    /// nonce. Dropping the future cancels the login and closes the port.
+    pub async fn finish(self) -> Result<TokenResponse, LoginError> {
+        let redirect_uri = Secret::new(self.listener.redirect_uri().to_owned());
+        // Only a discovered issuer is known exactly enough to compare `iss`.
+        let issuer = self
+            .endpoints
+            .discovered
+            .then(|| self.endpoints.issuer.clone());
+        let code = self.listener.wait(self.state, issuer, self.timeout).await?;
+        let form = vec![
+            ("grant_type", Secret::new("authorization_code".into())),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", self.pkce.verifier),
+        ];
+        let response = token::request(
+            &self.http,
+            self.timeouts,
+            &self.endpoints.token,
+            &self.client,
+            form,
+        )
+        .await?;
+        if let Some(id_token) = &response.id_token {
+            check_nonce(id_token, &self.nonce)?;
+        }
+        Ok(response)
+    }
+}
+
+/// Checks that an id token carries this login's nonce (OIDC Core §3.1.3.7:
+/// a nonce was sent, so it must come back, unchanged). The signature is
+/// not checked here.
+pub fn check_nonce(id_token: &Secret, nonce: &Secret) -> Result<(), LoginError> {
+    let decoded = jwt::decode(id_token.expose()).map_err(|e| LoginError::IdToken(e.to_string()))?;
+    match decoded.claim_str("nonce") {
+        Some(found) if found == nonce.expose() => Ok(()),
+        _ => Err(LoginError::NonceMismatch),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credential::AuthMethod;
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    fn client(scope: Option<&str>) -> OauthClient {
+        OauthClient {
+            issuer: "https://id.example/auth/realms/r".into(),
+            client_id: "my app".into(),
+            auth_method: AuthMethod::None,
+            client_secret: None,
+            scope: scope.map(Into::into),
+            redirect_uri: None,
+        }
+    }
+
+    fn jwt_with(claims: serde_json::Value) -> Secret {
+        let part = |v: serde_json::Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        Secret::new(format!(
+            "{}.{}.c2ln",
+            part(serde_json::json!({"alg": "RS256"})),
+            part(claims)
+        ))
+    }
+
+    #[test]
+    fn the_authorization_url_carries_every_parameter_once() {
+        let endpoint = Url::parse("https://id.example/auth?kc_idp_hint=x").unwrap();
+        let state = Secret::new("st".into());
+        let nonce = Secret::new("no".into());
+        for (scope, want) in [
+            (None, "openid"),
+            (Some("openid account:read"), "openid account:read"),
+        ] {
+            let url = authorization_url(
+                &endpoint,
+                &client(scope),
+                "http://127.0.0.1:9/callback",
+                &state,
+                &nonce,
+                "ch",
+            );
+            let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+            let get = |k: &str| -> Vec<&str> {
+                pairs
+                    .iter()
+                    .filter(|(n, _)| n == k)
+                    .map(|(_, v)| v.as_str())
+                    .collect()
+            };
+            assert_eq!(get("kc_idp_hint"), ["x"]);
+            assert_eq!(get("response_type"), ["code"]);
+            assert_eq!(get("client_id"), ["my app"]);
+            assert_eq!(get("redirect_uri"), ["http://127.0.0.1:9/callback"]);
+            assert_eq!(get("scope"), [want]);
+            assert_eq!(get("state"), ["st"]);
+            assert_eq!(get("nonce"), ["no"]);
+            assert_eq!(get("code_challenge"), ["ch"]);
+            assert_eq!(get("code_challenge_method"), ["S256"]);
+        }
+    }
+
+    #[test]
+    fn the_nonce_must_come_back_unchanged() {
+        let nonce = Secret::new("n-123".into());
+        let cases = [
+            (serde_json::json!({"nonce": "n-123"}), true),
+            (serde_json::json!({"nonce": "n-124"}), false),
+            (serde_json::json!({"sub": "x"}), false),
+            (serde_json::json!({"nonce": 5}), false),
+        ];
+        for (claims, ok) in cases {
+            let result = check_nonce(&jwt_with(claims.clone()), &nonce);
+            assert_eq!(result.is_ok(), ok, "{claims}");
+        }
+        assert!(matches!(
+            check_nonce(&Secret::new("opaque".into()), &nonce),
+            Err(LoginError::IdToken(_))
+        ));
+    }
+}
