@@ -191,12 +191,16 @@ impl Ask<'_> {
     }
 }
 
-/// Opens a URL in the user's browser; failing to is not an error, the URL
-/// is on the screen.
+/// Opens a URL in the user's browser on a thread of its own, so a slow
+/// launcher neither delays the polling nor holds the exit; failing to is
+/// not an error, the URL is on the screen.
 fn open_browser(url: &str) {
-    if let Err(e) = webbrowser::open(url) {
-        diag!("(could not open a browser: {e}; open the address yourself)");
-    }
+    let url = url.to_owned();
+    std::thread::spawn(move || {
+        if let Err(e) = webbrowser::open(&url) {
+            diag!("note: could not open a browser ({e}); open the address yourself");
+        }
+    });
 }
 
 /// Reads the username and password: two prompts on a terminal (the

@@ -155,10 +155,11 @@ fn read_input(file: &str, target: &str) -> Result<Zeroizing<String>> {
         let meta = f
             .metadata()
             .with_context(|| format!("cannot read {what}"))?;
-        if !meta.is_file() {
-            bail!("{what} is not a regular file");
+        // Pipes (`import <(pbpaste)`) are fine; a directory is a mistake.
+        if meta.is_dir() {
+            bail!("{what} is a directory");
         }
-        if meta.permissions().mode() & 0o077 != 0 {
+        if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
             diag!(
                 "warning: {what} can be read by group or others and holds a secret; `chmod 600` it or delete it once imported"
             );

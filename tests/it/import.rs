@@ -207,6 +207,19 @@ fn files_are_limited_and_their_modes_checked() {
         "{}",
         stderr(&out)
     );
+    let dir = env.dir.path().to_string_lossy().into_owned();
+    let out = env.cmd().args(["import", &dir]).output().unwrap();
+    assert!(stderr(&out).contains("is a directory"), "{}", stderr(&out));
+    // A pipe, as from `import <(pbpaste)`, is read like a file.
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(r#""$BIN" import <(printf 'Basic Sm9objp0b3BzZWNyZXQ=') --name piped"#)
+        .env("BIN", crate::common::BIN)
+        .env("SIPAUTH_STORE", &env.store)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
     let open = file(&env, "open.env", "TOKEN_ID=token-1\nTOKEN=t0k\n", 0o644);
     let out = env.cmd().args(["import", &open]).output().unwrap();
     assert!(out.status.success());
