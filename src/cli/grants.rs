@@ -187,7 +187,11 @@ impl Ask<'_> {
             open_browser(request.url.as_str());
         }
         let pasted = read_secret("redirect address", name)?;
-        Ok(implicit::parse_redirect(pasted.expose(), &request.state)?)
+        Ok(implicit::parse_redirect(
+            pasted.expose(),
+            &request.state,
+            &self.client.issuer,
+        )?)
     }
 }
 

@@ -60,6 +60,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
         attach(ctx, into, auth)?;
         diag!("imported the {} into `{into}`", format.label());
     } else {
+        let kind = auth.kind_label();
         let derived = auth
             .client()
             .map(|c| (c.client_id.clone(), c.issuer.clone()));
@@ -72,7 +73,6 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
             d.insert(credential)?;
             Ok::<_, anyhow::Error>(name)
         })?;
-        let kind = ctx.load()?.get(&name)?.auth.kind_label();
         diag!("imported the {} as {kind} `{name}`", format.label());
         if let Some((client_id, issuer)) = derived {
             diag!(

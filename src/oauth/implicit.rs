@@ -6,7 +6,7 @@
 //! on (it need not load) and pastes it back. [`parse_redirect`] reads the
 //! fragment (or, for servers that misuse it, the query), refuses it unless
 //! `state` matches exactly (RFC 6749 §10.12: otherwise it may answer a
-//! forged request), turns `error=` into an error, and checks the tokens like
+//! forged request) and `iss`, when sent, names our issuer (RFC 9207), turns `error=` into an error, and checks the tokens like
 //! a token-endpoint response. RFC 9700 deprecates this grant; it is here for
 //! servers that offer nothing else.
 
@@ -86,6 +86,11 @@ pub enum ImplicitError {
         "the redirect's `state` is not this login's: it answers another (or a forged) request; start again"
     )]
     StateMismatch,
+    /// The redirect names another issuer (a mix-up, RFC 9207).
+    #[error(
+        "the redirect comes from another issuer (`iss` does not match): a mix-up or an attack; start again"
+    )]
+    IssuerMismatch,
     /// The server answered with `error=`.
     #[error("the authorization server refused: {error}{}", description.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
     Refused {
@@ -113,8 +118,13 @@ impl ImplicitError {
 }
 
 /// Reads a pasted redirect address (or just its `#…` part) and returns the
-/// tokens, after checking `state` against `expected_state`.
-pub fn parse_redirect(pasted: &str, expected_state: &str) -> Result<TokenResponse, ImplicitError> {
+/// tokens, after checking `state` against `expected_state` and, when the
+/// server names itself (`iss`, RFC 9207), the issuer against `issuer`.
+pub fn parse_redirect(
+    pasted: &str,
+    expected_state: &str,
+    issuer: &str,
+) -> Result<TokenResponse, ImplicitError> {
     let pasted = pasted.trim();
     let params_text = match Url::parse(pasted) {
         Ok(url) => match url.fragment().filter(|f| !f.is_empty()) {
@@ -153,6 +163,13 @@ pub fn parse_redirect(pasted: &str, expected_state: &str) -> Result<TokenRespons
     if state.is_some_and(|s| s != expected_state) {
         return Err(ImplicitError::StateMismatch);
     }
+    if params
+        .get("iss")
+        .and_then(Value::as_str)
+        .is_some_and(|iss| iss != issuer)
+    {
+        return Err(ImplicitError::IssuerMismatch);
+    }
     if let Some(error) = text("error") {
         return Err(ImplicitError::Refused {
             error,
@@ -175,6 +192,7 @@ pub fn parse_redirect(pasted: &str, expected_state: &str) -> Result<TokenRespons
         }
     }
     params.remove("state");
+    params.remove("iss");
     TokenResponse::from_json(Value::Object(params)).map_err(|why| ImplicitError::Malformed { why })
 }
 
@@ -182,6 +200,8 @@ pub fn parse_redirect(pasted: &str, expected_state: &str) -> Result<TokenRespons
 mod tests {
     use super::*;
     use crate::credential::AuthMethod;
+
+    const ISS: &str = "https://id.example.com/realms/r";
 
     fn client() -> OauthClient {
         OauthClient {
@@ -210,13 +230,18 @@ mod tests {
     #[test]
     fn pasted_redirects_are_read_and_checked() {
         let ok = "http://127.0.0.1/callback#access_token=abc&token_type=Bearer&expires_in=300&scope=account%3Aread&state=st";
-        let r = parse_redirect(ok, "st").unwrap();
+        let r = parse_redirect(ok, "st", ISS).unwrap();
         assert_eq!(r.access_token.expose(), "abc");
         assert_eq!(r.expires_in, Some(300));
         assert_eq!(r.scope.as_deref(), Some("account:read"));
+        let with_iss = format!(
+            "#access_token=abc&state=st&iss={}",
+            "https%3A%2F%2Fid.example.com%2Frealms%2Fr"
+        );
+        assert!(parse_redirect(&with_iss, "st", ISS).is_ok());
         // Just the fragment, or the query of a misbehaving server.
-        assert!(parse_redirect("#access_token=abc&state=st", "st").is_ok());
-        assert!(parse_redirect("http://x/cb?access_token=abc&state=st", "st").is_ok());
+        assert!(parse_redirect("#access_token=abc&state=st", "st", ISS).is_ok());
+        assert!(parse_redirect("http://x/cb?access_token=abc&state=st", "st", ISS).is_ok());
 
         let cases: &[(&str, ImplicitError)] = &[
             ("", ImplicitError::NotARedirect),
@@ -232,6 +257,10 @@ mod tests {
                 },
             ),
             ("#access_token=abc", ImplicitError::MissingState),
+            (
+                "#access_token=abc&state=st&iss=https%3A%2F%2Fevil.example.com",
+                ImplicitError::IssuerMismatch,
+            ),
             (
                 "#error=access_denied&error_description=User%20said%20no%1b&state=st",
                 ImplicitError::Refused {
@@ -258,7 +287,11 @@ mod tests {
             ),
         ];
         for (pasted, want) in cases {
-            assert_eq!(&parse_redirect(pasted, "st").unwrap_err(), want, "{pasted}");
+            assert_eq!(
+                &parse_redirect(pasted, "st", ISS).unwrap_err(),
+                want,
+                "{pasted}"
+            );
         }
     }
 }
