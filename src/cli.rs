@@ -45,7 +45,7 @@ enum Command {
     /// Add a credential; its secret is read from a no-echo prompt or stdin, never argv
     #[command(subcommand)]
     Add(add::AddCommand),
-    /// List credentials: name, kind, API base, masked id
+    /// List credentials: name, kind, API base, masked id, OAuth status
     List {
         /// Print a JSON array
         #[arg(long)]

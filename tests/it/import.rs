@@ -5,7 +5,9 @@ use std::os::unix::fs::PermissionsExt;
 
 use serde_json::Value;
 use sipauth_tui::sandbox::BackgroundSandbox;
-use sipauth_tui::sandbox::realm::{CLIENT_POST, CLIENT_POST_SECRET};
+use sipauth_tui::sandbox::realm::{
+    CLIENT_OPAQUE, CLIENT_OPAQUE_SECRET, CLIENT_POST, CLIENT_POST_SECRET,
+};
 
 use crate::common::{Env, stderr, stdout};
 use crate::grants::{add_client, session};
@@ -241,11 +243,20 @@ fn list_and_show_describe_sessions_without_token_text() {
         CLIENT_POST,
         Some(CLIENT_POST_SECRET),
     );
-    env.cmd()
-        .args(["login", "live", "--grant", "password", "--no-browser"])
-        .write_stdin("John\ntopsecret\n")
-        .assert()
-        .success();
+    add_client(
+        &env,
+        &sandbox,
+        "opq",
+        CLIENT_OPAQUE,
+        Some(CLIENT_OPAQUE_SECRET),
+    );
+    for name in ["live", "opq"] {
+        env.cmd()
+            .args(["login", name, "--grant", "password", "--no-browser"])
+            .write_stdin("John\ntopsecret\n")
+            .assert()
+            .success();
+    }
     env.cmd()
         .args(["import", "-", "--name", "old"])
         .write_stdin(FIXTURE)
@@ -283,13 +294,15 @@ fn list_and_show_describe_sessions_without_token_text() {
     let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows[0]["status"], "valid");
     assert!(rows[0]["access_expires_at"].is_i64() && rows[0]["refresh_expires_at"].is_i64());
-    assert_eq!(rows[1]["access_expires_at"], 1_525_272_141);
-    assert_eq!(rows[2]["status"], "unknown");
-    assert_eq!(rows[2]["access_expires_at"], Value::Null);
-    assert_eq!(rows[3]["status"], "not_logged_in");
+    assert_eq!(rows[1]["name"], "opq");
+    assert_eq!(rows[1]["refresh_expires_at"], Value::Null);
+    assert_eq!(rows[2]["access_expires_at"], 1_525_272_141);
+    assert_eq!(rows[3]["status"], "unknown");
+    assert_eq!(rows[3]["access_expires_at"], Value::Null);
+    assert_eq!(rows[4]["status"], "not_logged_in");
 
     let mut shown = stdout(&out) + &text;
-    for name in ["live", "old", "opaque"] {
+    for name in ["live", "old", "opaque", "opq"] {
         for args in [&["show", name][..], &["show", name, "--json"]] {
             shown += &stdout(&env.cmd().args(args).output().unwrap());
         }
