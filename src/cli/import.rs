@@ -39,6 +39,7 @@ pub struct ImportArgs {
     into: Option<String>,
 }
 
+/// Reads, recognises and stores (or attaches) the imported credential.
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
     if let Some(name) = args.name.as_deref().or(args.into.as_deref()) {
         validate_name(name)?;

@@ -48,6 +48,7 @@ pub struct OauthArgs {
     api: String,
 }
 
+/// Registers the client: checks, then the secret, then one locked insert.
 pub fn run(ctx: &Ctx, args: &OauthArgs) -> Result<Outcome> {
     validate_name(&args.name)?;
     let issuer = match (&args.issuer, &args.realm) {
