@@ -186,3 +186,104 @@ pub fn json(auth: &Auth, now: i64, reveal: bool, mask: &str) -> Value {
         "status": status(auth, now).map(|(key, _)| key),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oauth(expires_in: Option<u64>, refresh: Option<u64>, login_required: bool) -> Auth {
+        Auth::Oauth {
+            client: None,
+            session: Some(Session {
+                access_token: Secret::new("opaque-access".into()),
+                refresh_token: refresh.map(|_| Secret::new("opaque-refresh".into())),
+                id_token: None,
+                token_type: "Bearer".into(),
+                scope: None,
+                session_state: None,
+                obtained_at: 1_000,
+                expires_in,
+                refresh_expires_in: refresh,
+                login_required,
+            }),
+        }
+    }
+
+    #[test]
+    fn statuses_follow_the_clock_and_the_session() {
+        let cases = [
+            (
+                oauth(Some(300), Some(3_600), false),
+                1_048,
+                "valid",
+                "valid 4 m 12 s",
+            ),
+            (
+                oauth(Some(300), Some(3_600), false),
+                1_280,
+                "expiring",
+                "expiring",
+            ),
+            (
+                oauth(Some(300), Some(3_600), false),
+                1_400,
+                "expired",
+                "expired",
+            ),
+            (
+                oauth(Some(300), Some(3_600), false),
+                9_000,
+                "login_required",
+                "login required",
+            ),
+            (oauth(Some(300), None, false), 1_400, "expired", "expired"),
+            (
+                oauth(Some(300), Some(3_600), true),
+                1_000,
+                "login_required",
+                "login required",
+            ),
+            (oauth(None, None, false), 1_000, "unknown", "unknown"),
+            (
+                Auth::Oauth {
+                    client: None,
+                    session: None,
+                },
+                1_000,
+                "not_logged_in",
+                "not logged in",
+            ),
+        ];
+        for (auth, now, key, words) in cases {
+            assert_eq!(
+                status(&auth, now),
+                Some((key, words.to_owned())),
+                "{key} at {now}"
+            );
+        }
+        let pat = Auth::Pat {
+            token_id: "token-1".into(),
+            token: Secret::new("t".into()),
+        };
+        assert_eq!(status(&pat, 0), None);
+        assert_eq!(list_fields(&pat, 0)["status"], Value::Null);
+    }
+
+    #[test]
+    fn tokens_are_described_not_shown() {
+        let auth = oauth(Some(300), Some(3_600), false);
+        let text = format!("{:?}", rows(&auth, 1_000, false, "********"));
+        assert!(
+            !text.contains("opaque-access") && !text.contains("opaque-refresh"),
+            "{text}"
+        );
+        assert!(
+            text.contains("opaque (13 chars), expires 1970-01-01 00:21:40 UTC (in 5 m 0 s)"),
+            "{text}"
+        );
+        let doc = json(&auth, 1_000, false, "********");
+        assert_eq!(doc["session"]["refresh_token"], "opaque (14 chars)");
+        let revealed = json(&auth, 1_000, true, "********");
+        assert_eq!(revealed["session"]["access_token"], "opaque-access");
+    }
+}
