@@ -240,6 +240,9 @@ pub struct RealmConfig {
     pub device_interval: Duration,
     /// How much each `slow_down` adds to the interval; RFC 8628 says 5 s.
     pub slow_down_step: Duration,
+    /// Algorithm of every token minted: RS256 (default), PS256 or ES256
+    /// (anything else falls back to RS256).
+    pub signing_alg: jsonwebtoken::Algorithm,
     /// The registered clients.
     pub clients: Vec<ClientConfig>,
 }
@@ -266,6 +269,7 @@ impl Default for RealmConfig {
             device_ttl: Duration::from_secs(600),
             device_interval: Duration::from_secs(5),
             slow_down_step: Duration::from_secs(5),
+            signing_alg: jsonwebtoken::Algorithm::RS256,
             clients: vec![
                 ClientConfig::confidential(CLIENT_POST, CLIENT_POST_SECRET),
                 basic,

@@ -65,7 +65,7 @@ pub(crate) fn access_token(
     claims.insert("scope".into(), json!(session.scope));
     profile(session, &mut claims);
     let client_id = session.client_id.clone();
-    let token = keys::sign(Algorithm::RS256, &Value::Object(claims));
+    let token = keys::sign(signing_alg(config), &Value::Object(claims));
     state.access.insert(
         jti,
         AccessRecord {
@@ -114,7 +114,7 @@ pub(crate) fn token_response(
             claims.insert("aud".into(), json!(session.issuer));
             claims.insert("typ".into(), json!("Refresh"));
             claims.insert("scope".into(), json!(session.scope));
-            keys::sign(Algorithm::RS256, &Value::Object(claims))
+            keys::sign(signing_alg(config), &Value::Object(claims))
         };
         body.insert("refresh_token".into(), json!(token));
         refresh = Some(token);
@@ -131,7 +131,7 @@ pub(crate) fn token_response(
         profile(session, &mut claims);
         body.insert(
             "id_token".into(),
-            json!(keys::sign(Algorithm::RS256, &Value::Object(claims))),
+            json!(keys::sign(signing_alg(config), &Value::Object(claims))),
         );
     }
     body.insert("not-before-policy".into(), json!(0));
@@ -170,6 +170,14 @@ fn common(
     claims.insert("session_state".into(), json!(session_id));
     claims.insert("sid".into(), json!(session_id));
     claims
+}
+
+/// The configured signing algorithm, if the sandbox has a key for it.
+fn signing_alg(config: &RealmConfig) -> Algorithm {
+    match keys::kid_for(config.signing_alg) {
+        Some(_) => config.signing_alg,
+        None => Algorithm::RS256,
+    }
 }
 
 /// The `sub` of a session: the user's, or a service account's.

@@ -82,15 +82,17 @@ fn grant(
         .get("grant_type")
         .ok_or_else(|| OAuthError::invalid_request("Missing form parameter: grant_type"))?;
     let client = authenticate(&realm.config, headers, form)?;
+    let unsupported = || {
+        OAuthError::new(
+            "unsupported_grant_type",
+            format!("Unsupported grant_type {grant_type}"),
+        )
+    };
     let wanted = Grant::ALL
         .into_iter()
+        // Implicit is a response type, never a grant_type.
         .find(|g| g.as_str() == grant_type && *g != Grant::Implicit)
-        .ok_or_else(|| {
-            OAuthError::new(
-                "unsupported_grant_type",
-                format!("Unsupported grant_type {grant_type}"),
-            )
-        })?;
+        .ok_or_else(unsupported)?;
     if !client.allows(wanted) || (wanted == Grant::ClientCredentials && client.is_public()) {
         return Err(OAuthError::unauthorized_client(format!(
             "Client is not allowed the {grant_type} grant"
@@ -109,7 +111,7 @@ fn grant(
         Grant::Password => ctx.password(&mut state),
         Grant::ClientCredentials => ctx.client_credentials(&mut state),
         Grant::DeviceCode => device::poll(&ctx, &mut state),
-        Grant::Implicit => unreachable!("filtered out above"),
+        Grant::Implicit => Err(unsupported()),
     }
 }
 

@@ -3,10 +3,11 @@
 
 use std::time::Duration;
 
+use jsonwebtoken::Algorithm;
 use reqwest::StatusCode;
 use serde_json::json;
 use sipauth_tui::sandbox::keys;
-use sipauth_tui::sandbox::realm::{RealmConfig, USERS};
+use sipauth_tui::sandbox::realm::{CLIENT_PUBLIC, RealmConfig, USERS};
 use sipauth_tui::sandbox::{SAMPLE_PASSWORD, SAMPLE_USERNAME};
 
 use super::{NOSCOPE, POST, PUBLIC, Realm, SERVICE, claims, error};
@@ -131,7 +132,7 @@ async fn account_accepts_realm_bearer_tokens_by_scope_and_lifetime() {
     let noscope_token = noscope["access_token"].as_str().unwrap();
     let (_, refresh_only) = realm.token(POST, &password).await;
     let forged_jti = keys::sign(
-        jsonwebtoken::Algorithm::RS256,
+        Algorithm::RS256,
         &json!({"typ": "Bearer", "jti": "never-issued", "scope": "account:read", "exp": 4_000_000_000_u64}),
     );
     let cases = [
@@ -167,4 +168,49 @@ async fn account_accepts_realm_bearer_tokens_by_scope_and_lifetime() {
         .await
         .unwrap();
     assert_eq!(basic.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn tokens_are_signed_with_the_configured_alg_and_still_accepted() {
+    for alg in [Algorithm::PS256, Algorithm::ES256] {
+        let realm = Realm::start(RealmConfig {
+            signing_alg: alg,
+            ..RealmConfig::default()
+        })
+        .await;
+        let tokens = realm.login(POST).await;
+        for field in ["access_token", "refresh_token", "id_token"] {
+            let header = jsonwebtoken::decode_header(tokens[field].as_str().unwrap()).unwrap();
+            assert_eq!(header.alg, alg, "{field}");
+            assert_eq!(header.kid.as_deref(), keys::kid_for(alg), "{field}");
+        }
+        let access = tokens["access_token"].as_str().unwrap();
+        assert_eq!(realm.account(access).await, StatusCode::OK, "{alg:?}");
+        let (status, _) = realm
+            .refresh(POST, tokens["refresh_token"].as_str().unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{alg:?}");
+    }
+}
+
+#[tokio::test]
+async fn token_errors_are_json_and_never_cached() {
+    let realm = Realm::default().await;
+    let response = realm
+        .http
+        .post(realm.oidc("token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", CLIENT_PUBLIC),
+            ("grant_type", "password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_request", "grant_type sent twice");
+    assert!(body["error_description"].is_string());
 }

@@ -149,3 +149,46 @@ async fn logout_ends_the_session_and_redirects_to_a_loopback_uri() {
     let plain = realm.http.get(realm.oidc("logout")).send().await.unwrap();
     assert_eq!(plain.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn request_log_never_holds_codes_tokens_or_secrets() {
+    let realm = Realm::default().await;
+    let code = realm.code(CLIENT_POST).await;
+    let (_, tokens) = realm
+        .token(
+            POST,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", REDIRECT),
+                ("code_verifier", super::VERIFIER),
+            ],
+        )
+        .await;
+    let (_, refreshed) = realm.refresh(POST, &s(&tokens["refresh_token"])).await;
+    realm
+        .post(
+            &realm.oidc("revoke"),
+            POST,
+            &[("token", &s(&refreshed["refresh_token"]))],
+        )
+        .await;
+    realm.account(&s(&refreshed["access_token"])).await;
+    let log = format!("{:?}", realm.sandbox.seen());
+    let secrets = [
+        code.as_str(),
+        tokens["access_token"].as_str().unwrap(),
+        tokens["refresh_token"].as_str().unwrap(),
+        refreshed["refresh_token"].as_str().unwrap(),
+        "sandbox-post-secret",
+        "st-1",
+        &super::s256(super::VERIFIER),
+    ];
+    for secret in secrets {
+        assert!(!log.contains(secret), "{secret:.12}… is in the log");
+    }
+    assert!(log.contains("/protocol/openid-connect/token"), "{log}");
+    let token_requests = realm.sandbox.token_request_log();
+    assert_eq!(token_requests.len(), 2);
+    assert!(token_requests.iter().all(|r| r.client_id == CLIENT_POST));
+}
