@@ -91,20 +91,13 @@ impl Listener {
         self.listener.local_addr()
     }
 
-    /// Serves until a callback with `state` arrives or `timeout` passes;
-    /// returns the authorization code. `issuer`, when known, is what an
-    /// `iss` parameter must equal.
-    pub async fn wait(
-        self,
-        state: Secret,
-        issuer: Option<String>,
-        timeout: Duration,
-    ) -> Result<Secret, LoginError> {
+    /// Serves until a callback with the expected `state` arrives or
+    /// `timeout` passes; returns the authorization code.
+    pub async fn wait(self, expect: Expect, timeout: Duration) -> Result<Secret, LoginError> {
         let (done_tx, done_rx) = oneshot::channel();
         let shared = Arc::new(Shared {
             path: self.path,
-            state,
-            issuer,
+            expect,
             done: Mutex::new(Some(done_tx)),
         });
         let app = Router::new().fallback(handle).with_state(shared);
@@ -142,10 +135,20 @@ fn listener_error(e: io::Error) -> LoginError {
     LoginError::Listener(e.to_string())
 }
 
+/// What a callback must carry to count.
+#[derive(Debug)]
+pub struct Expect {
+    /// The `state` sent with the authorization request.
+    pub state: Secret,
+    /// The issuer an `iss` parameter must equal, when known exactly.
+    pub issuer: Option<String>,
+    /// Whether `iss` must be present (the server says it always sends it).
+    pub iss_required: bool,
+}
+
 struct Shared {
     path: String,
-    state: Secret,
-    issuer: Option<String>,
+    expect: Expect,
     done: Mutex<Option<oneshot::Sender<Result<Secret, LoginError>>>>,
 }
 
@@ -158,8 +161,8 @@ enum Verdict {
     Done(Result<Secret, LoginError>),
 }
 
-/// Judges a callback's query against the expected `state` and issuer.
-fn judge(query: &str, state: &str, issuer: Option<&str>) -> Verdict {
+/// Judges a callback's query against what is expected.
+fn judge(query: &str, expect: &Expect) -> Verdict {
     let mut params: HashMap<String, String> = HashMap::new();
     for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
         if params
@@ -172,17 +175,25 @@ fn judge(query: &str, state: &str, issuer: Option<&str>) -> Verdict {
     }
     let state_ok = params
         .get("state")
-        .is_some_and(|s| constant_time_eq(s.as_bytes(), state.as_bytes()));
+        .is_some_and(|s| constant_time_eq(s.as_bytes(), expect.state.expose().as_bytes()));
     if !state_ok {
         return Verdict::Ignore(StatusCode::BAD_REQUEST, PAGE_WRONG_STATE);
     }
-    if let (Some(found), Some(expected)) = (params.get("iss"), issuer)
-        && found != expected
-    {
-        return Verdict::Done(Err(LoginError::IssuerMismatch {
-            expected: expected.to_owned(),
-            found: clean(found, 200),
-        }));
+    if let Some(expected) = &expect.issuer {
+        match params.get("iss") {
+            Some(found) if found != expected => {
+                return Verdict::Done(Err(LoginError::IssuerMismatch {
+                    expected: expected.clone(),
+                    found: clean(found, 200),
+                }));
+            }
+            None if expect.iss_required => {
+                return Verdict::Done(Err(LoginError::IssuerMissing {
+                    expected: expected.clone(),
+                }));
+            }
+            _ => {}
+        }
     }
     if let Some(error) = params.get("error") {
         return Verdict::Done(Err(LoginError::Denied {
@@ -233,11 +244,7 @@ async fn handle(
     let Some(sender) = done.take() else {
         return page(StatusCode::CONFLICT, "Already done", PAGE_ALREADY_DONE);
     };
-    let verdict = judge(
-        query.as_deref().unwrap_or(""),
-        shared.state.expose(),
-        shared.issuer.as_deref(),
-    );
+    let verdict = judge(query.as_deref().unwrap_or(""), &shared.expect);
     match verdict {
         Verdict::Ignore(status, text) => {
             *done = Some(sender);

@@ -20,7 +20,7 @@ use std::time::Duration;
 use thiserror::Error;
 use url::Url;
 
-use super::callback::Listener;
+use super::callback::{Expect, Listener};
 use super::pkce::{Pkce, RandomError, random_token};
 use super::{Endpoints, OauthError, Timeouts, TokenResponse, token};
 use crate::credential::{CredentialError, OauthClient, Secret};
@@ -71,6 +71,14 @@ pub enum LoginError {
         expected: String,
         /// The `iss` parameter, cleaned.
         found: String,
+    },
+    /// The server promises `iss` (RFC 9207) but the callback has none.
+    #[error(
+        "the callback has no `iss` although {expected} promises one (RFC 9207): a mix-up attack or a misconfigured server; nothing was stored"
+    )]
+    IssuerMissing {
+        /// The configured issuer.
+        expected: String,
     },
     /// The port is taken by another program.
     #[error(
@@ -223,7 +231,12 @@ impl PendingLogin {
             .endpoints
             .discovered
             .then(|| self.endpoints.issuer.clone());
-        let code = self.listener.wait(self.state, issuer, self.timeout).await?;
+        let expect = Expect {
+            state: self.state,
+            iss_required: issuer.is_some() && self.endpoints.iss_in_responses,
+            issuer,
+        };
+        let code = self.listener.wait(expect, self.timeout).await?;
         let form = vec![
             ("grant_type", Secret::new("authorization_code".into())),
             ("code", code),

@@ -41,6 +41,9 @@ pub struct Endpoints {
     pub device_authorization: Option<Url>,
     /// Whether these came from a discovery document (else Keycloak's layout).
     pub discovered: bool,
+    /// The server puts `iss` in every authorization response (RFC 9207),
+    /// so one without it must be refused.
+    pub iss_in_responses: bool,
 }
 
 impl Endpoints {
@@ -61,6 +64,7 @@ impl Endpoints {
             end_session: Some(at("logout")?),
             device_authorization: Some(at("auth/device")?),
             discovered: false,
+            iss_in_responses: false,
         })
     }
 
@@ -98,6 +102,10 @@ impl Endpoints {
             end_session: optional("end_session_endpoint")?,
             device_authorization: optional("device_authorization_endpoint")?,
             discovered: true,
+            iss_in_responses: doc
+                .get("authorization_response_iss_parameter_supported")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         })
     }
 }

@@ -10,8 +10,9 @@
 //! 2. Take the store's lock (a file lock: other processes wait), re-read.
 //!    If the session changed meanwhile, another process refreshed it: use
 //!    that, no request.
-//! 3. Otherwise send the refresh token, write the new session atomically,
-//!    release the lock, and only then hand the session out.
+//! 3. Otherwise find the token endpoint, send the refresh token, write the
+//!    new session atomically, release the lock, and only then hand the
+//!    session out.
 //!
 //! `invalid_grant` means the refresh token is dead: the session is marked
 //! `login_required` (persisted) and no retry is made. Any other failure
@@ -87,7 +88,9 @@ pub enum RefreshError {
 
 /// Refreshes the session `name` when less than `margin` seconds of its
 /// access token are left at `now` (always with `force`), under the store's
-/// lock. See the module docs for the protocol.
+/// lock. See the module docs for the protocol. The new session is stamped
+/// `now` even if the lock took a while: an early stamp only makes the next
+/// refresh come a little sooner.
 pub async fn refresh(
     store: &Store,
     name: &str,
@@ -98,17 +101,11 @@ pub async fn refresh(
     timeouts: Timeouts,
 ) -> Result<RefreshOutcome, RefreshError> {
     let first = store.load()?;
-    let (client, seen) = parts(&first, name)?;
+    let (_, seen) = parts(&first, name)?;
     if !force && !due(seen, now, margin) {
         return Ok(RefreshOutcome::NotNeeded(seen.clone()));
     }
     refresh_token(name, seen, now)?;
-    let endpoints = discover(http, timeouts, &client.issuer)
-        .await
-        .map_err(|source| RefreshError::Failed {
-            name: name.to_owned(),
-            source,
-        })?;
 
     let guard = {
         let store = store.clone();
@@ -133,6 +130,15 @@ pub async fn refresh(
         ("refresh_token", token.clone()),
     ];
     let (client, session) = (client.clone(), session.clone());
+    let failed = |source| RefreshError::Failed {
+        name: name.to_owned(),
+        source,
+    };
+    // Discovery too waits for the lock: a process that finds the work done
+    // makes no request at all.
+    let endpoints = discover(http, timeouts, &client.issuer)
+        .await
+        .map_err(failed)?;
     match token::request(http, timeouts, &endpoints.token, &client, form).await {
         Ok(response) => {
             let fresh = response.into_session(now, Some(&session));
@@ -152,10 +158,7 @@ pub async fn refresh(
                 why: format!("the server refused its refresh token ({})", refused(&e)),
             })
         }
-        Err(source) => Err(RefreshError::Failed {
-            name: name.to_owned(),
-            source,
-        }),
+        Err(source) => Err(failed(source)),
     }
 }
 

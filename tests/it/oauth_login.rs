@@ -172,3 +172,74 @@ fn ctrl_c_cancels_a_login_and_frees_its_port() {
     assert!(err.contains("login cancelled"), "{err}");
     std::net::TcpListener::bind(format!("127.0.0.1:{port}")).expect("the port is free again");
 }
+
+#[test]
+fn a_callback_without_the_promised_iss_ends_the_login_unstored() {
+    let realm = Realm::new();
+    realm.add_client("w", CLIENTS[0]);
+    let login = realm.start_login("w", &[]);
+    let mut location = url::Url::parse(&login.authorize("")).unwrap();
+    let kept: Vec<(String, String)> = location
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| k != "iss")
+        .collect();
+    assert!(kept.len() >= 2, "{location}");
+    location.query_pairs_mut().clear().extend_pairs(kept);
+    let (status, _, body) = browse(location.as_str());
+    assert_eq!(status, 403, "{body}");
+    let (exit, err) = login.finish();
+    assert_eq!(exit.code(), Some(1));
+    assert!(
+        err.contains("no `iss`") && err.contains("RFC 9207"),
+        "{err}"
+    );
+    assert_eq!(realm.sandbox.token_requests("authorization_code"), 0);
+}
+
+#[test]
+fn a_bad_code_exchange_stores_nothing() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use sipauth_tui::sandbox::realm::TokenFault;
+
+    let part = |v: serde_json::Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    let foreign_id_token = format!(
+        "{}.{}.c2ln",
+        part(serde_json::json!({"alg": "RS256"})),
+        part(serde_json::json!({"nonce": "someone-elses", "sub": "x"}))
+    );
+    let cases = [
+        (
+            TokenFault::Body(
+                serde_json::json!({"access_token": "a", "id_token": foreign_id_token}).to_string(),
+            ),
+            "nonce does not match",
+        ),
+        (
+            TokenFault::Status(
+                400,
+                r#"{"error":"invalid_grant","error_description":"Code not valid"}"#.into(),
+                "application/json",
+            ),
+            "refused: invalid_grant (Code not valid)",
+        ),
+        (
+            TokenFault::Body(r#"{"access_token": 7}"#.into()),
+            "`access_token` is a number",
+        ),
+    ];
+    let realm = Realm::new();
+    realm.add_client("w", CLIENTS[0]);
+    for (fault, want) in cases {
+        realm.sandbox.set_token_fault(Some(fault));
+        let login = realm.start_login("w", &[]);
+        let (status, _, _) = browse(&login.authorize(""));
+        assert_eq!(status, 200);
+        let (exit, err) = login.finish();
+        assert_eq!(exit.code(), Some(1), "{err}");
+        assert!(err.contains(want), "want `{want}` in {err}");
+        let data = realm.store().load().unwrap();
+        assert!(data.get("w").unwrap().auth.session().is_none());
+    }
+}

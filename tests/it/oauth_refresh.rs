@@ -4,7 +4,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use sipauth_tui::sandbox::realm::{CLIENT_POST, CLIENT_POST_SECRET, TokenFault};
+use sipauth_tui::sandbox::realm::{CLIENT_POST, CLIENT_POST_SECRET, Revoked, TokenFault};
 
 use crate::common::{stderr, stdout};
 use crate::oauth_common::{CLIENTS, Realm, block_on};
@@ -112,6 +112,10 @@ fn reuse_of_an_old_refresh_token_ends_the_session_and_login_is_required() {
     );
     assert!(stdout(&out).is_empty());
     assert_eq!(realm.sandbox.token_requests("refresh_token"), requests);
+    // A new login clears the mark.
+    realm.login("w");
+    assert!(!realm.session("w").login_required);
+    realm.cmd().args(["header", "w"]).assert().success();
 }
 
 #[test]
@@ -157,6 +161,13 @@ fn header_uses_a_still_valid_token_when_the_refresh_cannot_reach_the_server() {
 fn ten_racing_headers_on_an_expired_session_make_one_refresh() {
     let realm = logged_in();
     age(&realm, 1_000);
+    let discoveries = || {
+        let seen = realm.sandbox.seen();
+        seen.iter()
+            .filter(|r| r.path.ends_with("/openid-configuration"))
+            .count()
+    };
+    let before = discoveries();
     let children: Vec<_> = (0..10)
         .map(|_| {
             realm
@@ -175,6 +186,8 @@ fn ten_racing_headers_on_an_expired_session_make_one_refresh() {
         values.push(stdout(&out).trim().to_owned());
     }
     assert_eq!(realm.sandbox.token_requests("refresh_token"), 1);
+    // The nine that waited found the work done: not even a discovery.
+    assert_eq!(discoveries() - before, 1);
     values.dedup();
     assert_eq!(values.len(), 1, "all print the same fresh token");
     assert_eq!(realm.account_status(&values[0]), 200);
@@ -319,6 +332,7 @@ fn refresh_fails_cleanly(realm: &Realm, fault: TokenFault, want: &str) {
 #[test]
 fn remove_revokes_the_session_unless_told_not_to() {
     let realm = logged_in();
+    let refresh = realm.session("w").refresh_token.unwrap();
     let out = realm.cmd().args(["remove", "w"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
@@ -326,8 +340,33 @@ fn remove_revokes_the_session_unless_told_not_to() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(realm.sandbox.revocations().len(), 1);
+    let revocations = realm.sandbox.revocations();
+    assert_eq!(revocations.len(), 1);
+    assert_eq!(revocations[0].revoked, Revoked::RefreshToken);
+    assert_eq!(
+        revocations[0].token_type_hint.as_deref(),
+        Some("refresh_token")
+    );
+    assert_eq!(revocations[0].client_id, CLIENT_POST);
     assert!(realm.env.names().is_empty());
+    assert_eq!(
+        use_refresh_token(&realm, refresh.expose()).as_deref(),
+        Some("invalid_grant")
+    );
+
+    // Without a refresh token, the access token is revoked.
+    realm.add_client("a", CLIENTS[2]);
+    realm.login("a");
+    realm.edit_session("a", |s| s.refresh_token = None);
+    let out = realm.cmd().args(["remove", "a"]).output().unwrap();
+    assert!(
+        stderr(&out).contains("revoked the access token"),
+        "{}",
+        stderr(&out)
+    );
+    let revocations = realm.sandbox.revocations();
+    assert_eq!(revocations.len(), 2);
+    assert_eq!(revocations[1].revoked, Revoked::AccessToken);
 
     realm.add_client("k", CLIENTS[1]);
     realm.login("k");
@@ -336,7 +375,7 @@ fn remove_revokes_the_session_unless_told_not_to() {
         .args(["remove", "k", "--no-revoke"])
         .assert()
         .success();
-    assert_eq!(realm.sandbox.revocations().len(), 1);
+    assert_eq!(realm.sandbox.revocations().len(), 2);
     assert!(realm.env.names().is_empty());
 }
 

@@ -2,8 +2,16 @@ use super::*;
 
 const STATE: &str = "the-state";
 
+fn expecting(issuer: Option<&str>, iss_required: bool) -> Expect {
+    Expect {
+        state: Secret::new(STATE.into()),
+        issuer: issuer.map(Into::into),
+        iss_required,
+    }
+}
+
 fn judged(query: &str, issuer: Option<&str>) -> Verdict {
-    judge(query, STATE, issuer)
+    judge(query, &expecting(issuer, false))
 }
 
 #[test]
@@ -47,22 +55,29 @@ fn an_error_with_the_right_state_ends_the_login_with_clean_words() {
 }
 
 #[test]
-fn iss_must_match_a_known_issuer() {
+fn iss_must_match_a_known_issuer_and_be_there_when_promised() {
     let issuer = Some("https://id.example/r");
+    let good = "state=the-state&code=c&iss=https%3A%2F%2Fid.example%2Fr";
+    let evil = "state=the-state&code=c&iss=https%3A%2F%2Fevil.example";
+    let bare = "state=the-state&code=c";
+    for required in [false, true] {
+        let e = expecting(issuer, required);
+        assert!(matches!(judge(good, &e), Verdict::Done(Ok(_))));
+        assert!(matches!(
+            judge(evil, &e),
+            Verdict::Done(Err(LoginError::IssuerMismatch { .. }))
+        ));
+    }
     assert!(matches!(
-        judged(
-            "state=the-state&code=c&iss=https%3A%2F%2Fid.example%2Fr",
-            issuer
-        ),
+        judge(bare, &expecting(issuer, false)),
         Verdict::Done(Ok(_))
     ));
     assert!(matches!(
-        judged(
-            "state=the-state&code=c&iss=https%3A%2F%2Fevil.example",
-            issuer
-        ),
-        Verdict::Done(Err(LoginError::IssuerMismatch { .. }))
+        judge(bare, &expecting(issuer, true)),
+        Verdict::Done(Err(LoginError::IssuerMissing { .. }))
     ));
+    // An unknown issuer checks nothing.
+    assert!(matches!(judged(evil, None), Verdict::Done(Ok(_))));
 }
 
 async fn get(url: &str) -> reqwest::Response {
@@ -75,8 +90,7 @@ async fn a_forged_callback_is_refused_and_the_real_one_still_completes() {
     let uri = listener.redirect_uri().to_owned();
     assert!(uri.starts_with("http://127.0.0.1:") && uri.ends_with("/callback"));
     let port = listener.local_addr().unwrap().port();
-    let wait =
-        tokio::spawn(listener.wait(Secret::new(STATE.into()), None, Duration::from_secs(10)));
+    let wait = tokio::spawn(listener.wait(expecting(None, false), Duration::from_secs(10)));
     let forged = get(&format!("{uri}?state=forged&code=evil")).await;
     assert_eq!(forged.status(), 400);
     let elsewhere = get(&format!(
@@ -109,8 +123,7 @@ async fn a_second_callback_after_success_is_rejected() {
     let (tx, mut rx) = oneshot::channel();
     let shared = Arc::new(Shared {
         path: "/callback".into(),
-        state: Secret::new(STATE.into()),
-        issuer: None,
+        expect: expecting(None, false),
         done: Mutex::new(Some(tx)),
     });
     let call = |q: &str| {
@@ -131,7 +144,7 @@ async fn the_timeout_ends_the_wait_and_frees_the_port() {
     let listener = Listener::bind(None, None).await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let err = listener
-        .wait(Secret::new(STATE.into()), None, Duration::from_millis(100))
+        .wait(expecting(None, false), Duration::from_millis(100))
         .await
         .unwrap_err();
     assert!(matches!(err, LoginError::Timeout { .. }), "{err}");
@@ -160,8 +173,7 @@ async fn a_configured_redirect_uri_is_bound_and_served_exactly() {
     assert!(matches!(err, LoginError::PortInUse { .. }));
     let conflict = Listener::bind(Some(&configured), Some(port.wrapping_add(1))).await;
     assert!(matches!(conflict, Err(LoginError::PortConflict { .. })));
-    let wait =
-        tokio::spawn(listener.wait(Secret::new(STATE.into()), None, Duration::from_secs(10)));
+    let wait = tokio::spawn(listener.wait(expecting(None, false), Duration::from_secs(10)));
     let base = format!("http://127.0.0.1:{port}");
     assert_eq!(
         get(&format!("{base}/callback?state={STATE}&code=c"))
