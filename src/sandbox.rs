@@ -29,6 +29,7 @@ use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use crate::credential::KEYCLOAK_REALM_PREFIX;
 use realm::{DEFAULT_REALM, OTHER_ISSUER_PATH, Realm, RealmConfig};
 
 /// Token id of the sandbox's sample PAT (scope `account:read`).
@@ -87,7 +88,7 @@ impl SandboxHandle {
 
     /// The issuer URL of a Keycloak-like realm: `{base}/auth/realms/{name}`.
     pub fn realm_url(&self, name: &str) -> String {
-        format!("{}/auth/realms/{name}", self.base_url())
+        format!("{}{KEYCLOAK_REALM_PREFIX}{name}", self.base_url())
     }
 
     /// The issuer URL of the default realm ([`DEFAULT_REALM`]).

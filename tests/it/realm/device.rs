@@ -38,7 +38,7 @@ fn config(interval_ms: u64, step_ms: u64) -> RealmConfig {
 
 #[tokio::test]
 async fn device_flow_pends_slows_down_and_issues_tokens_once_approved() {
-    let realm = Realm::start(config(200, 300)).await;
+    let realm = Realm::start(config(300, 500)).await;
     let start = start_device(&realm).await;
     let user_code = start["user_code"].as_str().unwrap();
     assert_eq!(user_code.len(), 9, "{user_code}");
@@ -50,7 +50,7 @@ async fn device_flow_pends_slows_down_and_issues_tokens_once_approved() {
         format!("{verification}?user_code={user_code}").as_str()
     );
     assert_eq!(start["expires_in"], 600);
-    assert_eq!(start["interval"], 1, "200 ms rounds up to whole seconds");
+    assert_eq!(start["interval"], 1, "300 ms rounds up to whole seconds");
     let device_code = start["device_code"].as_str().unwrap();
 
     let (status, body) = poll(&realm, device_code).await;
@@ -60,8 +60,8 @@ async fn device_flow_pends_slows_down_and_issues_tokens_once_approved() {
     );
     let (_, body) = poll(&realm, device_code).await;
     assert_eq!(error(&body), "slow_down");
-    // The interval grew from 200 to 500 ms: 300 ms later is still too fast.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The interval grew from 300 to 800 ms: 350 ms later is still too fast.
+    tokio::time::sleep(Duration::from_millis(350)).await;
     let (_, body) = poll(&realm, device_code).await;
     assert_eq!(error(&body), "slow_down");
 
@@ -75,7 +75,8 @@ async fn device_flow_pends_slows_down_and_issues_tokens_once_approved() {
         .await
         .unwrap();
     assert_eq!(approve.status(), StatusCode::NO_CONTENT);
-    tokio::time::sleep(Duration::from_millis(850)).await;
+    // ... and is now 1300 ms.
+    tokio::time::sleep(Duration::from_millis(1350)).await;
     let (status, tokens) = poll(&realm, device_code).await;
     assert_eq!(status, StatusCode::OK, "{tokens}");
     assert!(tokens["id_token"].is_string());
