@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use sipauth_tui::credential::{AuthMethod, OauthClient, Secret, validate_secret, validate_session};
-use sipauth_tui::oauth::{self, Endpoints, Timeouts, TokenResponse, device, grants, implicit};
+use sipauth_tui::oauth::{
+    self, Endpoints, Timeouts, TokenResponse, device, grants, implicit, pkce,
+};
 
 use super::secret_input::read_secret;
 use super::session::{http_timeouts, now, runtime, summary};
@@ -174,8 +176,8 @@ impl Ask<'_> {
         let request = implicit::authorization_url(
             self.endpoints,
             self.client,
-            grants::random_value()?,
-            grants::random_value()?,
+            pkce::random_token()?.expose().to_owned(),
+            pkce::random_token()?.expose().to_owned(),
         );
         diag!("open this address, log in, and paste back the address the browser ends on");
         diag!(
@@ -191,6 +193,7 @@ impl Ask<'_> {
             pasted.expose(),
             &request.state,
             &self.client.issuer,
+            self.endpoints.iss_in_responses,
         )?)
     }
 }

@@ -57,16 +57,6 @@ pub async fn client_credentials(
     token::request(http, timeouts, &endpoints.token, client, form).await
 }
 
-/// A random, URL-safe value for `state` and `nonce`: 128 bits from the OS.
-pub fn random_value() -> Result<String, OauthError> {
-    use base64::Engine;
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| OauthError::Client {
-        detail: format!("no randomness from the OS: {e}"),
-    })?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,17 +78,5 @@ mod tests {
         client.scope = Some("account:read openid".into());
         push_scope(&client, &mut form);
         assert_eq!(form[0].1.expose(), "account:read openid");
-    }
-
-    #[test]
-    fn random_values_are_distinct_and_url_safe() {
-        let a = random_value().unwrap();
-        let b = random_value().unwrap();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 22);
-        assert!(
-            a.bytes()
-                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-        );
     }
 }

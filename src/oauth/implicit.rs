@@ -91,6 +91,11 @@ pub enum ImplicitError {
         "the redirect comes from another issuer (`iss` does not match): a mix-up or an attack; start again"
     )]
     IssuerMismatch,
+    /// No `iss` although the server promises one (RFC 9207 §2.4).
+    #[error(
+        "the redirect carries no `iss` although the issuer promises one (RFC 9207): it may come from another server; start again"
+    )]
+    MissingIssuer,
     /// The server answered with `error=`.
     #[error("the authorization server refused: {error}{}", description.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
     Refused {
@@ -119,11 +124,13 @@ impl ImplicitError {
 
 /// Reads a pasted redirect address (or just its `#…` part) and returns the
 /// tokens, after checking `state` against `expected_state` and, when the
-/// server names itself (`iss`, RFC 9207), the issuer against `issuer`.
+/// server names itself (`iss`, RFC 9207), the issuer against `issuer`;
+/// `iss_required` (the server promises `iss`) refuses a redirect without.
 pub fn parse_redirect(
     pasted: &str,
     expected_state: &str,
     issuer: &str,
+    iss_required: bool,
 ) -> Result<TokenResponse, ImplicitError> {
     let pasted = pasted.trim();
     let params_text = match Url::parse(pasted) {
@@ -163,12 +170,10 @@ pub fn parse_redirect(
     if state.is_some_and(|s| s != expected_state) {
         return Err(ImplicitError::StateMismatch);
     }
-    if params
-        .get("iss")
-        .and_then(Value::as_str)
-        .is_some_and(|iss| iss != issuer)
-    {
-        return Err(ImplicitError::IssuerMismatch);
+    match params.get("iss").and_then(Value::as_str) {
+        Some(iss) if iss != issuer => return Err(ImplicitError::IssuerMismatch),
+        None if iss_required => return Err(ImplicitError::MissingIssuer),
+        _ => {}
     }
     if let Some(error) = text("error") {
         return Err(ImplicitError::Refused {
@@ -230,7 +235,7 @@ mod tests {
     #[test]
     fn pasted_redirects_are_read_and_checked() {
         let ok = "http://127.0.0.1/callback#access_token=abc&token_type=Bearer&expires_in=300&scope=account%3Aread&state=st";
-        let r = parse_redirect(ok, "st", ISS).unwrap();
+        let r = parse_redirect(ok, "st", ISS, false).unwrap();
         assert_eq!(r.access_token.expose(), "abc");
         assert_eq!(r.expires_in, Some(300));
         assert_eq!(r.scope.as_deref(), Some("account:read"));
@@ -238,10 +243,14 @@ mod tests {
             "#access_token=abc&state=st&iss={}",
             "https%3A%2F%2Fid.example.com%2Frealms%2Fr"
         );
-        assert!(parse_redirect(&with_iss, "st", ISS).is_ok());
+        assert!(parse_redirect(&with_iss, "st", ISS, true).is_ok());
+        assert_eq!(
+            parse_redirect("#access_token=abc&state=st", "st", ISS, true).unwrap_err(),
+            ImplicitError::MissingIssuer
+        );
         // Just the fragment, or the query of a misbehaving server.
-        assert!(parse_redirect("#access_token=abc&state=st", "st", ISS).is_ok());
-        assert!(parse_redirect("http://x/cb?access_token=abc&state=st", "st", ISS).is_ok());
+        assert!(parse_redirect("#access_token=abc&state=st", "st", ISS, false).is_ok());
+        assert!(parse_redirect("http://x/cb?access_token=abc&state=st", "st", ISS, false).is_ok());
 
         let cases: &[(&str, ImplicitError)] = &[
             ("", ImplicitError::NotARedirect),
@@ -288,7 +297,7 @@ mod tests {
         ];
         for (pasted, want) in cases {
             assert_eq!(
-                &parse_redirect(pasted, "st", ISS).unwrap_err(),
+                &parse_redirect(pasted, "st", ISS, false).unwrap_err(),
                 want,
                 "{pasted}"
             );
