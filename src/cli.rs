@@ -16,6 +16,7 @@ use sipauth_tui::store::{Store, StoreData};
 
 mod add;
 mod grants;
+mod import;
 mod inspect;
 mod logging;
 mod login;
@@ -44,7 +45,7 @@ enum Command {
     /// Add a credential; its secret is read from a no-echo prompt or stdin, never argv
     #[command(subcommand)]
     Add(add::AddCommand),
-    /// List credentials: name, kind, API base, masked id
+    /// List credentials: name, kind, API base, masked id, OAuth status
     List {
         /// Print a JSON array
         #[arg(long)]
@@ -108,6 +109,8 @@ enum Command {
         #[command(flatten)]
         margin: MarginArg,
     },
+    /// Import a token response, a sipgate .env file or an Authorization line
+    Import(import::ImportArgs),
     /// Call the API with a credential and explain the answer
     Probe(probe::ProbeArgs),
     /// Run the local sandbox API on 127.0.0.1 in the foreground
@@ -217,6 +220,8 @@ impl Command {
         match self {
             Command::Add(add::AddCommand::Pat { .. }) => "add pat",
             Command::Add(add::AddCommand::Basic { .. }) => "add basic",
+            Command::Add(add::AddCommand::Oauth(_)) => "add oauth",
+            Command::Import(_) => "import",
             Command::List { .. } => "list",
             Command::Show { .. } => "show",
             Command::Remove { .. } => "remove",
@@ -256,6 +261,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Curl { name, path, margin } => {
             render::curl(&ctx, &mut out, &name, &path, margin.min_valid)?
         }
+        Command::Import(args) => import::run(&ctx, args)?,
         Command::Login(args) => login::run(&ctx, args)?,
         Command::Refresh {
             name,

@@ -2,7 +2,7 @@
 //!
 //! The library is the whole product minus the terminal: the credential model
 //! ([`credential`]), the store file ([`store`]), header and curl rendering
-//! ([`header`]), the account probe ([`probe`]) and the local sandbox server
+//! ([`header`]), importing pasted or exported credentials ([`import`]), the account probe ([`probe`]) and the local sandbox server
 //! ([`sandbox`]). The `sipauth-tui` binary is a thin command line over these;
 //! nothing here reads the clock for display or touches the terminal.
 
@@ -11,6 +11,7 @@
 pub mod credential;
 pub mod expiry;
 pub mod header;
+pub mod import;
 pub mod jwt;
 pub mod oauth;
 pub mod probe;

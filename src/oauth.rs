@@ -10,6 +10,11 @@
 //! is not touched. Endpoint URLs come from OIDC Discovery when the issuer
 //! publishes it (and names itself correctly), else from Keycloak's layout
 //! under the issuer ([`endpoints`]).
+//!
+//! Besides the authorization code flow, the grants a developer meets in the
+//! wild are here too: password and client credentials ([`grants`]), the
+//! device grant with its polling rules ([`device`]) and the implicit grant
+//! by copy and paste ([`implicit`]).
 
 use std::time::Duration;
 
@@ -19,7 +24,10 @@ use crate::probe::{NetFailure, failure_hint};
 
 pub mod callback;
 pub mod code_flow;
+pub mod device;
 pub mod endpoints;
+pub mod grants;
+pub mod implicit;
 pub mod pkce;
 pub mod refresh;
 pub mod revoke;

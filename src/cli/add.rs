@@ -1,11 +1,15 @@
-//! `add pat` and `add basic`.
+//! `add pat`, `add basic` and `add oauth`.
 
 use anyhow::Result;
 use clap::Subcommand;
-use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, validate_id, validate_name};
+use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, Secret, validate_id, validate_name};
 
 use super::secret_input::read_secret;
 use super::{Ctx, Outcome, diag};
+
+mod oauth;
+
+pub use oauth::OauthArgs;
 
 #[derive(Debug, Subcommand)]
 pub enum AddCommand {
@@ -31,39 +35,66 @@ pub enum AddCommand {
         #[arg(long, default_value = DEFAULT_API)]
         api: String,
     },
+    /// An OAuth2 client; its secret (unless --auth-method none) is read from a prompt or stdin
+    Oauth(OauthArgs),
 }
 
 pub fn run(ctx: &Ctx, cmd: AddCommand) -> Result<Outcome> {
-    let (name, api, id, id_field, secret_field) = match &cmd {
+    match cmd {
         AddCommand::Pat {
             name,
-            api,
             token_id,
-            ..
-        } => (name, api, token_id, "token id", "token"),
+            api,
+        } => add_pair(
+            ctx,
+            &name,
+            &api,
+            ("token id", "token"),
+            &token_id,
+            |token| Auth::Pat {
+                token_id: token_id.clone(),
+                token,
+            },
+        ),
         AddCommand::Basic {
             name,
-            api,
             username,
-            ..
-        } => (name, api, username, "username", "password"),
-    };
+            api,
+        } => add_pair(
+            ctx,
+            &name,
+            &api,
+            ("username", "password"),
+            &username,
+            |password| Auth::Basic {
+                username: username.clone(),
+                password,
+            },
+        ),
+        AddCommand::Oauth(args) => oauth::run(ctx, &args),
+    }
+}
+
+/// Adds a PAT or Basic login: checks what it can, then reads the secret.
+fn add_pair(
+    ctx: &Ctx,
+    name: &str,
+    api: &str,
+    (id_field, secret_field): (&'static str, &'static str),
+    id: &str,
+    auth: impl FnOnce(Secret) -> Auth,
+) -> Result<Outcome> {
     // Refuse what can be refused before asking for the secret.
     validate_name(name)?;
     validate_id(id_field, id)?;
     sipauth_tui::credential::normalize_api(api)?;
     let secret = read_secret(secret_field, name)?;
-    let auth = match &cmd {
-        AddCommand::Pat { token_id, .. } => Auth::Pat {
-            token_id: token_id.clone(),
-            token: secret,
-        },
-        AddCommand::Basic { username, .. } => Auth::Basic {
-            username: username.clone(),
-            password: secret,
-        },
-    };
-    let credential = Credential::new(name, api, auth)?;
+    save(ctx, Credential::new(name, api, auth(secret))?)
+}
+
+/// Inserts a new credential under the lock and says so.
+fn save(ctx: &Ctx, credential: Credential) -> Result<Outcome> {
+    let name = credential.name.clone();
     let label = credential.auth.kind_label();
     let api = credential.api.clone();
     ctx.store.update(|d| d.insert(credential))?;

@@ -7,6 +7,8 @@
 mod common;
 mod concurrency;
 mod credentials;
+mod grants;
+mod import;
 mod oauth_common;
 mod oauth_login;
 mod oauth_probe;

@@ -1,0 +1,75 @@
+//! The implicit grant: the test plays the browser and pastes the redirect.
+
+use std::io::Write;
+
+use sipauth_tui::sandbox::BackgroundSandbox;
+use sipauth_tui::sandbox::realm::CLIENT_PUBLIC;
+
+use super::{add_client, assert_no_secrets, finish, read_until, session, spawn_login};
+use crate::common::Env;
+
+/// Plays the browser: GETs the URL without following the redirect.
+fn location(url: &str) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let response = http.get(url).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 302, "{url}");
+        response.headers()["location"].to_str().unwrap().to_owned()
+    })
+}
+
+#[test]
+fn implicit_grant_takes_the_token_from_the_pasted_redirect_and_checks_state() {
+    let sandbox = BackgroundSandbox::start().unwrap();
+    let env = Env::new();
+    add_client(&env, &sandbox, "imp", CLIENT_PUBLIC, None);
+    type Paste = fn(String) -> String;
+    let cases: [(&str, Paste, &str, bool); 3] = [
+        (
+            "",
+            |loc| loc,
+            "logged in `imp` with the implicit grant",
+            true,
+        ),
+        (
+            "",
+            |loc| loc.replace("state=", "state=forged"),
+            "`state` is not this login's",
+            false,
+        ),
+        (
+            "&sandbox_deny=1",
+            |loc| loc,
+            "refused: access_denied",
+            false,
+        ),
+    ];
+    for (suffix, paste, needle, ok) in cases {
+        let (mut child, mut reader) = spawn_login(&env, "imp", "implicit", &[]);
+        let mut seen = String::new();
+        let url = read_until(&mut reader, &mut seen, "http");
+        let url = format!("http{url}{suffix}");
+        assert!(
+            url.contains("response_type=token") && url.contains("nonce="),
+            "{url}"
+        );
+        let redirect = location(&url);
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{}", paste(redirect)).unwrap();
+        drop(stdin);
+        let (success, err) = finish(child, reader, seen);
+        assert_eq!(success, ok, "{err}");
+        assert!(err.contains(needle), "`{needle}` not in {err}");
+        assert!(err.contains("RFC 9700"), "{err}");
+        assert_no_secrets(&err, &[]);
+        assert!(session(&env, "imp").is_object(), "{err}");
+    }
+    env.cmd().args(["probe", "imp"]).assert().success();
+}
