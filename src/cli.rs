@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use sipauth_tui::store::{Store, StoreData};
 
 mod add;
+mod decode;
 mod inspect;
 mod logging;
 mod probe;
@@ -89,6 +90,8 @@ enum Command {
     Probe(probe::ProbeArgs),
     /// Run the local sandbox API on 127.0.0.1 in the foreground
     Sandbox(SandboxArgs),
+    /// Decode a JWT, a token response or a stored session: header, claims, times
+    Decode(decode::DecodeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -180,6 +183,7 @@ impl Command {
             Command::Curl { .. } => "curl",
             Command::Probe(_) => "probe",
             Command::Sandbox(_) => "sandbox",
+            Command::Decode(_) => "decode",
         }
     }
 }
@@ -209,6 +213,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Curl { name, path } => render::curl(&ctx, &mut out, &name, &path)?,
         Command::Probe(args) => probe::run(&ctx, &mut out, args)?,
         Command::Sandbox(args) => sandbox::run(&mut out, args.port)?,
+        Command::Decode(args) => decode::run(&ctx, &mut out, args)?,
     };
     out.flush()?;
     Ok(outcome)

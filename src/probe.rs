@@ -299,7 +299,7 @@ fn is_bidi_control(c: char) -> bool {
 /// Strips every string and key of a JSON document. serde_json escapes only
 /// U+0000..U+001F when printing, so DEL, C1 (such as the one-byte CSI U+009B)
 /// and bidi overrides would otherwise reach the terminal raw.
-fn clean_json(value: Value) -> Value {
+pub fn clean_json(value: Value) -> Value {
     match value {
         Value::String(s) => Value::String(strip_controls(&s)),
         Value::Array(items) => Value::Array(items.into_iter().map(clean_json).collect()),

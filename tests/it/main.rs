@@ -7,6 +7,7 @@
 mod common;
 mod concurrency;
 mod credentials;
+mod decode;
 mod probe;
 mod render;
 mod sandbox_cmd;

@@ -1,0 +1,189 @@
+//! `decode`: read a JWT (or a token response, or a stored session) without a
+//! key, and with `--verify` check its signature against the issuer's keys.
+//!
+//! Plain decoding touches neither the network nor an async runtime, so it
+//! starts as fast as a small tool; the runtime and HTTP client are built only
+//! for `--verify`.
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Read, Write};
+use std::os::unix::ffi::OsStrExt;
+
+use anyhow::{Context, Result, anyhow};
+use clap::Args;
+use serde_json::{Map, Value};
+use sipauth_tui::jwt::claims::{self, Field};
+use sipauth_tui::jwt::input::{self, Decoded, MAX_INPUT, Pasted};
+use sipauth_tui::jwt::{self, Jwt};
+
+use super::{Ctx, Outcome, diag};
+
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// A JWT, `Bearer …`, an `Authorization:` line or a token response; `-` or
+    /// nothing reads stdin (safer: argv lands in shell history and `ps`)
+    #[arg(value_name = "TOKEN", conflicts_with = "from")]
+    token: Option<OsString>,
+    /// Decode the tokens of the stored OAuth session NAME
+    #[arg(long, value_name = "NAME")]
+    from: Option<String>,
+    /// Print {header, claims, times} as JSON (an object per token for a response)
+    #[arg(long)]
+    json: bool,
+}
+
+/// One token to show: its label (none for a single token) and what it is.
+struct Item {
+    label: Option<&'static str>,
+    token: Decoded,
+}
+
+pub fn run(ctx: &Ctx, out: &mut impl Write, args: DecodeArgs) -> Result<Outcome> {
+    let items = match &args.from {
+        Some(name) => from_session(ctx, name)?,
+        None => from_input(args.token.as_deref())?,
+    };
+    // The one clock read of the command; everything below takes `now`.
+    let now = unix_now();
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&to_json(&items, now))?
+        )?;
+    } else {
+        print_items(out, &items, now)?;
+    }
+    Ok(Outcome::Success)
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+fn from_input(arg: Option<&std::ffi::OsStr>) -> Result<Vec<Item>> {
+    let bytes = match arg {
+        Some(a) if a != "-" => {
+            diag!(
+                "note: a token in argv lands in shell history and `ps`; pipe it: … | sipauth-tui decode"
+            );
+            a.as_bytes().to_vec()
+        }
+        _ => read_stdin()?,
+    };
+    match input::parse_bytes(&bytes)? {
+        Pasted::Token(token) => {
+            let jwt = jwt::decode(&token).context("cannot decode the token")?;
+            Ok(vec![Item {
+                label: None,
+                token: Decoded::Jwt(jwt),
+            }])
+        }
+        Pasted::Response(tokens) => members(tokens.iter().map(|(l, t)| (*l, t.as_str()))),
+    }
+}
+
+fn from_session(ctx: &Ctx, name: &str) -> Result<Vec<Item>> {
+    let data = ctx.load()?;
+    let c = data.get(name)?;
+    let session = c.auth.session().ok_or_else(|| {
+        anyhow!(
+            "`{name}` has no OAuth session to decode (it is a {})",
+            c.auth.kind_label()
+        )
+    })?;
+    let tokens = [
+        ("access_token", Some(&session.access_token)),
+        ("refresh_token", session.refresh_token.as_ref()),
+        ("id_token", session.id_token.as_ref()),
+    ];
+    members(
+        tokens
+            .into_iter()
+            .filter_map(|(label, t)| Some((label, t?.expose()))),
+    )
+}
+
+fn members<'a>(tokens: impl Iterator<Item = (&'static str, &'a str)>) -> Result<Vec<Item>> {
+    tokens
+        .map(|(label, token)| {
+            let token = input::decode_member(token)
+                .with_context(|| format!("cannot decode the {label}"))?;
+            Ok(Item {
+                label: Some(label),
+                token,
+            })
+        })
+        .collect()
+}
+
+fn read_stdin() -> Result<Vec<u8>> {
+    let stdin = io::stdin();
+    if stdin.is_terminal() {
+        diag!("reading a token from stdin; end with Ctrl-D");
+    }
+    let mut bytes = Vec::new();
+    stdin
+        .lock()
+        .take(MAX_INPUT as u64 + 1)
+        .read_to_end(&mut bytes)
+        .context("cannot read stdin")?;
+    Ok(bytes)
+}
+
+fn to_json(items: &[Item], now: i64) -> Value {
+    let doc = |token: &Decoded| match token {
+        Decoded::Jwt(jwt) => claims::to_json(jwt, now),
+        Decoded::Opaque { length } => claims::opaque_json(*length),
+    };
+    match items {
+        [Item { label: None, token }] => doc(token),
+        _ => Value::Object(
+            items
+                .iter()
+                .map(|i| (i.label.unwrap_or("token").to_owned(), doc(&i.token)))
+                .collect::<Map<_, _>>(),
+        ),
+    }
+}
+
+fn print_items(out: &mut impl Write, items: &[Item], now: i64) -> Result<()> {
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        match (&item.token, item.label) {
+            (Decoded::Opaque { length }, label) => {
+                writeln!(out, "{}: opaque ({length} chars)", label.unwrap_or("token"))?;
+            }
+            (Decoded::Jwt(jwt), label) => {
+                if let Some(label) = label {
+                    writeln!(out, "== {label} ==")?;
+                }
+                print_jwt(out, jwt, now)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_jwt(out: &mut impl Write, jwt: &Jwt, now: i64) -> Result<()> {
+    let view = claims::view(jwt, now);
+    section(out, "header", &view.header)?;
+    section(out, "claims", &view.claims)
+}
+
+fn section(out: &mut impl Write, title: &str, fields: &[Field]) -> Result<()> {
+    writeln!(out, "{title}")?;
+    let width = fields
+        .iter()
+        .map(|f| f.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for f in fields {
+        writeln!(out, "  {:width$}  {}", f.name, f.value)?;
+    }
+    Ok(())
+}
