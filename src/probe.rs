@@ -21,7 +21,7 @@ use crate::credential::Secret;
 mod explain;
 
 use explain::classify;
-pub use explain::{failure_hint, status_hint};
+pub use explain::{classify_error, failure_hint, status_hint};
 
 /// The largest body the probe reads; the rest is cut off.
 pub const BODY_LIMIT: usize = 1 << 20;

@@ -11,12 +11,16 @@ use std::os::unix::ffi::OsStrExt;
 
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
+use sipauth_tui::credential::Secret;
 use sipauth_tui::jwt::claims::{self, Field};
 use sipauth_tui::jwt::input::{self, Decoded, MAX_INPUT, Pasted};
+use sipauth_tui::jwt::verify::{Expect, Verdict};
 use sipauth_tui::jwt::{self, Jwt};
 
 use super::{Ctx, Outcome, diag};
+
+mod verify;
 
 #[derive(Debug, Args)]
 pub struct DecodeArgs {
@@ -30,12 +34,31 @@ pub struct DecodeArgs {
     /// Print {header, claims, times} as JSON (an object per token for a response)
     #[arg(long)]
     json: bool,
+    /// Check the signature with the issuer's published keys (JWKS); exit 1 unless verified
+    #[arg(long)]
+    verify: bool,
+    /// The issuer to verify against [default: the token's iss]
+    #[arg(long, value_name = "URL", requires = "verify")]
+    issuer: Option<String>,
+    /// Also require this audience in aud (not checked otherwise)
+    #[arg(long, value_name = "AUD", requires = "verify")]
+    audience: Option<String>,
 }
 
-/// One token to show: its label (none for a single token) and what it is.
+/// One token to show: its label (none for a single token), the token itself
+/// (for `--verify`) and what it decoded to.
 struct Item {
     label: Option<&'static str>,
+    raw: Secret,
     token: Decoded,
+}
+
+impl Item {
+    /// Refresh tokens are for the issuer alone (Keycloak signs them with a
+    /// secret of its own), so `--verify` leaves them out.
+    fn verifiable(&self) -> bool {
+        matches!(self.token, Decoded::Jwt(_)) && self.label != Some("refresh_token")
+    }
 }
 
 pub fn run(ctx: &Ctx, out: &mut impl Write, args: DecodeArgs) -> Result<Outcome> {
@@ -45,16 +68,30 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: DecodeArgs) -> Result<Outcome>
     };
     // The one clock read of the command; everything below takes `now`.
     let now = unix_now();
-    if args.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&to_json(&items, now))?
-        )?;
+    let verdicts = if args.verify {
+        let expect = Expect {
+            issuer: args.issuer,
+            audience: args.audience,
+        };
+        verify::run(&items, &expect, now)?
     } else {
-        print_items(out, &items, now)?;
+        items.iter().map(|_| None).collect()
+    };
+    if args.json {
+        let doc = to_json(&items, &verdicts, now);
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    } else {
+        print_items(out, &items, &verdicts, now)?;
     }
-    Ok(Outcome::Success)
+    let mut outcome = Outcome::Success;
+    for (item, verdict) in items.iter().zip(&verdicts) {
+        if let Some(v) = verdict.as_ref().filter(|v| !v.is_verified()) {
+            let label = item.label.map(|l| format!("{l}: ")).unwrap_or_default();
+            diag!("error: {label}not verified: {}", v.describe(now));
+            outcome = Outcome::Failure;
+        }
+    }
+    Ok(outcome)
 }
 
 fn unix_now() -> i64 {
@@ -78,6 +115,7 @@ fn from_input(arg: Option<&std::ffi::OsStr>) -> Result<Vec<Item>> {
             let jwt = jwt::decode(&token).context("cannot decode the token")?;
             Ok(vec![Item {
                 label: None,
+                raw: Secret::new(token),
                 token: Decoded::Jwt(jwt),
             }])
         }
@@ -108,11 +146,12 @@ fn from_session(ctx: &Ctx, name: &str) -> Result<Vec<Item>> {
 
 fn members<'a>(tokens: impl Iterator<Item = (&'static str, &'a str)>) -> Result<Vec<Item>> {
     tokens
-        .map(|(label, token)| {
-            let token = input::decode_member(token)
-                .with_context(|| format!("cannot decode the {label}"))?;
+        .map(|(label, raw)| {
+            let token =
+                input::decode_member(raw).with_context(|| format!("cannot decode the {label}"))?;
             Ok(Item {
                 label: Some(label),
+                raw: Secret::new(raw.to_owned()),
                 token,
             })
         })
@@ -133,24 +172,40 @@ fn read_stdin() -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn to_json(items: &[Item], now: i64) -> Value {
-    let doc = |token: &Decoded| match token {
-        Decoded::Jwt(jwt) => claims::to_json(jwt, now),
-        Decoded::Opaque { length } => claims::opaque_json(*length),
+fn to_json(items: &[Item], verdicts: &[Option<Verdict>], now: i64) -> Value {
+    let doc = |item: &Item, verdict: &Option<Verdict>| {
+        let mut doc = match &item.token {
+            Decoded::Jwt(jwt) => claims::to_json(jwt, now),
+            Decoded::Opaque { length } => claims::opaque_json(*length),
+        };
+        if let Some(v) = verdict {
+            doc["verification"] = json!({
+                "verified": v.is_verified(),
+                "outcome": v.code(),
+                "message": v.describe(now),
+            });
+        }
+        doc
     };
-    match items {
-        [Item { label: None, token }] => doc(token),
+    match (items, verdicts) {
+        ([item @ Item { label: None, .. }], [verdict]) => doc(item, verdict),
         _ => Value::Object(
             items
                 .iter()
-                .map(|i| (i.label.unwrap_or("token").to_owned(), doc(&i.token)))
+                .zip(verdicts)
+                .map(|(i, v)| (i.label.unwrap_or("token").to_owned(), doc(i, v)))
                 .collect::<Map<_, _>>(),
         ),
     }
 }
 
-fn print_items(out: &mut impl Write, items: &[Item], now: i64) -> Result<()> {
-    for (n, item) in items.iter().enumerate() {
+fn print_items(
+    out: &mut impl Write,
+    items: &[Item],
+    verdicts: &[Option<Verdict>],
+    now: i64,
+) -> Result<()> {
+    for (n, (item, verdict)) in items.iter().zip(verdicts).enumerate() {
         if n > 0 {
             writeln!(out)?;
         }
@@ -163,6 +218,9 @@ fn print_items(out: &mut impl Write, items: &[Item], now: i64) -> Result<()> {
                     writeln!(out, "== {label} ==")?;
                 }
                 print_jwt(out, jwt, now)?;
+                if let Some(v) = verdict {
+                    writeln!(out, "signature\n  {}", v.describe(now))?;
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 
 use std::error::Error as _;
 use std::io;
+use std::time::Duration;
 
 use reqwest::Method;
 use url::Url;
@@ -11,16 +12,26 @@ use url::Url;
 use super::{Answer, NetFailure, ProbeRequest, strip_controls};
 
 pub(super) fn classify(err: &reqwest::Error, req: &ProbeRequest) -> NetFailure {
-    let url = &req.url;
+    classify_error(err, &req.url, req.connect_timeout, req.timeout)
+}
+
+/// Which network failure a reqwest error was, for a request to `url` made
+/// with these timeouts (shared with the JWKS fetch).
+pub fn classify_error(
+    err: &reqwest::Error,
+    url: &Url,
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> NetFailure {
     let host = url.host_str().unwrap_or_default().to_owned();
     if err.is_timeout() {
         return if err.is_connect() {
             NetFailure::ConnectTimeout {
                 host,
-                after: req.connect_timeout,
+                after: connect_timeout,
             }
         } else {
-            NetFailure::Timeout { after: req.timeout }
+            NetFailure::Timeout { after: timeout }
         };
     }
     let causes = causes(err);
