@@ -6,6 +6,14 @@
 //! `/v2/account` it has a few test hooks under `/v2/__…` (a chosen status, a
 //! redirect) and records which requests carried an Authorization header, so
 //! tests can prove where credentials were and were not sent.
+//!
+//! Under `/auth/realms/{realm}` (and `/other`) it is also an OpenID Connect
+//! provider, see [`realm`]; `/v2/account` then accepts that realm's access
+//! tokens as `Authorization: Bearer` too. Tokens are signed with the public
+//! sandbox keys in [`keys`].
+
+pub mod keys;
+pub mod realm;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -20,6 +28,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+
+use realm::{DEFAULT_REALM, OTHER_ISSUER_PATH, Realm, RealmConfig};
 
 /// Token id of the sandbox's sample PAT (scope `account:read`).
 pub const SAMPLE_TOKEN_ID: &str = "token-SANDBX";
@@ -39,15 +49,16 @@ pub const SAMPLE_PASSWORD: &str = "topsecret";
 pub struct SeenRequest {
     /// HTTP method.
     pub method: String,
-    /// Path and query.
+    /// Path and query; realm endpoints record the path only, since their
+    /// queries carry state, PKCE challenges and the like.
     pub path: String,
     /// Whether an Authorization header came with it.
     pub had_authorization: bool,
 }
 
-#[derive(Default)]
 struct Shared {
     seen: Mutex<Vec<SeenRequest>>,
+    realm: Arc<Realm>,
 }
 
 /// Where a sandbox listens and what it saw; both kinds of sandbox
@@ -72,6 +83,21 @@ impl SandboxHandle {
     /// The API base to give credentials: `http://127.0.0.1:PORT/v2`.
     pub fn api_url(&self) -> String {
         format!("{}/v2", self.base_url())
+    }
+
+    /// The issuer URL of a Keycloak-like realm: `{base}/auth/realms/{name}`.
+    pub fn realm_url(&self, name: &str) -> String {
+        format!("{}/auth/realms/{name}", self.base_url())
+    }
+
+    /// The issuer URL of the default realm ([`DEFAULT_REALM`]).
+    pub fn issuer_url(&self) -> String {
+        self.realm_url(DEFAULT_REALM)
+    }
+
+    /// The issuer URL of the non-Keycloak issuer: `{base}/other`.
+    pub fn other_issuer_url(&self) -> String {
+        format!("{}{OTHER_ISSUER_PATH}", self.base_url())
     }
 
     /// Every request seen so far, oldest first.
@@ -106,11 +132,21 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// Binds 127.0.0.1:`port` (0 for any free port) and starts serving.
+    /// Binds 127.0.0.1:`port` (0 for any free port) and starts serving,
+    /// with the default realm configuration.
     pub async fn start(port: u16) -> std::io::Result<Self> {
+        Self::start_with(port, RealmConfig::default()).await
+    }
+
+    /// Like [`Sandbox::start`] with a realm configuration of the caller's.
+    pub async fn start_with(port: u16, config: RealmConfig) -> std::io::Result<Self> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::default());
+        let realm = Arc::new(Realm::new(format!("http://{addr}"), config));
+        let shared = Arc::new(Shared {
+            seen: Mutex::default(),
+            realm,
+        });
         let app = router(shared.clone());
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(async move {
@@ -147,6 +183,11 @@ pub struct BackgroundSandbox {
 impl BackgroundSandbox {
     /// Starts a sandbox on 127.0.0.1, port 0, and returns once it listens.
     pub fn start() -> std::io::Result<Self> {
+        Self::start_with(RealmConfig::default())
+    }
+
+    /// Like [`BackgroundSandbox::start`] with a realm configuration.
+    pub fn start_with(config: RealmConfig) -> std::io::Result<Self> {
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -163,7 +204,7 @@ impl BackgroundSandbox {
                     }
                 };
                 rt.block_on(async move {
-                    match Sandbox::start(0).await {
+                    match Sandbox::start_with(0, config).await {
                         Ok(sandbox) => {
                             let _ = ready_tx.send(Ok(sandbox.handle.clone()));
                             let _ = stop_rx.await;
@@ -200,9 +241,10 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/v2/account", get(account).fallback(method_not_allowed))
         .route("/v2/__status/{code}", get(chosen_status))
         .route("/v2/__redirect", get(redirect))
+        .with_state(shared.clone())
+        .merge(realm::router(shared.realm.clone()))
         .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(shared.clone(), record))
-        .with_state(shared)
+        .layer(axum::middleware::from_fn_with_state(shared, record))
 }
 
 async fn record(
@@ -210,13 +252,14 @@ async fn record(
     req: Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let uri = req.uri();
+    let in_realm = realm::Issuer::from_path("", uri.path()).is_some();
     let seen = SeenRequest {
         method: req.method().to_string(),
-        path: req
-            .uri()
-            .path_and_query()
-            .map(|p| p.to_string())
-            .unwrap_or_default(),
+        path: match uri.path_and_query() {
+            Some(p) if !in_realm => p.to_string(),
+            _ => uri.path().to_owned(),
+        },
         had_authorization: req.headers().contains_key(header::AUTHORIZATION),
     };
     shared

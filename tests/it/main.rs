@@ -9,6 +9,7 @@ mod concurrency;
 mod credentials;
 mod decode;
 mod probe;
+mod realm;
 mod render;
 mod sandbox_cmd;
 mod store_file;

@@ -1,0 +1,154 @@
+//! Discovery documents and keys of each kind of issuer.
+
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sipauth_tui::sandbox::keys;
+
+use super::start_default;
+
+#[tokio::test]
+async fn keycloak_realm_discovery_names_keycloak_paths_and_capabilities() {
+    let (sandbox, http) = start_default().await;
+    for realm in ["third-party", "sipgate-apps"] {
+        let issuer = sandbox.realm_url(realm);
+        let doc: Value = http
+            .get(format!("{issuer}/.well-known/openid-configuration"))
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let oidc = format!("{issuer}/protocol/openid-connect");
+        let cases = [
+            ("issuer", issuer.clone()),
+            ("authorization_endpoint", format!("{oidc}/auth")),
+            ("token_endpoint", format!("{oidc}/token")),
+            ("jwks_uri", format!("{oidc}/certs")),
+            ("revocation_endpoint", format!("{oidc}/revoke")),
+            ("userinfo_endpoint", format!("{oidc}/userinfo")),
+            ("end_session_endpoint", format!("{oidc}/logout")),
+            (
+                "device_authorization_endpoint",
+                format!("{oidc}/auth/device"),
+            ),
+        ];
+        for (field, want) in cases {
+            assert_eq!(doc[field], want.as_str(), "{realm} {field}");
+        }
+        assert_eq!(
+            doc["code_challenge_methods_supported"],
+            json!(["S256", "plain"])
+        );
+        assert_eq!(doc["response_types_supported"], json!(["code", "token"]));
+        assert_eq!(
+            doc["token_endpoint_auth_methods_supported"],
+            json!(["client_secret_post", "client_secret_basic", "none"])
+        );
+        let grants = doc["grant_types_supported"].as_array().unwrap();
+        for grant in [
+            "authorization_code",
+            "refresh_token",
+            "password",
+            "client_credentials",
+            "urn:ietf:params:oauth:grant-type:device_code",
+        ] {
+            assert!(grants.contains(&json!(grant)), "{grant}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn other_issuer_discovery_names_its_own_paths() {
+    let (sandbox, http) = start_default().await;
+    let base = sandbox.base_url();
+    let doc: Value = http
+        .get(format!("{base}/other/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cases = [
+        ("issuer", format!("{base}/other")),
+        (
+            "authorization_endpoint",
+            format!("{base}/other/oauth/authorize"),
+        ),
+        ("token_endpoint", format!("{base}/other/api/oauth/token")),
+        ("jwks_uri", format!("{base}/other/jwks.json")),
+        ("revocation_endpoint", format!("{base}/other/oauth/revoke")),
+        (
+            "device_authorization_endpoint",
+            format!("{base}/other/oauth/device"),
+        ),
+    ];
+    for (field, want) in cases {
+        assert_eq!(doc[field], want.as_str(), "{field}");
+    }
+    // Nothing Keycloak-shaped exists under /other.
+    let guessed = http
+        .get(format!("{base}/other/protocol/openid-connect/certs"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(guessed.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn no_discovery_realm_404s_its_document_but_serves_keycloak_paths() {
+    let (sandbox, http) = start_default().await;
+    let issuer = sandbox.realm_url("no-discovery");
+    let doc = http
+        .get(format!("{issuer}/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(doc.status(), StatusCode::NOT_FOUND);
+    let certs = http
+        .get(format!("{issuer}/protocol/openid-connect/certs"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(certs.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn liar_realm_discovery_names_another_issuer() {
+    let (sandbox, http) = start_default().await;
+    let issuer = sandbox.realm_url("liar");
+    let doc: Value = http
+        .get(format!("{issuer}/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(doc["issuer"], issuer.as_str());
+    assert!(doc["token_endpoint"].as_str().unwrap().starts_with(&issuer));
+}
+
+#[tokio::test]
+async fn certs_serve_the_jwks_that_verifies_sandbox_tokens() {
+    let (sandbox, http) = start_default().await;
+    let base = sandbox.base_url();
+    for url in [
+        format!("{}/protocol/openid-connect/certs", sandbox.issuer_url()),
+        format!("{base}/other/jwks.json"),
+    ] {
+        let set: JwkSet = http.get(&url).send().await.unwrap().json().await.unwrap();
+        assert_eq!(set.keys.len(), 3, "{url}");
+        for alg in [Algorithm::RS256, Algorithm::PS256, Algorithm::ES256] {
+            let token = keys::sign(alg, &json!({"exp": 4_000_000_000_u64}));
+            let kid = keys::kid_for(alg).unwrap();
+            let key = DecodingKey::from_jwk(set.find(kid).unwrap()).unwrap();
+            jsonwebtoken::decode::<Value>(&token, &key, &Validation::new(alg)).unwrap();
+        }
+    }
+}
