@@ -13,3 +13,4 @@ mod realm;
 mod render;
 mod sandbox_cmd;
 mod store_file;
+mod verify;
