@@ -24,13 +24,14 @@ use thiserror::Error;
 use super::claims::clean_line;
 use super::{DecodeError, Jwt, decode};
 use crate::credential::{CredentialError, normalize_issuer};
-use crate::expiry;
 
 mod cache;
 mod fetch;
+mod verdict;
 
 pub use cache::{DiskCache, JWKS_TTL, JwksCache, KeyCache};
 pub use fetch::{BODY_LIMIT, FetchError, Fetcher, HttpOptions, KeySet, Unreachable};
+pub use verdict::Verdict;
 
 /// What the caller expects of the token.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -39,162 +40,6 @@ pub struct Expect {
     pub issuer: Option<String>,
     /// An audience the token's `aud` must contain; `None` skips the check.
     pub audience: Option<String>,
-}
-
-/// The result of a verification.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// The signature is the issuer's and the claims match what was expected.
-    Verified {
-        /// The algorithm.
-        alg: String,
-        /// The key id, when the token named one.
-        kid: Option<String>,
-        /// The issuer whose key signed it.
-        issuer: String,
-        /// The `exp` claim, for "verified; expired 2 y ago".
-        exp: Option<i64>,
-    },
-    /// The signature does not match the issuer's key.
-    SignatureInvalid {
-        /// The key id used.
-        kid: Option<String>,
-    },
-    /// No key of the issuer fits the token.
-    KeyNotFound {
-        /// The token's key id.
-        kid: Option<String>,
-        /// The key ids the issuer publishes.
-        available: Vec<String>,
-    },
-    /// A key was found but cannot check this token (wrong type or algorithm).
-    KeyMismatch {
-        /// The key id.
-        kid: Option<String>,
-        /// What does not fit.
-        why: String,
-    },
-    /// The token's `iss` is not the expected issuer.
-    IssuerMismatch {
-        /// The issuer asked for.
-        expected: String,
-        /// The token's `iss` (cleaned), if any.
-        found: Option<String>,
-    },
-    /// The issuer's discovery document names another issuer.
-    DiscoveryIssuerMismatch {
-        /// The issuer asked for.
-        expected: String,
-        /// The `issuer` the document names (cleaned), if any.
-        found: Option<String>,
-    },
-    /// `aud` does not contain the audience asked for.
-    AudienceMismatch {
-        /// The audience asked for.
-        wanted: String,
-        /// The token's audiences (cleaned).
-        found: Vec<String>,
-    },
-    /// The issuer's keys could not be fetched.
-    JwksUnreachable {
-        /// The URL that failed.
-        url: String,
-        /// Why.
-        why: Unreachable,
-    },
-    /// The algorithm cannot be verified with published keys.
-    Unsupported {
-        /// The token's `alg` (cleaned).
-        alg: String,
-        /// Why not.
-        why: &'static str,
-    },
-}
-
-impl Verdict {
-    /// Whether the token verified.
-    pub fn is_verified(&self) -> bool {
-        matches!(self, Verdict::Verified { .. })
-    }
-
-    /// A snake_case name for `--json`: `verified`, `signature_invalid`…
-    pub fn code(&self) -> &'static str {
-        match self {
-            Verdict::Verified { .. } => "verified",
-            Verdict::SignatureInvalid { .. } => "signature_invalid",
-            Verdict::KeyNotFound { .. } => "key_not_found",
-            Verdict::KeyMismatch { .. } => "key_mismatch",
-            Verdict::IssuerMismatch { .. } => "issuer_mismatch",
-            Verdict::DiscoveryIssuerMismatch { .. } => "discovery_issuer_mismatch",
-            Verdict::AudienceMismatch { .. } => "audience_mismatch",
-            Verdict::JwksUnreachable { .. } => "jwks_unreachable",
-            Verdict::Unsupported { .. } => "unsupported_alg",
-        }
-    }
-
-    /// One line for a person, e.g. "verified (RS256, key k1); expired 2 y ago".
-    pub fn describe(&self, now: i64) -> String {
-        let kid = |k: &Option<String>| k.as_deref().map_or("(no kid)".to_owned(), clean_line);
-        match self {
-            Verdict::Verified {
-                alg,
-                kid: k,
-                issuer,
-                exp,
-            } => {
-                let when = match exp {
-                    Some(exp) if *exp <= now => format!("; {}", expiry::relative(*exp, now, true)),
-                    Some(exp) => format!("; expires {}", expiry::relative(*exp, now, true)),
-                    None => "; no exp".to_owned(),
-                };
-                format!(
-                    "verified ({alg}, key {} of {}){when}",
-                    kid(k),
-                    clean_line(issuer)
-                )
-            }
-            Verdict::SignatureInvalid { kid: k } => format!(
-                "signature invalid: key {} does not match (token altered or not from this issuer)",
-                kid(k)
-            ),
-            Verdict::KeyNotFound { kid: k, available } => format!(
-                "key {} not found in the issuer's key set (it has: {})",
-                kid(k),
-                if available.is_empty() {
-                    "no usable keys".to_owned()
-                } else {
-                    available.join(", ")
-                }
-            ),
-            Verdict::KeyMismatch { kid: k, why } => {
-                format!("key {} cannot check this token: {why}", kid(k))
-            }
-            Verdict::IssuerMismatch { expected, found } => format!(
-                "issuer mismatch: the token's iss is {}, expected {expected}",
-                found
-                    .as_deref()
-                    .map_or("missing".to_owned(), |f| format!("`{f}`"))
-            ),
-            Verdict::DiscoveryIssuerMismatch { expected, found } => format!(
-                "the discovery document of {expected} names another issuer ({}): refusing its keys",
-                found
-                    .as_deref()
-                    .map_or("none".to_owned(), |f| format!("`{f}`"))
-            ),
-            Verdict::AudienceMismatch { wanted, found } => format!(
-                "audience mismatch: aud is [{}], expected `{}`",
-                found.join(", "),
-                clean_line(wanted)
-            ),
-            Verdict::JwksUnreachable { url, why } => {
-                format!(
-                    "cannot fetch the issuer's keys from {url}: {}",
-                    why.describe()
-                )
-            }
-            Verdict::Unsupported { alg, why } => format!("cannot verify alg `{alg}`: {why}"),
-        }
-    }
 }
 
 /// Input that cannot be verified at all.
@@ -306,7 +151,12 @@ pub async fn verify(
     }
     Ok(Verdict::Verified {
         alg: format!("{alg:?}"),
-        kid: kid.as_deref().map(clean_line),
+        kid: jwk
+            .common
+            .key_id
+            .as_deref()
+            .or(kid.as_deref())
+            .map(clean_line),
         issuer,
         exp: jwt.time_claim("exp"),
     })
@@ -362,17 +212,26 @@ fn algorithm(jwt: &Jwt) -> Result<Algorithm, Verdict> {
     }
 }
 
-/// The keys of a set that can verify signatures (parsed, not `use: enc`).
+/// The keys of a set that can verify signatures: public keys of a known type
+/// (not symmetric, not `use: enc`) that parse.
 fn usable(set: &KeySet) -> impl Iterator<Item = Jwk> + '_ {
     set.keys
         .iter()
         .filter(|k| k.get("use").and_then(Value::as_str) != Some("enc"))
         .filter_map(|k| serde_json::from_value::<Jwk>(k.clone()).ok())
-        .filter(|j| !matches!(j.algorithm, AlgorithmParameters::OctetKey(_)))
+        .filter(|j| {
+            matches!(
+                j.algorithm,
+                AlgorithmParameters::RSA(_)
+                    | AlgorithmParameters::EllipticCurve(_)
+                    | AlgorithmParameters::OctetKeyPair(_)
+            )
+        })
 }
 
-/// The key with the token's `kid`; without a kid, the only usable key of the
-/// right family, if there is exactly one.
+/// The key with the token's `kid`; without a kid, the only usable key that
+/// fits the algorithm, if there is exactly one (guessing among several would
+/// make "verified" depend on key order).
 fn select(set: &KeySet, kid: Option<&str>, alg: Algorithm) -> Option<Jwk> {
     match kid {
         Some(kid) => usable(set).find(|j| j.common.key_id.as_deref() == Some(kid)),
@@ -384,20 +243,21 @@ fn select(set: &KeySet, kid: Option<&str>, alg: Algorithm) -> Option<Jwk> {
     }
 }
 
+/// Whether a key can check `alg`: the right key type, and the same `alg`
+/// when the key names one (one RSA key may be published once per algorithm).
 fn fits(jwk: &Jwk, alg: Algorithm) -> bool {
-    matches!(
+    use jsonwebtoken::AlgorithmFamily as F;
+    let family = matches!(
         (&jwk.algorithm, alg.family()),
-        (
-            AlgorithmParameters::RSA(_),
-            jsonwebtoken::AlgorithmFamily::Rsa
-        ) | (
-            AlgorithmParameters::EllipticCurve(_),
-            jsonwebtoken::AlgorithmFamily::Ec
-        ) | (
-            AlgorithmParameters::OctetKeyPair(_),
-            jsonwebtoken::AlgorithmFamily::Ed
-        )
-    )
+        (AlgorithmParameters::RSA(_), F::Rsa)
+            | (AlgorithmParameters::EllipticCurve(_), F::Ec)
+            | (AlgorithmParameters::OctetKeyPair(_), F::Ed)
+    );
+    family
+        && jwk
+            .common
+            .key_algorithm
+            .is_none_or(|k| k.to_string() == format!("{alg:?}"))
 }
 
 /// `aud` as a list: a string is one audience, an array many.
@@ -418,5 +278,90 @@ fn claims_text(value: &Value) -> String {
     match value {
         Value::String(s) => clean_line(s),
         other => clean_line(&other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::keys::{self, KID_ES256, KID_PS256, KID_RS256};
+    use serde_json::json;
+
+    fn sandbox_set(keys: Vec<Value>) -> KeySet {
+        KeySet {
+            issuer: "https://i".into(),
+            jwks_uri: "https://i/certs".into(),
+            fetched_at: 0,
+            keys,
+        }
+    }
+
+    fn kid_of(jwk: Option<Jwk>) -> Option<String> {
+        jwk?.common.key_id
+    }
+
+    #[test]
+    fn keys_are_picked_by_kid_or_by_being_the_only_fit() {
+        let all = keys::jwks()["keys"].as_array().unwrap().clone();
+        let set = sandbox_set(all.clone());
+        let cases = [
+            (Some(KID_PS256), Algorithm::PS256, Some(KID_PS256)),
+            (Some("gone"), Algorithm::RS256, None),
+            (None, Algorithm::RS256, Some(KID_RS256)),
+            (None, Algorithm::PS256, Some(KID_PS256)),
+            (None, Algorithm::ES256, Some(KID_ES256)),
+            (None, Algorithm::ES384, None),
+        ];
+        for (kid, alg, want) in cases {
+            let got = kid_of(select(&set, kid, alg));
+            assert_eq!(got.as_deref(), want, "{kid:?} {alg:?}");
+        }
+        // Two RSA keys without `alg`: a token without kid is ambiguous.
+        let bare: Vec<Value> = all
+            .iter()
+            .filter(|k| k["kty"] == "RSA")
+            .map(|k| {
+                let mut k = k.clone();
+                k.as_object_mut().unwrap().remove("alg");
+                k
+            })
+            .collect();
+        assert_eq!(
+            kid_of(select(&sandbox_set(bare), None, Algorithm::RS256)),
+            None
+        );
+        // Encryption keys and unparsable entries are never used.
+        let mut enc = all[0].clone();
+        enc["use"] = json!("enc");
+        let odd = sandbox_set(vec![enc, json!({"kty": "RSA", "kid": "x"})]);
+        assert_eq!(usable(&odd).count(), 0);
+    }
+
+    #[test]
+    fn unsigned_and_shared_secret_algorithms_are_refused_up_front() {
+        let cases = [
+            (json!({"alg": "none"}), Some("unsigned")),
+            (json!({"alg": "NONE"}), Some("unsigned")),
+            (json!({"alg": "HS256"}), Some("shared secret")),
+            (json!({"alg": "HS512"}), Some("shared secret")),
+            (json!({"alg": "RSA-OAEP"}), Some("not an algorithm")),
+            (json!({"typ": "JWT"}), Some("names no algorithm")),
+            (json!({"alg": "ES256"}), None),
+            (json!({"alg": "EdDSA"}), None),
+        ];
+        for (header, refused) in cases {
+            let jwt = Jwt {
+                header: header.as_object().unwrap().clone(),
+                claims: Default::default(),
+                signature: Vec::new(),
+            };
+            match (algorithm(&jwt), refused) {
+                (Ok(_), None) => {}
+                (Err(Verdict::Unsupported { why, .. }), Some(want)) => {
+                    assert!(why.contains(want), "{header}: {why}")
+                }
+                (other, _) => panic!("{header}: {other:?}"),
+            }
+        }
     }
 }

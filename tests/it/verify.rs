@@ -70,6 +70,20 @@ fn tokens_signed_by_the_realm_verify_for_each_algorithm() {
         assert!(out.contains(&want), "{alg:?}: {out}");
         assert!(err.is_empty(), "{alg:?}: {err}");
     }
+    // No kid: the one key that fits the algorithm is used.
+    let ec = EncodingKey::from_ec_pem(include_bytes!("../../assets/sandbox/realm-ec.pem")).unwrap();
+    let no_kid = jsonwebtoken::encode(
+        &Header::new(Algorithm::ES256),
+        &claims(&iss, json!({})),
+        &ec,
+    )
+    .unwrap();
+    let (code, out, err) = verify(&env, &no_kid, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("verified (ES256, key sandbox-es256 of"),
+        "{out}"
+    );
     let expired = keys::sign(
         Algorithm::RS256,
         &claims(&iss, json!({"exp": 1_525_272_141})),
