@@ -77,12 +77,17 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: DecodeArgs) -> Result<Outcome>
     } else {
         items.iter().map(|_| None).collect()
     };
+    // One write for the whole report: stdout is line-buffered, and a
+    // syscall per line is most of what printing a token costs.
+    let mut report = Vec::with_capacity(4096);
     if args.json {
         let doc = to_json(&items, &verdicts, now);
-        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        serde_json::to_writer_pretty(&mut report, &doc)?;
+        report.push(b'\n');
     } else {
-        print_items(out, &items, &verdicts, now)?;
+        print_items(&mut report, &items, &verdicts, now)?;
     }
+    out.write_all(&report)?;
     let mut outcome = Outcome::Success;
     for (item, verdict) in items.iter().zip(&verdicts) {
         if let Some(v) = verdict.as_ref().filter(|v| !v.is_verified()) {

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::Jwt;
 use crate::expiry;
-use crate::probe::{clean_json, strip_controls};
+use crate::probe::{clean_json, is_bidi_control};
 
 /// Claims that hold a Unix time.
 pub const TIME_CLAIMS: [&str; 5] = ["exp", "iat", "nbf", "auth_time", "updated_at"];
@@ -152,7 +152,17 @@ pub fn opaque_json(length: usize) -> Value {
 /// Text from a token or a server, made safe for one terminal line: control
 /// characters (C0, DEL, C1), bidi overrides, newlines and tabs removed.
 pub fn clean_line(text: &str) -> String {
-    strip_controls(text).replace(['\n', '\t'], " ")
+    // Nearly every claim is printable ASCII: copy it without a char walk.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.to_owned();
+    }
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\t' => Some(' '),
+            c if c.is_control() || is_bidi_control(c) => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 fn header_fields(header: &Map<String, Value>) -> Vec<Field> {
