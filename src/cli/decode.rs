@@ -133,7 +133,7 @@ fn from_session(ctx: &Ctx, name: &str) -> Result<Vec<Item>> {
     let c = data.get(name)?;
     let session = c.auth.session().ok_or_else(|| {
         anyhow!(
-            "`{name}` has no OAuth session to decode (it is a {})",
+            "`{name}` has no OAuth session to decode (kind: {})",
             c.auth.kind_label()
         )
     })?;

@@ -295,3 +295,28 @@ fn a_kid_missing_from_the_cache_refetches_once_for_rotated_keys() {
     assert!(err.contains("key never-existed not found"), "{err}");
     assert_eq!(sandbox.seen().len(), 4, "exactly one refetch per miss");
 }
+
+#[test]
+fn an_issuer_that_never_answers_times_out_after_sipauth_http_timeout() {
+    // Connections complete in the kernel's backlog; nobody ever reads them.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let iss = format!("http://{}/auth/realms/mute", silent.local_addr().unwrap());
+    let token = keys::sign(Algorithm::RS256, &claims(&iss, json!({})));
+    let env = Env::new();
+    let started = std::time::Instant::now();
+    let out = env
+        .cmd()
+        .args(["decode", "--verify"])
+        .env("XDG_CACHE_HOME", cache_home(&env))
+        .env("SIPAUTH_HTTP_TIMEOUT", "1")
+        .write_stdin(token)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no complete answer within 1 s"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}

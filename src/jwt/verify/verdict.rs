@@ -97,8 +97,15 @@ impl Verdict {
     }
 
     /// One line for a person, e.g. "verified (RS256, key k1); expired 2 y ago".
+    ///
+    /// Every part may come from the token or a server, so the whole line is
+    /// cleaned of control characters once at the end.
     pub fn describe(&self, now: i64) -> String {
-        let kid = |k: &Option<String>| k.as_deref().map_or("(no kid)".to_owned(), clean_line);
+        clean_line(&self.words(now))
+    }
+
+    fn words(&self, now: i64) -> String {
+        let kid = |k: &Option<String>| k.as_deref().unwrap_or("(no kid)").to_owned();
         match self {
             Verdict::Verified {
                 alg,
@@ -111,11 +118,7 @@ impl Verdict {
                     Some(exp) => format!("; expires {}", expiry::relative(*exp, now, true)),
                     None => "; no exp".to_owned(),
                 };
-                format!(
-                    "verified ({alg}, key {} of {}){when}",
-                    kid(k),
-                    clean_line(issuer)
-                )
+                format!("verified ({alg}, key {} of {}){when}", kid(k), issuer)
             }
             Verdict::SignatureInvalid { kid: k } => format!(
                 "signature invalid: key {} does not match (token altered or not from this issuer)",
@@ -148,7 +151,7 @@ impl Verdict {
             Verdict::AudienceMismatch { wanted, found } => format!(
                 "audience mismatch: aud is [{}], expected `{}`",
                 found.join(", "),
-                clean_line(wanted)
+                wanted
             ),
             Verdict::JwksUnreachable { url, why } => {
                 format!(
@@ -157,6 +160,71 @@ impl Verdict {
                 )
             }
             Verdict::Unsupported { alg, why } => format!("cannot verify alg `{alg}`: {why}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::NetFailure;
+
+    #[test]
+    fn each_verdict_reads_as_one_clean_line() {
+        let kid = Some("k1".to_owned());
+        let cases = [
+            (
+                Verdict::Verified {
+                    alg: "RS256".into(),
+                    kid: kid.clone(),
+                    issuer: "https://i".into(),
+                    exp: Some(1_000 - 2 * 366 * 86_400),
+                },
+                "verified (RS256, key k1 of https://i); expired 2 y ago",
+            ),
+            (
+                Verdict::Verified {
+                    alg: "ES256".into(),
+                    kid: None,
+                    issuer: "https://i".into(),
+                    exp: Some(1_252),
+                },
+                "verified (ES256, key (no kid) of https://i); expires in 4 m 12 s",
+            ),
+            (
+                Verdict::KeyNotFound {
+                    kid: kid.clone(),
+                    available: vec!["a".into(), "b".into()],
+                },
+                "key k1 not found in the issuer's key set (it has: a, b)",
+            ),
+            (
+                Verdict::IssuerMismatch {
+                    expected: "https://i\u{202e}x".into(),
+                    found: None,
+                },
+                "issuer mismatch: the token's iss is missing, expected https://ix",
+            ),
+            (
+                Verdict::JwksUnreachable {
+                    url: "http://127.0.0.1:9/certs".into(),
+                    why: Unreachable::Net(NetFailure::Refused {
+                        target: "127.0.0.1:9".into(),
+                    }),
+                },
+                "cannot fetch the issuer's keys from http://127.0.0.1:9/certs: connection refused by 127.0.0.1:9",
+            ),
+            (
+                Verdict::AudienceMismatch {
+                    wanted: "api".into(),
+                    found: vec!["account".into()],
+                },
+                "audience mismatch: aud is [account], expected `api`",
+            ),
+        ];
+        for (verdict, want) in cases {
+            assert_eq!(verdict.describe(1_000), want, "{verdict:?}");
+            assert_eq!(verdict.is_verified(), want.starts_with("verified"));
         }
     }
 }
