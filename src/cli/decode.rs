@@ -245,8 +245,17 @@ fn section(out: &mut impl Write, title: &str, fields: &[Field]) -> Result<()> {
         .map(|f| f.name.chars().count())
         .max()
         .unwrap_or(0);
+    // Padding by hand: `{:width$}` goes through the formatter's slow path,
+    // which is a measurable part of a 1 ms run.
+    let mut line = String::new();
     for f in fields {
-        writeln!(out, "  {:width$}  {}", f.name, f.value)?;
+        line.clear();
+        line.push_str("  ");
+        line.push_str(&f.name);
+        line.extend(std::iter::repeat_n(' ', width - f.name.chars().count() + 2));
+        line.push_str(&f.value);
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
     }
     Ok(())
 }
