@@ -77,8 +77,8 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: DecodeArgs) -> Result<Outcome>
     } else {
         items.iter().map(|_| None).collect()
     };
-    // One write for the whole report: stdout is line-buffered, and a
-    // syscall per line is most of what printing a token costs.
+    // One write for the whole report: stdout is line-buffered and would
+    // otherwise make a system call per line.
     let mut report = Vec::with_capacity(4096);
     if args.json {
         let doc = to_json(&items, &verdicts, now);
