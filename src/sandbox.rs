@@ -29,6 +29,7 @@ use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use crate::credential::KEYCLOAK_REALM_PREFIX;
 use realm::{DEFAULT_REALM, OTHER_ISSUER_PATH, Realm, RealmConfig};
 
 /// Token id of the sandbox's sample PAT (scope `account:read`).
@@ -87,7 +88,7 @@ impl SandboxHandle {
 
     /// The issuer URL of a Keycloak-like realm: `{base}/auth/realms/{name}`.
     pub fn realm_url(&self, name: &str) -> String {
-        format!("{}/auth/realms/{name}", self.base_url())
+        format!("{}{KEYCLOAK_REALM_PREFIX}{name}", self.base_url())
     }
 
     /// The issuer URL of the default realm ([`DEFAULT_REALM`]).
@@ -299,15 +300,30 @@ fn error_body(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-async fn account(headers: HeaderMap) -> Response {
+async fn account(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if let Some(token) = realm::bearer_token(&headers) {
+        return match realm::verify_account(&shared.realm, token) {
+            Ok(()) => account_body(),
+            Err(realm::BearerError::MissingScope) => error_body(
+                StatusCode::FORBIDDEN,
+                "Forbidden: the token lacks the scope account:read",
+            ),
+            Err(realm::BearerError::Invalid(why)) => {
+                let mut response = error_body(StatusCode::UNAUTHORIZED, "Unauthorized");
+                let challenge = format!(
+                    "Bearer realm=\"sipgate sandbox\", error=\"invalid_token\", error_description=\"{why}\""
+                );
+                if let Ok(value) = header::HeaderValue::from_str(&challenge) {
+                    response
+                        .headers_mut()
+                        .insert(header::WWW_AUTHENTICATE, value);
+                }
+                response
+            }
+        };
+    }
     match caller(&headers) {
-        Some(Caller::Pat | Caller::BasicLogin) => axum::Json(json!({
-            "company": "Sandbox GmbH",
-            "mainProductType": "TEAM",
-            "logoUrl": "",
-            "verified": true
-        }))
-        .into_response(),
+        Some(Caller::Pat | Caller::BasicLogin) => account_body(),
         Some(Caller::PatWithoutScope) => error_body(
             StatusCode::FORBIDDEN,
             "Forbidden: the token lacks the scope account:read",
@@ -321,6 +337,16 @@ async fn account(headers: HeaderMap) -> Response {
             response
         }
     }
+}
+
+fn account_body() -> Response {
+    axum::Json(json!({
+        "company": "Sandbox GmbH",
+        "mainProductType": "TEAM",
+        "logoUrl": "",
+        "verified": true
+    }))
+    .into_response()
 }
 
 async fn method_not_allowed() -> Response {

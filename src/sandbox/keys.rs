@@ -8,7 +8,8 @@
 
 use std::sync::OnceLock;
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde_json::Value;
 
 /// Key id of the RSA key used with RS256 (the realm's default).
@@ -81,11 +82,34 @@ pub fn jwks() -> Value {
         .clone()
 }
 
+/// The claims of a token signed by a sandbox key: the header's `kid` must
+/// name a key of the JWKS and its `alg` must be that key's. Only the
+/// signature is checked (not `exp`, `aud` or anything else); `None` for
+/// anything that does not verify.
+pub fn verify(token: &str) -> Option<Value> {
+    static SET: OnceLock<Option<JwkSet>> = OnceLock::new();
+    let set = SET
+        .get_or_init(|| serde_json::from_value(jwks()).ok())
+        .as_ref()?;
+    let header = jsonwebtoken::decode_header(token).ok()?;
+    let jwk = set.find(header.kid.as_deref()?)?;
+    // One RSA key serves two algs under two kids: the kid pins the alg.
+    if kid_for(header.alg) != jwk.common.key_id.as_deref() {
+        return None;
+    }
+    let key = DecodingKey::from_jwk(jwk).ok()?;
+    let mut validation = Validation::new(header.alg);
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    jsonwebtoken::decode::<Value>(token, &key, &validation)
+        .ok()
+        .map(|d| d.claims)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jsonwebtoken::jwk::JwkSet;
-    use jsonwebtoken::{DecodingKey, Validation};
     use serde_json::json;
 
     #[test]
@@ -115,6 +139,33 @@ mod tests {
         assert!(
             jsonwebtoken::decode::<Value>(&token, &ec, &Validation::new(Algorithm::ES256)).is_err()
         );
+    }
+
+    #[test]
+    fn verify_accepts_each_sandbox_alg_and_refuses_wrong_kids_and_tampering() {
+        let claims = json!({"sub": "x"});
+        for alg in [Algorithm::RS256, Algorithm::PS256, Algorithm::ES256] {
+            assert_eq!(verify(&sign(alg, &claims)), Some(claims.clone()), "{alg:?}");
+        }
+        let cases = [
+            (
+                "unknown kid",
+                sign_with_kid(Algorithm::RS256, "nope", &claims),
+            ),
+            (
+                "kid of another alg",
+                sign_with_kid(Algorithm::RS256, KID_PS256, &claims),
+            ),
+            ("tampered", {
+                let token = sign(Algorithm::RS256, &claims);
+                let (head, _) = token.rsplit_once('.').unwrap();
+                format!("{head}.AAAA")
+            }),
+            ("garbage", "not.a.jwt".to_owned()),
+        ];
+        for (what, token) in cases {
+            assert_eq!(verify(&token), None, "{what}");
+        }
     }
 
     #[test]

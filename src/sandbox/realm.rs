@@ -19,8 +19,18 @@
 //! All issuers share one [`RealmConfig`] (clients, users, lifetimes) and one
 //! token state: codes, sessions, refresh tokens, device codes. Tokens are
 //! signed with the keys in [`super::keys`]; an issuer's tokens are only good
-//! at that issuer. Server-side expiry is tracked with [`Instant`]s so a 1 s
-//! lifetime is exactly 1 s, whatever the JWT `exp` (whole seconds) says.
+//! at that issuer. Server-side expiry is tracked with
+//! [`Instant`](std::time::Instant)s so a 1 s lifetime is exactly 1 s,
+//! whatever the JWT `exp` (whole seconds) says.
+//!
+//! Test hooks, besides [`RealmConfig`] (lifetimes, device interval, signing
+//! algorithm, clients): on the handle, [`SandboxHandle::set_token_fault`]
+//! ([`TokenFault`]: bad status, arbitrary or huge body, delay, trickle),
+//! [`SandboxHandle::token_requests`], [`SandboxHandle::revocations`],
+//! [`SandboxHandle::approve_device`] / `deny_device`; over HTTP,
+//! `sandbox_deny=1` on the authorization request refuses consent and
+//! `POST {issuer}/device/approve?user_code=…[&deny=1]` decides a device
+//! login. Nothing recorded ever holds a token, code or secret.
 //!
 //! The default clients ([`RealmConfig::default`]):
 //!
@@ -35,17 +45,35 @@
 //!
 //! Users for the password grant and for approving logins: [`USERS`].
 
+mod authorize;
+mod client_auth;
+mod config;
+mod device;
 mod discovery;
+mod error;
+mod fault;
+mod mint;
+mod session;
+mod state;
+mod token;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
-use crate::credential::AuthMethod;
+use super::SandboxHandle;
 
+pub use config::{
+    ACCOUNT_SCOPE, CLIENT_BASIC, CLIENT_BASIC_SECRET, CLIENT_NOSCOPE, CLIENT_NOSCOPE_SECRET,
+    CLIENT_OPAQUE, CLIENT_OPAQUE_SECRET, CLIENT_POST, CLIENT_POST_SECRET, CLIENT_PUBLIC,
+    CLIENT_SERVICE, CLIENT_SERVICE_SECRET, ClientConfig, DEVICE_GRANT_TYPE, Grant, RealmConfig,
+    USERS, User,
+};
 pub use discovery::{Issuer, IssuerKind};
+pub use fault::TokenFault;
+pub(crate) use session::{BearerError, bearer_token, verify_account};
+pub use state::{Revocation, Revoked, TokenRequest};
 
 /// The realm `sipauth-tui sandbox` advertises (sipgate's realm name).
 pub const DEFAULT_REALM: &str = "third-party";
@@ -56,264 +84,114 @@ pub const LIAR_REALM: &str = "liar";
 /// Path of the non-Keycloak issuer under the sandbox base URL.
 pub const OTHER_ISSUER_PATH: &str = "/other";
 
-/// Confidential client authenticating with `client_secret_post`.
-pub const CLIENT_POST: &str = "sandbox-post";
-/// Secret of [`CLIENT_POST`] (a public sandbox value).
-pub const CLIENT_POST_SECRET: &str = "sandbox-post-secret";
-/// Confidential client with `client_secret_basic` only; its id and secret
-/// contain characters that must be form-urlencoded in the Basic header.
-pub const CLIENT_BASIC: &str = "sandbox:basic";
-/// Secret of [`CLIENT_BASIC`].
-pub const CLIENT_BASIC_SECRET: &str = "s3cr/t+&=x";
-/// Public client (no secret); PKCE is mandatory.
-pub const CLIENT_PUBLIC: &str = "sandbox-public";
-/// Confidential client for the `client_credentials` grant only.
-pub const CLIENT_SERVICE: &str = "sandbox-service";
-/// Secret of [`CLIENT_SERVICE`].
-pub const CLIENT_SERVICE_SECRET: &str = "sandbox-service-secret";
-/// Confidential client whose refresh tokens are opaque and whose token
-/// responses carry no `expires_in` / `refresh_expires_in`.
-pub const CLIENT_OPAQUE: &str = "sandbox-opaque";
-/// Secret of [`CLIENT_OPAQUE`].
-pub const CLIENT_OPAQUE_SECRET: &str = "sandbox-opaque-secret";
-/// Confidential client whose tokens lack `account:read` (the probe gets 403).
-pub const CLIENT_NOSCOPE: &str = "sandbox-noscope";
-/// Secret of [`CLIENT_NOSCOPE`].
-pub const CLIENT_NOSCOPE_SECRET: &str = "sandbox-noscope-secret";
-
-/// The scope the sandbox's `/v2/account` requires of bearer tokens.
-pub const ACCOUNT_SCOPE: &str = "account:read";
-
-/// A user of the realm.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct User {
-    /// Login name (`preferred_username`).
-    pub username: &'static str,
-    /// Password for the password grant.
-    pub password: &'static str,
-    /// Stable subject id (`sub`).
-    pub sub: &'static str,
-    /// E-mail address.
-    pub email: &'static str,
-    /// Display name.
-    pub name: &'static str,
-}
-
-/// The realm's users: John (the sipgate documentation's sample login; he
-/// approves browser and device logins) and Jane.
-pub const USERS: [User; 2] = [
-    User {
-        username: "John",
-        password: "topsecret",
-        sub: "5f1c7a52-1b6e-4a8e-9d1e-000000000001",
-        email: "john@sandbox.invalid",
-        name: "John Sandbox",
-    },
-    User {
-        username: "Jane",
-        password: "sandbox-jane-pw",
-        sub: "5f1c7a52-1b6e-4a8e-9d1e-000000000002",
-        email: "jane@sandbox.invalid",
-        name: "Jane Sandbox",
-    },
-];
-
-/// Grant types a client may use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Grant {
-    /// `authorization_code` (and `response_type=code`).
-    AuthorizationCode,
-    /// `response_type=token` at the authorization endpoint.
-    Implicit,
-    /// `refresh_token`.
-    RefreshToken,
-    /// `password` (resource owner password credentials).
-    Password,
-    /// `client_credentials`.
-    ClientCredentials,
-    /// `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628).
-    DeviceCode,
-}
-
-/// The `grant_type` value of the device grant.
-pub const DEVICE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
-
-impl Grant {
-    /// The `grant_type` form value (`implicit` for the implicit flow).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Grant::AuthorizationCode => "authorization_code",
-            Grant::Implicit => "implicit",
-            Grant::RefreshToken => "refresh_token",
-            Grant::Password => "password",
-            Grant::ClientCredentials => "client_credentials",
-            Grant::DeviceCode => DEVICE_GRANT_TYPE,
-        }
-    }
-
-    /// Every grant, in discovery order.
-    pub const ALL: [Grant; 6] = [
-        Grant::AuthorizationCode,
-        Grant::Implicit,
-        Grant::RefreshToken,
-        Grant::Password,
-        Grant::ClientCredentials,
-        Grant::DeviceCode,
-    ];
-}
-
-/// One registered client.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientConfig {
-    /// `client_id`.
-    pub id: String,
-    /// The secret; `None` for a public client.
-    pub secret: Option<String>,
-    /// The one way it must authenticate at the token endpoint.
-    pub method: AuthMethod,
-    /// Scopes granted (`openid` only when asked for), space separated.
-    pub scope: String,
-    /// Grants it may use.
-    pub grants: Vec<Grant>,
-    /// Refresh tokens are opaque strings instead of JWTs.
-    pub opaque_refresh: bool,
-    /// Token responses leave out `expires_in` and `refresh_expires_in`.
-    pub omit_expires_in: bool,
-}
-
-impl ClientConfig {
-    /// A confidential `client_secret_post` client with the interactive grants.
-    pub fn confidential(id: &str, secret: &str) -> Self {
-        Self {
-            id: id.to_owned(),
-            secret: Some(secret.to_owned()),
-            method: AuthMethod::Post,
-            scope: format!("openid profile email {ACCOUNT_SCOPE}"),
-            grants: vec![
-                Grant::AuthorizationCode,
-                Grant::Implicit,
-                Grant::RefreshToken,
-                Grant::Password,
-                Grant::DeviceCode,
-            ],
-            opaque_refresh: false,
-            omit_expires_in: false,
-        }
-    }
-
-    /// Whether it has no secret.
-    pub fn is_public(&self) -> bool {
-        self.secret.is_none()
-    }
-
-    /// Whether it may use `grant`.
-    pub fn allows(&self, grant: Grant) -> bool {
-        self.grants.contains(&grant)
-    }
-}
-
-/// Lifetimes and clients of the sandbox realm.
-#[derive(Clone, Debug)]
-pub struct RealmConfig {
-    /// Access (and id) token lifetime; default 300 s.
-    pub access_ttl: Duration,
-    /// Refresh token lifetime; default 30 days.
-    pub refresh_ttl: Duration,
-    /// Authorization code lifetime; default 60 s.
-    pub code_ttl: Duration,
-    /// Device code lifetime; default 600 s.
-    pub device_ttl: Duration,
-    /// Minimum time between device-code polls; default 5 s (0 for tests).
-    pub device_interval: Duration,
-    /// How much each `slow_down` adds to the interval; RFC 8628 says 5 s.
-    pub slow_down_step: Duration,
-    /// The registered clients.
-    pub clients: Vec<ClientConfig>,
-}
-
-impl Default for RealmConfig {
-    fn default() -> Self {
-        let mut basic = ClientConfig::confidential(CLIENT_BASIC, CLIENT_BASIC_SECRET);
-        basic.method = AuthMethod::Basic;
-        let mut public = ClientConfig::confidential(CLIENT_PUBLIC, "");
-        public.secret = None;
-        public.method = AuthMethod::None;
-        let mut service = ClientConfig::confidential(CLIENT_SERVICE, CLIENT_SERVICE_SECRET);
-        service.grants = vec![Grant::ClientCredentials];
-        service.scope = format!("profile email {ACCOUNT_SCOPE}");
-        let mut opaque = ClientConfig::confidential(CLIENT_OPAQUE, CLIENT_OPAQUE_SECRET);
-        opaque.opaque_refresh = true;
-        opaque.omit_expires_in = true;
-        let mut noscope = ClientConfig::confidential(CLIENT_NOSCOPE, CLIENT_NOSCOPE_SECRET);
-        noscope.scope = "openid profile email".to_owned();
-        Self {
-            access_ttl: Duration::from_secs(300),
-            refresh_ttl: Duration::from_secs(30 * 24 * 3600),
-            code_ttl: Duration::from_secs(60),
-            device_ttl: Duration::from_secs(600),
-            device_interval: Duration::from_secs(5),
-            slow_down_step: Duration::from_secs(5),
-            clients: vec![
-                ClientConfig::confidential(CLIENT_POST, CLIENT_POST_SECRET),
-                basic,
-                public,
-                service,
-                opaque,
-                noscope,
-            ],
-        }
-    }
-}
-
-impl RealmConfig {
-    /// The client with this id.
-    pub fn client(&self, id: &str) -> Option<&ClientConfig> {
-        self.clients.iter().find(|c| c.id == id)
-    }
-}
-
 /// The realm's shared state: configuration plus everything issued so far.
-#[allow(dead_code)] // the token endpoints (next) read the config and state
 pub(crate) struct Realm {
     pub(crate) base_url: String,
     pub(crate) config: RealmConfig,
-    state: Mutex<State>,
+    state: Mutex<state::State>,
 }
-
-#[derive(Default)]
-struct State {}
 
 impl Realm {
     pub(crate) fn new(base_url: String, config: RealmConfig) -> Self {
         Self {
             base_url,
             config,
-            state: Mutex::new(State::default()),
+            state: Mutex::default(),
         }
     }
 
-    #[allow(dead_code)]
-    fn state(&self) -> MutexGuard<'_, State> {
+    fn state(&self) -> MutexGuard<'_, state::State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Test hooks and counters of the realm.
+impl SandboxHandle {
+    /// Makes every token request fail as `fault` says, until set to `None`.
+    pub fn set_token_fault(&self, fault: Option<TokenFault>) {
+        self.shared.realm.state().fault = fault;
+    }
+
+    /// Every token request so far (grant type and client id), oldest first.
+    pub fn token_request_log(&self) -> Vec<TokenRequest> {
+        self.shared.realm.state().token_requests.clone()
+    }
+
+    /// How many token requests had this `grant_type`.
+    pub fn token_requests(&self, grant_type: &str) -> usize {
+        let state = self.shared.realm.state();
+        state
+            .token_requests
+            .iter()
+            .filter(|r| r.grant_type == grant_type)
+            .count()
+    }
+
+    /// Every accepted revocation request, oldest first.
+    pub fn revocations(&self) -> Vec<Revocation> {
+        self.shared.realm.state().revocations.clone()
+    }
+
+    /// Approves the pending device login with this user code (as John);
+    /// whether there was one.
+    pub fn approve_device(&self, user_code: &str) -> bool {
+        device::decide(&mut self.shared.realm.state(), user_code, true)
+    }
+
+    /// Denies the pending device login with this user code.
+    pub fn deny_device(&self, user_code: &str) -> bool {
+        device::decide(&mut self.shared.realm.state(), user_code, false)
+    }
+
+    /// How many sessions (logins) are still alive.
+    pub fn live_sessions(&self) -> usize {
+        let state = self.shared.realm.state();
+        state.sessions.values().filter(|s| s.alive).count()
     }
 }
 
 /// Every realm route, for any realm name and for the `/other` issuer.
 pub(crate) fn router(realm: Arc<Realm>) -> Router {
     const KC: &str = "/auth/realms/{realm}";
+    const OIDC: &str = "/auth/realms/{realm}/protocol/openid-connect";
     Router::new()
         .route(
             &format!("{KC}/.well-known/openid-configuration"),
             get(discovery::document),
         )
+        .route(&format!("{OIDC}/certs"), get(discovery::certs))
+        .route(&format!("{OIDC}/auth"), get(authorize::authorize))
+        .route(&format!("{OIDC}/auth/device"), post(device::authorize))
+        .route(&format!("{OIDC}/token"), post(token::token))
+        .route(&format!("{OIDC}/revoke"), post(session::revoke))
         .route(
-            &format!("{KC}/protocol/openid-connect/certs"),
-            get(discovery::certs),
+            &format!("{OIDC}/userinfo"),
+            get(session::userinfo).post(session::userinfo),
         )
+        .route(
+            &format!("{OIDC}/logout"),
+            get(session::logout).post(session::logout),
+        )
+        .route(&format!("{KC}/device"), get(device::page))
+        .route(&format!("{KC}/device/approve"), post(device::approve))
         .route(
             "/other/.well-known/openid-configuration",
             get(discovery::document),
         )
         .route("/other/jwks.json", get(discovery::certs))
+        .route("/other/oauth/authorize", get(authorize::authorize))
+        .route("/other/oauth/device", post(device::authorize))
+        .route("/other/api/oauth/token", post(token::token))
+        .route("/other/oauth/revoke", post(session::revoke))
+        .route(
+            "/other/oauth/userinfo",
+            get(session::userinfo).post(session::userinfo),
+        )
+        .route(
+            "/other/oauth/logout",
+            get(session::logout).post(session::logout),
+        )
+        .route("/other/device", get(device::page))
+        .route("/other/device/approve", post(device::approve))
         .with_state(realm)
 }

@@ -5,6 +5,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use sipauth_tui::sandbox::realm::{
+    CLIENT_BASIC, CLIENT_BASIC_SECRET, CLIENT_POST, CLIENT_POST_SECRET, CLIENT_PUBLIC,
+};
 use sipauth_tui::sandbox::{SAMPLE_TOKEN, SAMPLE_TOKEN_ID};
 
 use crate::common::{BIN, Env, stdout};
@@ -47,6 +50,26 @@ fn sandbox_command_serves_prints_samples_and_stops_on_ctrl_c() {
         api.starts_with("http://127.0.0.1:") && api.ends_with("/v2"),
         "{api}"
     );
+
+    let issuer = banner
+        .lines()
+        .find_map(|l| l.strip_prefix("realm issuer:"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        issuer,
+        format!("{}/auth/realms/third-party", api.trim_end_matches("/v2"))
+    );
+    for value in [
+        CLIENT_POST,
+        CLIENT_POST_SECRET,
+        CLIENT_BASIC,
+        CLIENT_BASIC_SECRET,
+        CLIENT_PUBLIC,
+    ] {
+        assert!(banner.contains(value), "{value}: {banner}");
+    }
 
     let env = Env::new();
     env.add_pat("sb", SAMPLE_TOKEN_ID, SAMPLE_TOKEN, &api);

@@ -44,7 +44,6 @@ pub(crate) struct Endpoints {
     pub(crate) userinfo: String,
     pub(crate) end_session: String,
     pub(crate) device_authorization: String,
-    #[allow(dead_code)] // the device endpoint (next) hands it out
     pub(crate) device_verification: String,
 }
 

@@ -6,11 +6,11 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sipauth_tui::sandbox::keys;
 
-use super::start_default;
+use super::Realm;
 
 #[tokio::test]
 async fn keycloak_realm_discovery_names_keycloak_paths_and_capabilities() {
-    let (sandbox, http) = start_default().await;
+    let Realm { sandbox, http, .. } = Realm::default().await;
     for realm in ["third-party", "sipgate-apps"] {
         let issuer = sandbox.realm_url(realm);
         let doc: Value = http
@@ -64,7 +64,7 @@ async fn keycloak_realm_discovery_names_keycloak_paths_and_capabilities() {
 
 #[tokio::test]
 async fn other_issuer_discovery_names_its_own_paths() {
-    let (sandbox, http) = start_default().await;
+    let Realm { sandbox, http, .. } = Realm::default().await;
     let base = sandbox.base_url();
     let doc: Value = http
         .get(format!("{base}/other/.well-known/openid-configuration"))
@@ -102,7 +102,7 @@ async fn other_issuer_discovery_names_its_own_paths() {
 
 #[tokio::test]
 async fn no_discovery_realm_404s_its_document_but_serves_keycloak_paths() {
-    let (sandbox, http) = start_default().await;
+    let Realm { sandbox, http, .. } = Realm::default().await;
     let issuer = sandbox.realm_url("no-discovery");
     let doc = http
         .get(format!("{issuer}/.well-known/openid-configuration"))
@@ -120,7 +120,7 @@ async fn no_discovery_realm_404s_its_document_but_serves_keycloak_paths() {
 
 #[tokio::test]
 async fn liar_realm_discovery_names_another_issuer() {
-    let (sandbox, http) = start_default().await;
+    let Realm { sandbox, http, .. } = Realm::default().await;
     let issuer = sandbox.realm_url("liar");
     let doc: Value = http
         .get(format!("{issuer}/.well-known/openid-configuration"))
@@ -136,7 +136,7 @@ async fn liar_realm_discovery_names_another_issuer() {
 
 #[tokio::test]
 async fn certs_serve_the_jwks_that_verifies_sandbox_tokens() {
-    let (sandbox, http) = start_default().await;
+    let Realm { sandbox, http, .. } = Realm::default().await;
     let base = sandbox.base_url();
     for url in [
         format!("{}/protocol/openid-connect/certs", sandbox.issuer_url()),
