@@ -342,3 +342,38 @@ fn broken_input_exits_1_naming_the_segment_and_never_echoes_the_token() {
         assert!(!err.contains('\u{1b}'), "{what}: escape reached stderr");
     }
 }
+
+#[test]
+fn hostile_claims_reach_the_terminal_without_control_characters() {
+    let header = b64(r#"{"alg":"RS256","kid":"k\u001b]0;x\u0007"}"#);
+    let claims = b64(json!({
+        "sub": "a\u{1b}[2Jb\u{9b}31mc\u{202e}d\u{7f}e",
+        "\u{1b}[31mkey": ["\u{85}x", "\u{2066}y"],
+        "scope": "openid\nemail",
+    })
+    .to_string());
+    let token = format!("{header}.{claims}.c2ln");
+    let env = Env::new();
+    for json_flag in [false, true] {
+        let mut cmd = env.cmd();
+        cmd.arg("decode").write_stdin(token.clone());
+        if json_flag {
+            cmd.arg("--json");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        let bad: Vec<char> = text
+            .chars()
+            .filter(|&c| {
+                (c.is_control() && c != '\n')
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            })
+            .collect();
+        assert!(bad.is_empty(), "json={json_flag}: {bad:?} in\n{text}");
+        assert!(
+            text.contains("b31mcde") || text.contains("a[2Jb31mcde"),
+            "{text}"
+        );
+    }
+}

@@ -11,10 +11,12 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
+use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, Secret, Session};
 use sipauth_tui::jwt::verify::{DiskCache, KeyCache, KeySet};
 use sipauth_tui::sandbox::BackgroundSandbox;
 use sipauth_tui::sandbox::keys::{self, KID_ES256, KID_PS256, KID_RS256};
 use sipauth_tui::sandbox::realm::{LIAR_REALM, NO_DISCOVERY_REALM};
+use sipauth_tui::store::Store;
 
 use crate::common::{Env, stderr, stdout};
 
@@ -319,4 +321,46 @@ fn an_issuer_that_never_answers_times_out_after_sipauth_http_timeout() {
         stderr(&out)
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[test]
+fn a_stored_session_verifies_its_access_and_id_tokens_but_not_the_refresh_token() {
+    let sandbox = BackgroundSandbox::start().unwrap();
+    let iss = sandbox.issuer_url();
+    let env = Env::new();
+    let session = Session {
+        access_token: Secret::new(keys::sign(
+            Algorithm::RS256,
+            &claims(&iss, json!({"typ": "Bearer"})),
+        )),
+        refresh_token: Some(Secret::new(keys::sign(
+            Algorithm::ES256,
+            &claims(&iss, json!({"typ": "Refresh"})),
+        ))),
+        id_token: Some(Secret::new(keys::sign(
+            Algorithm::PS256,
+            &claims(&iss, json!({"typ": "ID"})),
+        ))),
+        token_type: "Bearer".into(),
+        scope: None,
+        session_state: None,
+        obtained_at: 1_700_000_000,
+        expires_in: Some(300),
+        refresh_expires_in: None,
+        login_required: false,
+    };
+    let auth = Auth::Oauth {
+        client: None,
+        session: Some(session),
+    };
+    let c = Credential::new("kc", DEFAULT_API, auth).unwrap();
+    Store::new(&env.store).update(|d| d.insert(c)).unwrap();
+
+    let (code, out, err) = verify(&env, "", &["--from", "kc", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["access_token"]["verification"]["outcome"], "verified");
+    assert_eq!(doc["id_token"]["verification"]["outcome"], "verified");
+    assert_eq!(doc["refresh_token"]["claims"]["typ"], "Refresh");
+    assert!(doc["refresh_token"].get("verification").is_none(), "{doc}");
 }
