@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use sipauth_tui::store::{Store, StoreData};
 
 mod add;
+mod decode;
 mod grants;
 mod import;
 mod inspect;
@@ -115,6 +116,8 @@ enum Command {
     Probe(probe::ProbeArgs),
     /// Run the local sandbox API on 127.0.0.1 in the foreground
     Sandbox(SandboxArgs),
+    /// Decode a JWT, a token response or a stored session: header, claims, times
+    Decode(decode::DecodeArgs),
 }
 
 /// When a session counts as due for a refresh.
@@ -232,6 +235,7 @@ impl Command {
             Command::Refresh { .. } => "refresh",
             Command::Probe(_) => "probe",
             Command::Sandbox(_) => "sandbox",
+            Command::Decode(_) => "decode",
         }
     }
 }
@@ -270,6 +274,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         } => refresh::run(&ctx, &name, force, margin.min_valid)?,
         Command::Probe(args) => probe::run(&ctx, &mut out, args)?,
         Command::Sandbox(args) => sandbox::run(&mut out, args.port)?,
+        Command::Decode(args) => decode::run(&ctx, &mut out, args)?,
     };
     out.flush()?;
     Ok(outcome)

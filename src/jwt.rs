@@ -4,12 +4,17 @@
 //! Decoding never trusts the token: every segment is checked in turn (base64url,
 //! UTF-8, a JSON object) and a failure names the segment and the reason, so a
 //! developer sees *why* a pasted token is broken. Nothing here panics on any
-//! input. Verification against the issuer's keys is in `jwt::verify`.
+//! input. [`input`] sorts out what people paste, [`claims`] lays a token out
+//! for reading, and [`verify`] checks the signature against the issuer's keys.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 use thiserror::Error;
+
+pub mod claims;
+pub mod input;
+pub mod verify;
 
 /// Tokens longer than this are refused before decoding (real ones are a few KB).
 pub const MAX_TOKEN_LEN: usize = 256 * 1024;

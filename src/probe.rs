@@ -300,14 +300,15 @@ pub fn strip_controls(text: &str) -> String {
         .collect()
 }
 
-fn is_bidi_control(c: char) -> bool {
+/// Whether `c` is a bidirectional mark, embedding, override or isolate.
+pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Strips every string and key of a JSON document. serde_json escapes only
 /// U+0000..U+001F when printing, so DEL, C1 (such as the one-byte CSI U+009B)
 /// and bidi overrides would otherwise reach the terminal raw.
-fn clean_json(value: Value) -> Value {
+pub fn clean_json(value: Value) -> Value {
     match value {
         Value::String(s) => Value::String(strip_controls(&s)),
         Value::Array(items) => Value::Array(items.into_iter().map(clean_json).collect()),

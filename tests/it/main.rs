@@ -7,6 +7,7 @@
 mod common;
 mod concurrency;
 mod credentials;
+mod decode;
 mod grants;
 mod import;
 mod oauth_common;
@@ -18,3 +19,4 @@ mod realm;
 mod render;
 mod sandbox_cmd;
 mod store_file;
+mod verify;

@@ -1,0 +1,367 @@
+//! Verifying a JWT's signature against the keys its issuer publishes (JWKS).
+//!
+//! The answer is a [`Verdict`], not an error: a bad signature, an unknown key
+//! or an unreachable issuer are things to report, and the CLI and the TUI word
+//! them the same way through [`Verdict::describe`]. Errors are left for input
+//! that cannot be checked at all (no issuer, an issuer URL that is not https).
+//!
+//! What is checked, in order: the algorithm (asymmetric only: `none` is
+//! unsigned and HS* needs a shared secret no issuer publishes), the issuer
+//! (`--issuer` against the token's `iss`), the key (by `kid`, refetching once
+//! on a miss in case the issuer rotated its keys), the signature, and the
+//! audience only when one is asked for (Keycloak access tokens say
+//! `aud: account`, which is rarely what a caller means). Expiry is reported,
+//! not enforced: a developer verifying an old token wants to know both facts.
+//! Nothing here reads the clock; `now` is passed in.
+
+use std::str::FromStr;
+
+use jsonwebtoken::jwk::{AlgorithmParameters, Jwk};
+use jsonwebtoken::{Algorithm, DecodingKey};
+use serde_json::Value;
+use thiserror::Error;
+
+use super::claims::clean_line;
+use super::{DecodeError, Jwt, decode};
+use crate::credential::{CredentialError, normalize_issuer};
+
+mod cache;
+mod fetch;
+mod verdict;
+
+pub use cache::{DiskCache, JWKS_TTL, JwksCache, KeyCache};
+pub use fetch::{BODY_LIMIT, FetchError, Fetcher, HttpOptions, KeySet, Unreachable};
+pub use verdict::Verdict;
+
+/// What the caller expects of the token.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expect {
+    /// The issuer; `None` takes the token's own `iss`.
+    pub issuer: Option<String>,
+    /// An audience the token's `aud` must contain; `None` skips the check.
+    pub audience: Option<String>,
+}
+
+/// Input that cannot be verified at all.
+#[derive(Debug, Error)]
+pub enum VerifyError {
+    /// The token does not decode.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// No `--issuer` and no `iss` claim.
+    #[error("the token has no iss claim; give the issuer with --issuer URL")]
+    NoIssuer,
+    /// The issuer URL is refused (not https, user info…).
+    #[error(transparent)]
+    BadIssuer(#[from] CredentialError),
+}
+
+/// Verifies `token` at `now`, fetching the issuer's keys through `fetcher`
+/// unless `cache` has them.
+pub async fn verify(
+    token: &str,
+    expect: &Expect,
+    fetcher: &Fetcher,
+    cache: &mut dyn KeyCache,
+    now: i64,
+) -> Result<Verdict, VerifyError> {
+    let jwt = decode(token)?;
+    let alg = match algorithm(&jwt) {
+        Ok(alg) => alg,
+        Err(verdict) => return Ok(verdict),
+    };
+    let claimed = jwt.claim_str("iss");
+    let issuer = match (&expect.issuer, claimed) {
+        (Some(issuer), _) => normalize_issuer(issuer)?,
+        (None, Some(iss)) => normalize_issuer(iss)?,
+        (None, None) => return Err(VerifyError::NoIssuer),
+    };
+    if claimed != Some(issuer.as_str()) {
+        return Ok(Verdict::IssuerMismatch {
+            found: jwt.claims.get("iss").map(claims_text),
+            expected: issuer,
+        });
+    }
+    let kid = jwt.header_str("kid").map(str::to_owned);
+    let cached = cache.get(&issuer, now);
+    let from_cache = cached.is_some();
+    let mut set = match cached {
+        Some(set) => set,
+        None => match fetch_and_keep(fetcher, cache, &issuer, now).await {
+            Ok(set) => set,
+            Err(verdict) => return Ok(verdict),
+        },
+    };
+    let mut found = select(&set, kid.as_deref(), alg);
+    if found.is_none() && from_cache {
+        tracing::debug!(issuer, "kid not in cached JWKS; refetching once");
+        set = match fetch_and_keep(fetcher, cache, &issuer, now).await {
+            Ok(set) => set,
+            Err(verdict) => return Ok(verdict),
+        };
+        found = select(&set, kid.as_deref(), alg);
+    }
+    let Some(jwk) = found else {
+        return Ok(Verdict::KeyNotFound {
+            kid: kid.as_deref().map(clean_line),
+            available: usable(&set).filter_map(|j| j.common.key_id).collect(),
+        });
+    };
+    let mismatch = |why: String| Verdict::KeyMismatch {
+        kid: kid.as_deref().map(clean_line),
+        why,
+    };
+    if let Some(key_alg) = jwk.common.key_algorithm
+        && key_alg.to_string() != format!("{alg:?}")
+    {
+        return Ok(mismatch(format!(
+            "the key is for {key_alg}, the token says {alg:?}"
+        )));
+    }
+    let key = match DecodingKey::from_jwk(&jwk) {
+        Ok(key) => key,
+        Err(e) => return Ok(mismatch(e.to_string())),
+    };
+    let token = token.trim();
+    let Some((message, signature)) = token.rsplit_once('.') else {
+        return Err(DecodeError::Segments { found: 1 }.into());
+    };
+    match jsonwebtoken::crypto::verify(
+        signature.trim_end_matches('='),
+        message.as_bytes(),
+        &key,
+        alg,
+    ) {
+        Ok(true) => {}
+        Ok(false) => {
+            return Ok(Verdict::SignatureInvalid {
+                kid: kid.as_deref().map(clean_line),
+            });
+        }
+        Err(e) => return Ok(mismatch(e.to_string())),
+    }
+    if let Some(wanted) = &expect.audience {
+        let found = audiences(&jwt);
+        if !found.iter().any(|a| a == wanted) {
+            return Ok(Verdict::AudienceMismatch {
+                wanted: wanted.clone(),
+                found: found.iter().map(|a| clean_line(a)).collect(),
+            });
+        }
+    }
+    Ok(Verdict::Verified {
+        alg: format!("{alg:?}"),
+        kid: jwk
+            .common
+            .key_id
+            .as_deref()
+            .or(kid.as_deref())
+            .map(clean_line),
+        issuer,
+        exp: jwt.time_claim("exp"),
+    })
+}
+
+async fn fetch_and_keep(
+    fetcher: &Fetcher,
+    cache: &mut dyn KeyCache,
+    issuer: &str,
+    now: i64,
+) -> Result<KeySet, Verdict> {
+    match fetcher.fetch(issuer, now).await {
+        Ok(set) => {
+            if let Err(e) = cache.put(&set) {
+                tracing::debug!(issuer, error = %e, "cannot keep the JWKS");
+            }
+            Ok(set)
+        }
+        Err(FetchError::DiscoveryMismatch { found }) => Err(Verdict::DiscoveryIssuerMismatch {
+            expected: issuer.to_owned(),
+            found,
+        }),
+        Err(FetchError::Unreachable { url, why }) => Err(Verdict::JwksUnreachable {
+            url: clean_line(&url),
+            why,
+        }),
+    }
+}
+
+/// The token's algorithm, when it is one a published key can check.
+fn algorithm(jwt: &Jwt) -> Result<Algorithm, Verdict> {
+    let unsupported = |alg: &str, why| Verdict::Unsupported {
+        alg: clean_line(alg),
+        why,
+    };
+    let Some(name) = jwt.header_str("alg") else {
+        return Err(unsupported("(missing)", "the header names no algorithm"));
+    };
+    match Algorithm::from_str(name) {
+        _ if name.eq_ignore_ascii_case("none") => Err(unsupported(
+            name,
+            "the token is unsigned, so there is nothing to verify; never accept it",
+        )),
+        Ok(Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) => Err(unsupported(
+            name,
+            "HMAC needs the shared secret, which an issuer never publishes; only the issuer can check it",
+        )),
+        Ok(alg) => Ok(alg),
+        Err(_) => Err(unsupported(
+            name,
+            "not an algorithm sipauth-tui verifies (RS*, PS*, ES256, ES384, EdDSA)",
+        )),
+    }
+}
+
+/// The keys of a set that can verify signatures: public keys of a known type
+/// (not symmetric, not `use: enc`) that parse.
+fn usable(set: &KeySet) -> impl Iterator<Item = Jwk> + '_ {
+    set.keys
+        .iter()
+        .filter(|k| k.get("use").and_then(Value::as_str) != Some("enc"))
+        .filter_map(|k| serde_json::from_value::<Jwk>(k.clone()).ok())
+        .filter(|j| {
+            matches!(
+                j.algorithm,
+                AlgorithmParameters::RSA(_)
+                    | AlgorithmParameters::EllipticCurve(_)
+                    | AlgorithmParameters::OctetKeyPair(_)
+            )
+        })
+}
+
+/// The key with the token's `kid`; without a kid, the only usable key that
+/// fits the algorithm, if there is exactly one (guessing among several would
+/// make "verified" depend on key order).
+fn select(set: &KeySet, kid: Option<&str>, alg: Algorithm) -> Option<Jwk> {
+    match kid {
+        Some(kid) => usable(set).find(|j| j.common.key_id.as_deref() == Some(kid)),
+        None => {
+            let mut fitting = usable(set).filter(|j| fits(j, alg));
+            let only = fitting.next()?;
+            fitting.next().is_none().then_some(only)
+        }
+    }
+}
+
+/// Whether a key can check `alg`: the right key type, and the same `alg`
+/// when the key names one (one RSA key may be published once per algorithm).
+fn fits(jwk: &Jwk, alg: Algorithm) -> bool {
+    use jsonwebtoken::AlgorithmFamily as F;
+    let family = matches!(
+        (&jwk.algorithm, alg.family()),
+        (AlgorithmParameters::RSA(_), F::Rsa)
+            | (AlgorithmParameters::EllipticCurve(_), F::Ec)
+            | (AlgorithmParameters::OctetKeyPair(_), F::Ed)
+    );
+    family
+        && jwk
+            .common
+            .key_algorithm
+            .is_none_or(|k| k.to_string() == format!("{alg:?}"))
+}
+
+/// `aud` as a list: a string is one audience, an array many.
+fn audiences(jwt: &Jwt) -> Vec<String> {
+    match jwt.claims.get("aud") {
+        Some(Value::String(a)) => vec![a.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A claim value as clean text: strings bare, anything else compact JSON.
+fn claims_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => clean_line(s),
+        other => clean_line(&other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::keys::{self, KID_ES256, KID_PS256, KID_RS256};
+    use serde_json::json;
+
+    fn sandbox_set(keys: Vec<Value>) -> KeySet {
+        KeySet {
+            issuer: "https://i".into(),
+            jwks_uri: "https://i/certs".into(),
+            fetched_at: 0,
+            keys,
+        }
+    }
+
+    fn kid_of(jwk: Option<Jwk>) -> Option<String> {
+        jwk?.common.key_id
+    }
+
+    #[test]
+    fn keys_are_picked_by_kid_or_by_being_the_only_fit() {
+        let all = keys::jwks()["keys"].as_array().unwrap().clone();
+        let set = sandbox_set(all.clone());
+        let cases = [
+            (Some(KID_PS256), Algorithm::PS256, Some(KID_PS256)),
+            (Some("gone"), Algorithm::RS256, None),
+            (None, Algorithm::RS256, Some(KID_RS256)),
+            (None, Algorithm::PS256, Some(KID_PS256)),
+            (None, Algorithm::ES256, Some(KID_ES256)),
+            (None, Algorithm::ES384, None),
+        ];
+        for (kid, alg, want) in cases {
+            let got = kid_of(select(&set, kid, alg));
+            assert_eq!(got.as_deref(), want, "{kid:?} {alg:?}");
+        }
+        // Two RSA keys without `alg`: a token without kid is ambiguous.
+        let bare: Vec<Value> = all
+            .iter()
+            .filter(|k| k["kty"] == "RSA")
+            .map(|k| {
+                let mut k = k.clone();
+                k.as_object_mut().unwrap().remove("alg");
+                k
+            })
+            .collect();
+        assert_eq!(
+            kid_of(select(&sandbox_set(bare), None, Algorithm::RS256)),
+            None
+        );
+        // Encryption keys and unparsable entries are never used.
+        let mut enc = all[0].clone();
+        enc["use"] = json!("enc");
+        let odd = sandbox_set(vec![enc, json!({"kty": "RSA", "kid": "x"})]);
+        assert_eq!(usable(&odd).count(), 0);
+    }
+
+    #[test]
+    fn unsigned_and_shared_secret_algorithms_are_refused_up_front() {
+        let cases = [
+            (json!({"alg": "none"}), Some("unsigned")),
+            (json!({"alg": "NONE"}), Some("unsigned")),
+            (json!({"alg": "HS256"}), Some("shared secret")),
+            (json!({"alg": "HS512"}), Some("shared secret")),
+            (json!({"alg": "RSA-OAEP"}), Some("not an algorithm")),
+            (json!({"typ": "JWT"}), Some("names no algorithm")),
+            (json!({"alg": "ES256"}), None),
+            (json!({"alg": "EdDSA"}), None),
+        ];
+        for (header, refused) in cases {
+            let jwt = Jwt {
+                header: header.as_object().unwrap().clone(),
+                claims: Default::default(),
+                signature: Vec::new(),
+            };
+            match (algorithm(&jwt), refused) {
+                (Ok(_), None) => {}
+                (Err(Verdict::Unsupported { why, .. }), Some(want)) => {
+                    assert!(why.contains(want), "{header}: {why}")
+                }
+                (other, _) => panic!("{header}: {other:?}"),
+            }
+        }
+    }
+}
