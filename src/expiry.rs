@@ -181,16 +181,8 @@ mod tests {
 
     fn session(access: &str, expires_in: Option<u64>) -> Session {
         Session {
-            access_token: Secret::new(access.into()),
-            refresh_token: None,
-            id_token: None,
-            token_type: "Bearer".into(),
-            scope: None,
-            session_state: None,
-            obtained_at: 1_000,
             expires_in,
-            refresh_expires_in: None,
-            login_required: false,
+            ..Session::bearer(Secret::new(access.into()), 1_000)
         }
     }
 

@@ -334,18 +334,7 @@ fn bearer(value: &str, now: i64) -> Result<Imported, ImportError> {
             why: "the token contains a space; a token is one word",
         });
     }
-    let session = Session {
-        access_token: Secret::new(value.to_owned()),
-        refresh_token: None,
-        id_token: None,
-        token_type: "Bearer".to_owned(),
-        scope: None,
-        session_state: None,
-        obtained_at: now,
-        expires_in: None,
-        refresh_expires_in: None,
-        login_required: false,
-    };
+    let session = Session::bearer(Secret::new(value.to_owned()), now);
     validate_session(&session)?;
     Ok(Imported {
         format: Format::BearerHeader,

@@ -100,13 +100,7 @@ pub fn show(
     let (id_field, secret_field) = c.auth.field_names();
     let (secret, header) = shown_secrets(c, reveal);
     if json {
-        let mut doc = json!({
-            "name": c.name,
-            "kind": c.auth.kind(),
-            "api": c.api,
-            "header": header,
-            "revealed": reveal,
-        });
+        let mut doc = base_doc(c, &header, reveal);
         doc[id_field.replace(' ', "_")] = json!(c.auth.id());
         doc[secret_field] = json!(secret);
         writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
@@ -129,17 +123,22 @@ pub fn show(
     Ok(Outcome::Success)
 }
 
+/// What `show --json` prints for every kind.
+fn base_doc(c: &Credential, header: &str, reveal: bool) -> Value {
+    json!({
+        "name": c.name,
+        "kind": c.auth.kind(),
+        "api": c.api,
+        "header": header,
+        "revealed": reveal,
+    })
+}
+
 fn show_oauth(out: &mut impl Write, c: &Credential, json: bool, reveal: bool) -> Result<Outcome> {
     let now = super::session::now();
     let (_, header) = shown_secrets(c, reveal);
     if json {
-        let mut doc = json!({
-            "name": c.name,
-            "kind": c.auth.kind(),
-            "api": c.api,
-            "header": header,
-            "revealed": reveal,
-        });
+        let mut doc = base_doc(c, &header, reveal);
         if let (Value::Object(doc), Value::Object(extra)) =
             (&mut doc, session::json(&c.auth, now, reveal, MASK))
         {

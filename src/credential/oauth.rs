@@ -126,6 +126,25 @@ pub struct Session {
     pub login_required: bool,
 }
 
+impl Session {
+    /// A session holding only an access token obtained at `obtained_at`:
+    /// Bearer, nothing else known. Grants and imports fill in the rest.
+    pub fn bearer(access_token: Secret, obtained_at: i64) -> Self {
+        Self {
+            access_token,
+            refresh_token: None,
+            id_token: None,
+            token_type: "Bearer".into(),
+            scope: None,
+            session_state: None,
+            obtained_at,
+            expires_in: None,
+            refresh_expires_in: None,
+            login_required: false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Auth, Credential, CredentialError};
@@ -144,16 +163,10 @@ mod tests {
 
     fn session(access: &str) -> Session {
         Session {
-            access_token: Secret::new(access.into()),
             refresh_token: Some(Secret::new("r".into())),
-            id_token: None,
-            token_type: "Bearer".into(),
-            scope: None,
             session_state: Some("s".into()),
-            obtained_at: 1_700_000_000,
             expires_in: Some(300),
-            refresh_expires_in: None,
-            login_required: false,
+            ..Session::bearer(Secret::new(access.into()), 1_700_000_000)
         }
     }
 

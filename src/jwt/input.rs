@@ -136,7 +136,7 @@ fn response(text: &str) -> Result<Pasted, InputError> {
             Some(other) => {
                 return Err(InputError::NotString {
                     field,
-                    found: kind(other),
+                    found: crate::oauth::token::json_kind(other),
                 });
             }
         }
@@ -145,17 +145,6 @@ fn response(text: &str) -> Result<Pasted, InputError> {
         return Err(InputError::NoTokens);
     }
     Ok(Pasted::Response(tokens))
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {

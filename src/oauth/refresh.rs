@@ -239,16 +239,10 @@ mod tests {
 
     fn session(expires_in: Option<u64>, refresh: Option<&str>, refresh_in: Option<u64>) -> Session {
         Session {
-            access_token: Secret::new("opaque-a".into()),
             refresh_token: refresh.map(|r| Secret::new(r.into())),
-            id_token: None,
-            token_type: "Bearer".into(),
-            scope: None,
-            session_state: None,
-            obtained_at: 1_000,
             expires_in,
             refresh_expires_in: refresh_in,
-            login_required: false,
+            ..Session::bearer(Secret::new("opaque-a".into()), 1_000)
         }
     }
 

@@ -175,7 +175,8 @@ fn lifetime(map: &Map<String, Value>, field: &str) -> Result<Option<u64>, String
     }
 }
 
-fn json_kind(value: &Value) -> &'static str {
+/// What kind of JSON value this is, for messages that must not quote it.
+pub fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -134,16 +134,10 @@ fn opaque_tokens_in_a_response_are_reported_not_refused() {
 fn from_decodes_a_stored_session_without_pasting() {
     let env = Env::new();
     let session = Session {
-        access_token: Secret::new(fixture("access_token")),
         refresh_token: Some(Secret::new("0b6f-opaque-refresh".into())),
         id_token: Some(Secret::new(fixture("id_token"))),
-        token_type: "Bearer".into(),
-        scope: None,
-        session_state: None,
-        obtained_at: 1_525_271_841,
         expires_in: Some(300),
-        refresh_expires_in: None,
-        login_required: false,
+        ..Session::bearer(Secret::new(fixture("access_token")), 1_525_271_841)
     };
     let auth = Auth::Oauth {
         client: None,

@@ -195,16 +195,11 @@ mod tests {
         Auth::Oauth {
             client: None,
             session: Some(Session {
-                access_token: Secret::new("opaque-access".into()),
                 refresh_token: refresh.map(|_| Secret::new("opaque-refresh".into())),
-                id_token: None,
-                token_type: "Bearer".into(),
-                scope: None,
-                session_state: None,
-                obtained_at: 1_000,
                 expires_in,
                 refresh_expires_in: refresh,
                 login_required,
+                ..Session::bearer(Secret::new("opaque-access".into()), 1_000)
             }),
         }
     }
