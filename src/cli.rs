@@ -104,9 +104,9 @@ enum Command {
     Refresh {
         /// Credential name
         name: String,
-        /// Refresh even if the access token is not due
+        /// Only refresh when the access token has fewer than --min-valid seconds left
         #[arg(long)]
-        force: bool,
+        if_due: bool,
         #[command(flatten)]
         margin: MarginArg,
     },
@@ -269,9 +269,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Login(args) => login::run(&ctx, args)?,
         Command::Refresh {
             name,
-            force,
+            if_due,
             margin,
-        } => refresh::run(&ctx, &name, force, margin.min_valid)?,
+        } => refresh::run(&ctx, &name, !if_due, margin.min_valid)?,
         Command::Probe(args) => probe::run(&ctx, &mut out, args)?,
         Command::Sandbox(args) => sandbox::run(&mut out, args.port)?,
         Command::Decode(args) => decode::run(&ctx, &mut out, args)?,

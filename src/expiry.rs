@@ -8,15 +8,33 @@
 use crate::credential::Session;
 use crate::jwt;
 
+/// How far apart this machine's clock and the server's may be for a JWT's
+/// `exp` to be read on our clock (see [`access_expiry`]).
+pub const MAX_CLOCK_SKEW: i64 = 600;
+
 /// The access token expires at the earlier of `obtained_at + expires_in`
 /// and its JWT `exp`; `None` when neither is known.
+///
+/// `exp` is on the server's clock, `obtained_at` on ours. When the token
+/// carries `iat` within [`MAX_CLOCK_SKEW`] of `obtained_at`, the difference
+/// is taken as clock skew and `exp` moved onto our clock: a laptop five
+/// minutes fast would otherwise see every fresh 300 s token as expired and
+/// refresh on every call. Further apart, the token was not just issued
+/// (an import), and `exp` is used as it is.
 pub fn access_expiry(session: &Session) -> Option<i64> {
     let by_response = session.expires_in.map(|s| {
         session
             .obtained_at
-            .saturating_add(s.min(i64::MAX as u64) as i64)
+            .saturating_add(i64::try_from(s).unwrap_or(i64::MAX))
     });
-    let by_jwt = jwt_exp(session.access_token.expose());
+    let token = session.access_token.expose();
+    let by_jwt = jwt_exp(token).map(|exp| {
+        let skew = jwt_time(token, "iat")
+            .map(|iat| session.obtained_at.saturating_sub(iat))
+            .filter(|skew| skew.abs() <= MAX_CLOCK_SKEW)
+            .unwrap_or(0);
+        exp.saturating_add(skew)
+    });
     match (by_response, by_jwt) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
@@ -36,7 +54,7 @@ pub fn refresh_expiry(session: &Session) -> Refresh {
         Some(s) => Refresh::At(
             session
                 .obtained_at
-                .saturating_add(s.min(i64::MAX as u64) as i64),
+                .saturating_add(i64::try_from(s).unwrap_or(i64::MAX)),
         ),
         None => match jwt_exp(token.expose()) {
             Some(0) => Refresh::Never,
@@ -95,7 +113,7 @@ pub fn health(session: &Session, now: i64, margin: i64) -> Health {
     let refreshable = refresh_expiry(session).usable(now);
     match access_expiry(session) {
         None => Health::Unknown,
-        Some(at) if at > now + margin => Health::Valid,
+        Some(at) if at > now.saturating_add(margin) => Health::Valid,
         Some(at) if at > now => Health::Expiring,
         Some(_) if refreshable => Health::Expired,
         Some(_) if session.refresh_token.is_some() => Health::LoginRequired,
@@ -108,15 +126,20 @@ pub fn health(session: &Session, now: i64, margin: i64) -> Health {
 pub fn needs_refresh(session: &Session, now: i64, margin: i64) -> bool {
     !session.login_required
         && refresh_expiry(session).usable(now)
-        && access_expiry(session).is_some_and(|at| at - now < margin)
+        && access_expiry(session).is_some_and(|at| at.saturating_sub(now) < margin)
 }
 
 /// The `exp` claim of a token, when it is a JWT that has one.
 pub fn jwt_exp(token: &str) -> Option<i64> {
+    jwt_time(token, "exp")
+}
+
+/// A time claim (`exp`, `iat`, …) of a token, when it is a JWT that has it.
+pub fn jwt_time(token: &str, claim: &str) -> Option<i64> {
     if !jwt::looks_like_jwt(token) {
         return None;
     }
-    jwt::decode(token).ok()?.time_claim("exp")
+    jwt::decode(token).ok()?.time_claim(claim)
 }
 
 /// A duration in seconds, coarse and short: "4 m 12 s", "3 h 5 m", "29 d 23 h", "2 y".
@@ -202,9 +225,19 @@ mod tests {
         ))
         .unwrap();
         let token = fixture["access_token"].as_str().unwrap();
-        let mut s = session(token, Some(300));
-        s.obtained_at = 1_525_271_841 + 100;
+        let iat = 1_525_271_841;
+        // Long after issue (an import): `exp` as it is beats a later response bound.
+        let mut s = session(token, Some(600));
+        s.obtained_at = iat + 10_000;
         assert_eq!(access_expiry(&s), Some(1_525_272_141));
+        // Just issued, our clock 100 s ahead: `exp` moves onto our clock.
+        s.obtained_at = iat + 100;
+        assert_eq!(access_expiry(&s), Some(iat + 100 + 300));
+        // 100 s behind: earlier on our clock, still the JWT's 300 s.
+        s.obtained_at = iat - 100;
+        assert_eq!(access_expiry(&s), Some(iat - 100 + 300));
+        s.expires_in = Some(60);
+        assert_eq!(access_expiry(&s), Some(iat - 100 + 60));
         s.refresh_token = Some(Secret::new(
             fixture["refresh_token"].as_str().unwrap().into(),
         ));
@@ -213,6 +246,25 @@ mod tests {
         assert_eq!(refresh_expiry(&s), Refresh::Unknown);
         s.refresh_expires_in = Some(0);
         assert_eq!(refresh_expiry(&s), Refresh::Never);
+    }
+
+    #[test]
+    fn hostile_exp_claims_do_not_overflow() {
+        use base64::Engine;
+        let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+        for exp in [i64::MIN, i64::MAX, -1] {
+            let token = format!(
+                "{}.{}.c2ln",
+                b64(r#"{"alg":"RS256"}"#),
+                b64(&format!(r#"{{"exp":{exp},"iat":{exp}}}"#))
+            );
+            let mut s = session(&token, Some(u64::MAX));
+            s.refresh_token = Some(Secret::new("r".into()));
+            for now in [i64::MIN, 0, i64::MAX] {
+                let _ = (health(&s, now, i64::MAX), needs_refresh(&s, now, i64::MAX));
+                let _ = access_expiry(&s).map(|at| relative(at, now, true));
+            }
+        }
     }
 
     #[test]

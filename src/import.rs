@@ -7,8 +7,8 @@
 //! secrets. The formats are told apart by their first meaningful line:
 //!
 //! - `{` starts a token response (RFC 6749 §5.1), checked by
-//!   [`TokenResponse::from_json`]. It was obtained at an unknown time, so
-//!   `obtained_at` is `now` and `expires_in` counts from the import; the
+//!   [`TokenResponse::from_json`]. It was obtained when the access token's
+//!   JWT `iat` says, else (opaque) at an unknown time taken as `now`; the
 //!   access token's JWT `exp`, when earlier, wins (see
 //!   [`crate::expiry::access_expiry`]), so an old response reads as expired;
 //!   `refresh_expires_in` is likewise capped by the refresh token's `exp`.
@@ -201,7 +201,11 @@ fn token_response(text: &str, now: i64) -> Result<Imported, ImportError> {
     })?;
     let response =
         TokenResponse::from_json(value).map_err(|why| ImportError::TokenResponse { why })?;
-    let mut session = response.into_session(now, None);
+    // Obtained when issued, if the access token says (and not in the
+    // future): `expires_in` then counts from the right moment.
+    let issued = crate::expiry::jwt_time(response.access_token.expose(), "iat")
+        .filter(|&iat| iat > 0 && iat <= now);
+    let mut session = response.into_session(issued.unwrap_or(now), None);
     // `refresh_expires_in` counts from the import, but the token may be
     // much older: its JWT `exp` caps it (expired: let `exp` speak alone).
     let refresh_exp = session

@@ -11,7 +11,8 @@ use sipauth_tui::oauth::{self, RefreshOutcome};
 use super::session::{self, http_timeouts, now, runtime, summary};
 use super::{Ctx, Outcome, diag};
 
-/// Runs `refresh NAME`; the summary goes to stderr.
+/// Runs `refresh NAME` (always, or with `--if-due` only when due); the
+/// summary goes to stderr.
 pub fn run(ctx: &Ctx, name: &str, force: bool, margin: Duration) -> Result<Outcome> {
     match session::refresh(ctx, name, margin, force)? {
         RefreshOutcome::Refreshed(s) => {
@@ -24,7 +25,7 @@ pub fn run(ctx: &Ctx, name: &str, force: bool, margin: Duration) -> Result<Outco
             let left = access_expiry(&s)
                 .map(|at| format!(" (the access token expires {})", relative(at, now(), true)))
                 .unwrap_or_default();
-            diag!("`{name}` needs no refresh yet{left}; --force refreshes anyway");
+            diag!("`{name}` needs no refresh yet{left}; without --if-due it refreshes anyway");
         }
     }
     Ok(Outcome::Success)

@@ -78,7 +78,8 @@ fn the_keycloak_fixture_becomes_a_session_with_its_client() {
     assert_eq!(client.auth_method, AuthMethod::None);
     assert!(client.client_secret.is_none());
     let session = got.auth.session().unwrap();
-    assert_eq!(session.obtained_at, NOW);
+    // Obtained when issued (`iat`), so `expires_in` counts from then.
+    assert_eq!(session.obtained_at, 1_525_271_841);
     assert_eq!(session.expires_in, Some(300));
     // The JWT says 2018: the session reads as expired, not as fresh.
     assert_eq!(crate::expiry::access_expiry(session), Some(1_525_272_141));

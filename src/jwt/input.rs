@@ -131,7 +131,7 @@ fn response(text: &str) -> Result<Pasted, InputError> {
     let mut tokens = Vec::new();
     for field in RESPONSE_TOKENS {
         match map.get(field) {
-            None => {}
+            None | Some(Value::Null) => {}
             Some(Value::String(s)) => tokens.push((field, s.clone())),
             Some(other) => {
                 return Err(InputError::NotString {
@@ -210,6 +210,11 @@ mod tests {
         assert_eq!(
             decode_member("3f1c-uuid"),
             Ok(Decoded::Opaque { length: 9 })
+        );
+        // `null` members mean absent, as the token endpoint parser reads them.
+        assert_eq!(
+            parse(r#"{"access_token":"eyJ.x.y","refresh_token":null}"#),
+            Ok(Pasted::Response(vec![("access_token", "eyJ.x.y".into())]))
         );
     }
 }

@@ -128,10 +128,18 @@ impl TokenResponse {
             obtained_at: now,
             expires_in: self.expires_in,
             refresh_expires_in: match (keep_refresh, previous) {
-                // The old refresh token keeps its old deadline.
-                (true, Some(p)) => p.refresh_expires_in.map(|s| {
-                    let deadline = p.obtained_at.saturating_add(s as i64);
-                    deadline.saturating_sub(now).max(1) as u64
+                // The old refresh token keeps its old deadline; 0 (no
+                // deadline, e.g. an offline token) stays 0.
+                (true, Some(p)) => p.refresh_expires_in.map(|s| match s {
+                    0 => 0,
+                    s => {
+                        let deadline = p
+                            .obtained_at
+                            .saturating_add(i64::try_from(s).unwrap_or(i64::MAX));
+                        u64::try_from(deadline.saturating_sub(now))
+                            .unwrap_or(0)
+                            .max(1)
+                    }
                 }),
                 _ => self.refresh_expires_in,
             },
@@ -166,6 +174,10 @@ fn lifetime(map: &Map<String, Value>, field: &str) -> Result<Option<u64>, String
             Some(s) if s <= MAX_LIFETIME => Ok(Some(s)),
             Some(_) => Err(format!("`{field}` is more than ten years")),
             None if n.as_i64().is_some_and(|s| s < 0) => Err(format!("`{field}` is negative")),
+            None if n.as_f64().is_some_and(|f| f < 0.0) => Err(format!("`{field}` is negative")),
+            None if n.as_f64().is_some_and(|f| f > MAX_LIFETIME as f64) => {
+                Err(format!("`{field}` is more than ten years"))
+            }
             None => Err(format!("`{field}` is not a whole number of seconds")),
         },
         Some(other) => Err(format!(
@@ -268,8 +280,8 @@ pub async fn post_form(
     }
 }
 
-/// A raw answer from an OAuth endpoint, body read within the limit.
-#[derive(Debug)]
+/// A raw answer from an OAuth endpoint, body read within the limit. Its
+/// `Debug` shows the body's length only: the body may hold tokens.
 pub struct Answer {
     /// HTTP status.
     pub status: u16,
@@ -277,6 +289,16 @@ pub struct Answer {
     pub content_type: Option<String>,
     /// The body (zeroed when dropped: it may hold tokens).
     pub body: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl Answer {

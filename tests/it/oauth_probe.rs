@@ -1,6 +1,7 @@
-//! `probe` with an OAuth session: the token a user would get (refreshed
-//! first when due) goes to `/v2/account`, and a refused Bearer token gets a
-//! Bearer hint, not advice about token ids.
+//! `probe` and `refresh` with an OAuth session: the token a user would get
+//! (refreshed first when due) goes to `/v2/account`, a refused Bearer token
+//! gets a Bearer hint, not advice about token ids, and `refresh` refreshes
+//! when told to.
 
 use serde_json::Value;
 use sipauth_tui::credential::Secret;
@@ -65,4 +66,23 @@ fn a_refused_bearer_token_gets_a_bearer_hint() {
         hint.contains("access token") && !hint.contains("token id"),
         "{hint}"
     );
+}
+
+#[test]
+fn refresh_refreshes_now_unless_asked_to_wait_until_due() {
+    let realm = Realm::new();
+    realm.add_client("w", CLIENTS[0]);
+    realm.login("w");
+    let out = realm
+        .cmd()
+        .args(["refresh", "w", "--if-due"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(realm.sandbox.token_requests("refresh_token"), 0);
+    let before = realm.session("w").refresh_token;
+    let out = realm.cmd().args(["refresh", "w"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(realm.sandbox.token_requests("refresh_token"), 1);
+    assert_ne!(realm.session("w").refresh_token, before);
 }

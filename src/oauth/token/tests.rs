@@ -44,6 +44,10 @@ fn malformed_fields_are_named() {
         ),
         (
             json!({"access_token": "a", "expires_in": 1e20}),
+            "more than ten years",
+        ),
+        (
+            json!({"access_token": "a", "expires_in": 299.5}),
             "not a whole number",
         ),
         (
@@ -84,4 +88,17 @@ fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
     assert_eq!(second.refresh_token.as_ref().unwrap().expose(), "r1");
     assert_eq!(second.refresh_expires_in, Some(60));
     assert_eq!(second.access_token.expose(), "a2");
+    // An offline token (0: no deadline) keeps having none.
+    let offline =
+        parse(json!({"access_token": "a1", "refresh_token": "r1", "refresh_expires_in": 0}))
+            .unwrap()
+            .into_session(1_000, None);
+    let later = parse(json!({"access_token": "a2", "expires_in": 300}))
+        .unwrap()
+        .into_session(90_000, Some(&offline));
+    assert_eq!(later.refresh_expires_in, Some(0));
+    assert_eq!(
+        crate::expiry::refresh_expiry(&later),
+        crate::expiry::Refresh::Never
+    );
 }
