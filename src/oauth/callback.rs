@@ -198,7 +198,8 @@ fn listener_error(e: io::Error) -> LoginError {
 pub struct Expect {
     /// The `state` sent with the authorization request.
     pub state: Secret,
-    /// The issuer an `iss` parameter must equal, when known exactly.
+    /// The issuer an `iss` parameter must equal (the configured one; the
+    /// code flow always sets it, `None` checks nothing).
     pub issuer: Option<String>,
     /// Whether `iss` must be present (the server says it always sends it).
     pub iss_required: bool,
