@@ -164,7 +164,7 @@ pub async fn discover(
     let Ok(doc) = serde_json::from_slice::<Value>(&body) else {
         return Err(OauthError::Malformed {
             what,
-            why: "the discovery document is not JSON".into(),
+            why: "the document is not JSON".into(),
         });
     };
     let found = doc

@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::{
-    BROKEN_DISCOVERY_REALM, Grant, LIAR_REALM, NO_DISCOVERY_REALM, OTHER_ISSUER_PATH, Realm,
+    BROKEN_DISCOVERY_REALM, GARBLED_DISCOVERY_REALM, Grant, LIAR_REALM, NO_DISCOVERY_REALM,
+    OTHER_ISSUER_PATH, Realm,
 };
 use crate::credential::KEYCLOAK_REALM_PREFIX;
 use crate::sandbox::keys;
@@ -119,6 +120,9 @@ pub(crate) async fn document(State(realm): State<Arc<Realm>>, issuer: Issuer) ->
     }
     if issuer.is_realm(BROKEN_DISCOVERY_REALM) {
         return (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response();
+    }
+    if issuer.is_realm(GARBLED_DISCOVERY_REALM) {
+        return axum::response::Html("<!doctype html><title>Sign in</title>").into_response();
     }
     let mut doc = discovery_json(&issuer, &realm.base_url);
     if issuer.is_realm(LIAR_REALM) {

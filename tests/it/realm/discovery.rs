@@ -156,7 +156,9 @@ async fn certs_serve_the_jwks_that_verifies_sandbox_tokens() {
 #[tokio::test]
 async fn discovery_falls_back_to_keycloak_paths_only_when_the_document_is_missing() {
     use sipauth_tui::oauth::{OauthError, Timeouts, discover, http_client};
-    use sipauth_tui::sandbox::realm::{BROKEN_DISCOVERY_REALM, NO_DISCOVERY_REALM};
+    use sipauth_tui::sandbox::realm::{
+        BROKEN_DISCOVERY_REALM, GARBLED_DISCOVERY_REALM, NO_DISCOVERY_REALM,
+    };
 
     let Realm { sandbox, .. } = Realm::default().await;
     let http = http_client(Timeouts::default()).unwrap();
@@ -187,4 +189,13 @@ async fn discovery_falls_back_to_keycloak_paths_only_when_the_document_is_missin
         "{message}"
     );
     assert_eq!(sandbox.seen().len(), before + 1, "nothing else was asked");
+    // A 200 that is not JSON (a login or portal page) is no document either.
+    let garbled = sandbox.realm_url(GARBLED_DISCOVERY_REALM);
+    let err = discover(&http, Timeouts::default(), &garbled)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, OauthError::Malformed { why, .. } if why.contains("not JSON")),
+        "{err:?}"
+    );
 }
