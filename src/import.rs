@@ -15,7 +15,9 @@
 //!   When the access token is a JWT naming `iss` and `azp`, the client is
 //!   derived from them as a public client (auth method `none`, no secret:
 //!   the response does not carry one), so `refresh` and `login` know where
-//!   to go; otherwise the session stands alone (bearer only).
+//!   to go; otherwise the session stands alone (bearer only). Attached to
+//!   an existing entry instead, its tokens must name that entry's issuer
+//!   ([`foreign_issuer`]).
 //! - `Authorization: Basic …` or `Basic …` is decoded: a user part that
 //!   starts with `token-` (a sipgate token id) makes a PAT, anything else a
 //!   Basic login.
@@ -251,6 +253,26 @@ pub fn client_from_jwt(access_token: &str) -> Option<OauthClient> {
     };
     validate_client(&client).ok()?;
     Some(client)
+}
+
+/// The first issuer other than `issuer` that one of the session's JWTs
+/// names (`iss`, cleaned), trailing slashes aside. Attaching such a session
+/// to an entry of `issuer` would send its refresh token to a server that
+/// did not issue it.
+pub fn foreign_issuer(session: &Session, issuer: &str) -> Option<String> {
+    let tokens = [
+        Some(&session.access_token),
+        session.refresh_token.as_ref(),
+        session.id_token.as_ref(),
+    ];
+    tokens
+        .into_iter()
+        .flatten()
+        .filter(|t| jwt::looks_like_jwt(t.expose()))
+        .filter_map(|t| jwt::decode(t.expose()).ok())
+        .filter_map(|t| t.claim_str("iss").map(str::to_owned))
+        .find(|iss| iss.trim_end_matches('/') != issuer.trim_end_matches('/'))
+        .map(|iss| strip_controls(&iss).chars().take(200).collect())
 }
 
 fn category(e: &serde_json::Error) -> &'static str {

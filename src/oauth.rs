@@ -121,7 +121,10 @@ pub enum OauthError {
     },
     /// The discovery document names another issuer: a misconfigured or
     /// spoofed server (OIDC Discovery §4.3).
-    #[error("discovery at {url} names issuer `{found}`, not `{expected}`; refusing to use it")]
+    #[error(
+        "discovery at {url} names issuer `{found}`, not `{expected}`; refusing to use it{}",
+        issuer_slash_hint(expected, found)
+    )]
     IssuerMismatch {
         /// The discovery URL.
         url: String,
@@ -168,14 +171,71 @@ fn net_hint(failure: &NetFailure) -> String {
     }
 }
 
+/// Advice when two issuers differ only by a trailing slash, the common
+/// slip with `--issuer`: OIDC compares issuers as exact strings, so the
+/// configured one must be re-entered as the server spells it.
+pub(crate) fn issuer_slash_hint(expected: &str, found: &str) -> String {
+    let has = if expected.strip_suffix('/') == Some(found) {
+        "has a trailing slash that the server's lacks"
+    } else if found.strip_suffix('/') == Some(expected) {
+        "lacks the trailing slash the server's has"
+    } else {
+        return String::new();
+    };
+    format!(
+        "; the configured issuer {has}; OIDC compares issuers exactly: re-add the client with --issuer {found}"
+    )
+}
+
 fn status_advice(status: u16) -> &'static str {
     match status {
         300..=399 => {
-            "; the endpoint redirects, which a token endpoint must not: check the issuer URL"
+            "; the endpoint redirects, which an OAuth endpoint must not: check the issuer URL"
         }
         404 => "; the endpoint does not exist: check the issuer URL or realm",
         405 => "; wrong method for this endpoint: check the issuer URL",
         500..=599 => "; the server failed: try again later, the stored session is unchanged",
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_issuer_mismatch_by_a_trailing_slash_says_how_to_fix_it() {
+        let url = "https://id.example/r/.well-known/openid-configuration".to_owned();
+        let cases = [
+            (
+                "https://id.example/r/",
+                "https://id.example/r",
+                Some(
+                    "has a trailing slash that the server's lacks; OIDC compares issuers exactly: re-add the client with --issuer https://id.example/r",
+                ),
+            ),
+            (
+                "https://id.example/r",
+                "https://id.example/r/",
+                Some(
+                    "lacks the trailing slash the server's has; OIDC compares issuers exactly: re-add the client with --issuer https://id.example/r/",
+                ),
+            ),
+            ("https://id.example/r", "https://evil.example/r", None),
+            ("https://id.example/r//", "https://id.example/r", None),
+        ];
+        for (expected, found, hint) in cases {
+            let message = OauthError::IssuerMismatch {
+                url: url.clone(),
+                expected: expected.into(),
+                found: found.into(),
+            }
+            .to_string();
+            assert!(message.contains("refusing to use it"), "{message}");
+            match hint {
+                Some(hint) => assert!(message.contains(hint), "{message}"),
+                None => assert!(!message.contains("trailing slash"), "{message}"),
+            }
+        }
     }
 }

@@ -192,6 +192,7 @@ impl Ask<'_> {
         Ok(implicit::parse_redirect(
             pasted.expose(),
             &request.state,
+            &request.nonce,
             &self.client.issuer,
             self.endpoints.iss_in_responses,
         )?)

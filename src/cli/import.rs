@@ -37,6 +37,10 @@ pub struct ImportArgs {
     /// Give this existing OAuth entry the imported session instead
     #[arg(long, value_name = "NAME")]
     into: Option<String>,
+    /// With --into: attach the session even though its tokens were issued
+    /// by another issuer than the entry's client (its refresh would fail)
+    #[arg(long, requires = "into")]
+    force: bool,
 }
 
 /// Reads, recognises and stores (or attaches) the imported credential.
@@ -58,7 +62,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
     let Imported { format, auth } = imported;
     let summary = auth.session().map(|s| summary(s, now));
     if let Some(into) = &args.into {
-        attach(ctx, into, auth)?;
+        attach(ctx, into, auth, args.force)?;
         diag!("imported the {} into `{into}`", format.label());
     } else {
         let kind = auth.kind_label();
@@ -88,7 +92,9 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
 }
 
 /// Replaces the session of the OAuth entry `into`, keeping its client.
-fn attach(ctx: &Ctx, into: &str, auth: Auth) -> Result<()> {
+/// Tokens of another issuer are refused unless `force`: the next refresh
+/// would hand that issuer's refresh token to the entry's issuer.
+fn attach(ctx: &Ctx, into: &str, auth: Auth, force: bool) -> Result<()> {
     let imported_client = auth.client().cloned();
     let Auth::Oauth {
         session: Some(session),
@@ -101,8 +107,22 @@ fn attach(ctx: &Ctx, into: &str, auth: Auth) -> Result<()> {
         );
     };
     let data = ctx.load()?;
-    if let (Some(ours), Some(theirs)) = (data.get(into)?.auth.client(), &imported_client)
-        && (ours.issuer != theirs.issuer || ours.client_id != theirs.client_id)
+    let ours = data.get(into)?.auth.client();
+    if let Some(ours) = ours
+        && let Some(found) = import::foreign_issuer(&session, &ours.issuer)
+    {
+        if !force {
+            bail!(
+                "the imported tokens were issued by {found}, but `{into}`'s client is at {}: refreshing would send the refresh token to the wrong server; nothing was stored (--force attaches it anyway)",
+                ours.issuer
+            );
+        }
+        diag!(
+            "warning: the imported tokens were issued by {found}, not by `{into}`'s issuer {0}; attached because of --force: a refresh will send the refresh token to {0}, which did not issue it",
+            ours.issuer
+        );
+    } else if let (Some(ours), Some(theirs)) = (ours, &imported_client)
+        && ours.client_id != theirs.client_id
     {
         diag!(
             "warning: the access token names client `{}` at {}, not `{into}`'s `{}` at {}",

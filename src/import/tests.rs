@@ -201,3 +201,31 @@ fn bad_inputs_say_what_is_wrong_without_quoting_it() {
         ImportError::TooLarge
     );
 }
+
+#[test]
+fn a_session_is_foreign_to_every_issuer_but_the_one_its_tokens_name() {
+    let imported = parse(FIXTURE, NOW).unwrap();
+    let session = imported.auth.session().unwrap();
+    let sipgate = "https://login.sipgate.com/auth/realms/third-party";
+    let cases = [
+        (sipgate.to_owned(), None),
+        (format!("{sipgate}/"), None),
+        (
+            "https://login.sipgate.com/auth/realms/sipgate-apps".to_owned(),
+            Some(sipgate),
+        ),
+    ];
+    for (issuer, want) in cases {
+        assert_eq!(
+            foreign_issuer(session, &issuer).as_deref(),
+            want,
+            "{issuer}"
+        );
+    }
+    // An opaque token names no issuer, so it is foreign to none.
+    let opaque = parse("Bearer opaque-token", NOW).unwrap();
+    assert_eq!(
+        foreign_issuer(opaque.auth.session().unwrap(), "https://x"),
+        None
+    );
+}

@@ -16,7 +16,6 @@
 
 use std::str::FromStr;
 
-use jsonwebtoken::jwk::{AlgorithmParameters, Jwk};
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::Value;
 use thiserror::Error;
@@ -26,10 +25,12 @@ use super::{DecodeError, Jwt, decode};
 use crate::credential::{CredentialError, normalize_issuer};
 
 mod cache;
+mod choose;
 mod fetch;
 mod verdict;
 
 pub use cache::{DiskCache, JWKS_TTL, JwksCache, KeyCache};
+use choose::{select, usable};
 pub use fetch::{BODY_LIMIT, FetchError, Fetcher, HttpOptions, KeySet, Unreachable};
 pub use verdict::Verdict;
 
@@ -212,54 +213,6 @@ fn algorithm(jwt: &Jwt) -> Result<Algorithm, Verdict> {
     }
 }
 
-/// The keys of a set that can verify signatures: public keys of a known type
-/// (not symmetric, not `use: enc`) that parse.
-fn usable(set: &KeySet) -> impl Iterator<Item = Jwk> + '_ {
-    set.keys
-        .iter()
-        .filter(|k| k.get("use").and_then(Value::as_str) != Some("enc"))
-        .filter_map(|k| serde_json::from_value::<Jwk>(k.clone()).ok())
-        .filter(|j| {
-            matches!(
-                j.algorithm,
-                AlgorithmParameters::RSA(_)
-                    | AlgorithmParameters::EllipticCurve(_)
-                    | AlgorithmParameters::OctetKeyPair(_)
-            )
-        })
-}
-
-/// The key with the token's `kid`; without a kid, the only usable key that
-/// fits the algorithm, if there is exactly one (guessing among several would
-/// make "verified" depend on key order).
-fn select(set: &KeySet, kid: Option<&str>, alg: Algorithm) -> Option<Jwk> {
-    match kid {
-        Some(kid) => usable(set).find(|j| j.common.key_id.as_deref() == Some(kid)),
-        None => {
-            let mut fitting = usable(set).filter(|j| fits(j, alg));
-            let only = fitting.next()?;
-            fitting.next().is_none().then_some(only)
-        }
-    }
-}
-
-/// Whether a key can check `alg`: the right key type, and the same `alg`
-/// when the key names one (one RSA key may be published once per algorithm).
-fn fits(jwk: &Jwk, alg: Algorithm) -> bool {
-    use jsonwebtoken::AlgorithmFamily as F;
-    let family = matches!(
-        (&jwk.algorithm, alg.family()),
-        (AlgorithmParameters::RSA(_), F::Rsa)
-            | (AlgorithmParameters::EllipticCurve(_), F::Ec)
-            | (AlgorithmParameters::OctetKeyPair(_), F::Ed)
-    );
-    family
-        && jwk
-            .common
-            .key_algorithm
-            .is_none_or(|k| k.to_string() == format!("{alg:?}"))
-}
-
 /// `aud` as a list: a string is one audience, an array many.
 fn audiences(jwt: &Jwt) -> Vec<String> {
     match jwt.claims.get("aud") {
@@ -284,58 +237,7 @@ fn claims_text(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::keys::{self, KID_ES256, KID_PS256, KID_RS256};
     use serde_json::json;
-
-    fn sandbox_set(keys: Vec<Value>) -> KeySet {
-        KeySet {
-            issuer: "https://i".into(),
-            jwks_uri: "https://i/certs".into(),
-            fetched_at: 0,
-            keys,
-        }
-    }
-
-    fn kid_of(jwk: Option<Jwk>) -> Option<String> {
-        jwk?.common.key_id
-    }
-
-    #[test]
-    fn keys_are_picked_by_kid_or_by_being_the_only_fit() {
-        let all = keys::jwks()["keys"].as_array().unwrap().clone();
-        let set = sandbox_set(all.clone());
-        let cases = [
-            (Some(KID_PS256), Algorithm::PS256, Some(KID_PS256)),
-            (Some("gone"), Algorithm::RS256, None),
-            (None, Algorithm::RS256, Some(KID_RS256)),
-            (None, Algorithm::PS256, Some(KID_PS256)),
-            (None, Algorithm::ES256, Some(KID_ES256)),
-            (None, Algorithm::ES384, None),
-        ];
-        for (kid, alg, want) in cases {
-            let got = kid_of(select(&set, kid, alg));
-            assert_eq!(got.as_deref(), want, "{kid:?} {alg:?}");
-        }
-        // Two RSA keys without `alg`: a token without kid is ambiguous.
-        let bare: Vec<Value> = all
-            .iter()
-            .filter(|k| k["kty"] == "RSA")
-            .map(|k| {
-                let mut k = k.clone();
-                k.as_object_mut().unwrap().remove("alg");
-                k
-            })
-            .collect();
-        assert_eq!(
-            kid_of(select(&sandbox_set(bare), None, Algorithm::RS256)),
-            None
-        );
-        // Encryption keys and unparsable entries are never used.
-        let mut enc = all[0].clone();
-        enc["use"] = json!("enc");
-        let odd = sandbox_set(vec![enc, json!({"kty": "RSA", "kid": "x"})]);
-        assert_eq!(usable(&odd).count(), 0);
-    }
 
     #[test]
     fn unsigned_and_shared_secret_algorithms_are_refused_up_front() {

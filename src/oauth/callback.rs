@@ -2,9 +2,11 @@
 //!
 //! It binds loopback only: 127.0.0.1 on an ephemeral port by default (the
 //! redirect URI is then `http://127.0.0.1:{port}/callback`), or exactly the
-//! host, port and path of a configured redirect URI (`localhost` binds
-//! 127.0.0.1 while the URI sent stays as configured, since the server
-//! compares it as a string). Anything on the machine can reach the port, so
+//! host, port and path of a configured redirect URI. `localhost` binds
+//! 127.0.0.1 and, when the machine has IPv6, [::1] on the same port too,
+//! since browsers may resolve it to either (RFC 8252 §8.3 prefers IP
+//! literals for that reason); the URI sent stays as configured, since the
+//! server compares it as a string. Anything on the machine can reach the port, so
 //! a request counts only when it carries the `state` this login generated:
 //! without it the answer is a 400 page and the listener keeps waiting, so a
 //! stray or forged request cannot end a login. With the right `state`, an
@@ -17,7 +19,7 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -26,7 +28,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 use super::code_flow::LoginError;
 use crate::credential::{Secret, validate_redirect_uri};
@@ -42,6 +44,8 @@ const DRAIN: Duration = Duration::from_secs(2);
 #[derive(Debug)]
 pub struct Listener {
     listener: TcpListener,
+    /// [::1] on the same port, for a `localhost` redirect URI.
+    ipv6: Option<TcpListener>,
     redirect_uri: String,
     path: String,
 }
@@ -56,6 +60,7 @@ impl Listener {
             let port = listener.local_addr().map_err(listener_error)?.port();
             return Ok(Self {
                 listener,
+                ipv6: None,
                 redirect_uri: format!("http://127.0.0.1:{port}{DEFAULT_PATH}"),
                 path: DEFAULT_PATH.to_owned(),
             });
@@ -68,14 +73,21 @@ impl Listener {
                 configured: configured_port,
             });
         }
-        let ip: IpAddr = match url.host() {
-            Some(url::Host::Ipv4(ip)) => ip.into(),
-            Some(url::Host::Ipv6(ip)) => ip.into(),
+        let (ip, localhost): (IpAddr, bool) = match url.host() {
+            Some(url::Host::Ipv4(ip)) => (ip.into(), false),
+            Some(url::Host::Ipv6(ip)) => (ip.into(), false),
             // validate_redirect_uri allows no other name than localhost.
-            _ => Ipv4Addr::LOCALHOST.into(),
+            _ => (Ipv4Addr::LOCALHOST.into(), true),
+        };
+        let listener = bind(SocketAddr::new(ip, configured_port)).await?;
+        let ipv6 = if localhost {
+            bind_ipv6_too(configured_port).await?
+        } else {
+            None
         };
         Ok(Self {
-            listener: bind(SocketAddr::new(ip, configured_port)).await?,
+            listener,
+            ipv6,
             redirect_uri: raw.to_owned(),
             path: url.path().to_owned(),
         })
@@ -86,9 +98,19 @@ impl Listener {
         &self.redirect_uri
     }
 
-    /// The socket listened on.
+    /// The socket listened on (the IPv4 one for `localhost`).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// Every socket listened on: for `localhost`, [::1] as well when the
+    /// machine has IPv6.
+    pub fn local_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        let mut addrs = vec![self.listener.local_addr()?];
+        if let Some(ipv6) = &self.ipv6 {
+            addrs.push(ipv6.local_addr()?);
+        }
+        Ok(addrs)
     }
 
     /// Serves until a callback with the expected `state` arrives or
@@ -101,23 +123,59 @@ impl Listener {
             done: Mutex::new(Some(done_tx)),
         });
         let app = Router::new().fallback(handle).with_state(shared);
-        let (stop_tx, stop_rx) = oneshot::channel::<()>();
-        let server = axum::serve(self.listener, app).with_graceful_shutdown(async {
-            let _ = stop_rx.await;
+        let (stop_tx, stop_rx) = watch::channel(());
+        // Both sockets serve one app in this very future (no spawned task),
+        // so dropping it closes every port at once.
+        let serve = |listener: TcpListener| {
+            let mut stop = stop_rx.clone();
+            axum::serve(listener, app.clone())
+                .with_graceful_shutdown(async move {
+                    let _ = stop.changed().await;
+                })
+                .into_future()
+        };
+        let has_ipv6 = self.ipv6.is_some();
+        let mut server = std::pin::pin!(serve(self.listener));
+        let ipv6 = self.ipv6.map(serve);
+        let mut ipv6 = std::pin::pin!(async move {
+            match ipv6 {
+                Some(server) => server.await,
+                None => Ok(()),
+            }
         });
-        let mut server = std::pin::pin!(server.into_future());
         let result = tokio::select! {
             done = done_rx => done.unwrap_or_else(|_| Err(LoginError::Listener("the callback handler went away".into()))),
-            served = &mut server => Err(LoginError::Listener(match served {
-                Ok(()) => "the listener stopped".into(),
-                Err(e) => e.to_string(),
-            })),
+            served = &mut server => return Err(stopped(served)),
+            served = &mut ipv6, if has_ipv6 => return Err(stopped(served)),
             () = tokio::time::sleep(timeout) => Err(LoginError::Timeout { after: timeout }),
         };
-        // Let the last page reach the browser, then close the port.
+        // Let the last page reach the browser, then close the ports.
         let _ = stop_tx.send(());
-        let _ = tokio::time::timeout(DRAIN, server).await;
+        let _ = tokio::time::timeout(DRAIN, async { tokio::join!(server, ipv6) }).await;
         result
+    }
+}
+
+/// A server that ended before the login did.
+fn stopped(served: io::Result<()>) -> LoginError {
+    LoginError::Listener(match served {
+        Ok(()) => "the listener stopped".into(),
+        Err(e) => e.to_string(),
+    })
+}
+
+/// Binds [::1] on `port` for a `localhost` redirect URI. A machine without
+/// IPv6 loopback is fine (browsers there use 127.0.0.1); a port another
+/// program holds on [::1] is not, since the browser might hand it the code.
+async fn bind_ipv6_too(port: u16) -> Result<Option<TcpListener>, LoginError> {
+    let addr = SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port);
+    match TcpListener::bind(addr).await {
+        Ok(listener) => Ok(Some(listener)),
+        Err(e) if e.kind() == io::ErrorKind::AddrInUse => Err(LoginError::PortInUse { addr }),
+        Err(e) => {
+            tracing::debug!(error = %e, "no IPv6 loopback; listening on 127.0.0.1 only");
+            Ok(None)
+        }
     }
 }
 
@@ -140,7 +198,8 @@ fn listener_error(e: io::Error) -> LoginError {
 pub struct Expect {
     /// The `state` sent with the authorization request.
     pub state: Secret,
-    /// The issuer an `iss` parameter must equal, when known exactly.
+    /// The issuer an `iss` parameter must equal (the configured one; the
+    /// code flow always sets it, `None` checks nothing).
     pub issuer: Option<String>,
     /// Whether `iss` must be present (the server says it always sends it).
     pub iss_required: bool,

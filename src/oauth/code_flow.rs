@@ -226,15 +226,13 @@ impl PendingLogin {
     /// nonce. Dropping the future cancels the login and closes the port.
     pub async fn finish(self) -> Result<TokenResponse, LoginError> {
         let redirect_uri = Secret::new(self.listener.redirect_uri().to_owned());
-        // Only a discovered issuer is known exactly enough to compare `iss`.
-        let issuer = self
-            .endpoints
-            .discovered
-            .then(|| self.endpoints.issuer.clone());
+        // An `iss` that is sent is always compared with the configured
+        // issuer (RFC 9207 §2.4), whether or not the endpoints were
+        // discovered; only a discovery document can promise it is sent.
         let expect = Expect {
             state: self.state,
-            iss_required: issuer.is_some() && self.endpoints.iss_in_responses,
-            issuer,
+            iss_required: self.endpoints.discovered && self.endpoints.iss_in_responses,
+            issuer: Some(self.endpoints.issuer.clone()),
         };
         let code = self.listener.wait(expect, self.timeout).await?;
         let form = vec![

@@ -7,8 +7,11 @@
 //! another interval, `slow_down` adds 5 seconds to it for good,
 //! `access_denied` and `expired_token` end it, and so does the caller's
 //! timeout or the device code's own `expires_in`, whichever comes first.
-//! The interval is what the server says (5 s when it says nothing; 0 is
-//! taken as 100 ms), so a test server can make polling fast.
+//! The interval is what the server says, however long (§3.5: the client
+//! must not poll faster, and a cap would do exactly that after enough
+//! `slow_down`s); 5 s when it says nothing. Intervals are whole seconds, so
+//! the 100 ms floor only turns an explicit 0 (a test realm) into a gentle
+//! loop instead of a busy one; 100 ms rather than 1 s keeps such tests fast.
 
 use std::time::Duration;
 
@@ -32,13 +35,21 @@ pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 /// What each `slow_down` adds to the interval (RFC 8628 §3.5).
 pub const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 
-/// The longest interval believed; a server asking for more is waited on
-/// this long instead.
-const MAX_INTERVAL: Duration = Duration::from_secs(60);
-
 /// The shortest interval kept: a server saying 0 (a test realm) is polled
 /// every 100 ms, not in a busy loop.
 const MIN_INTERVAL: Duration = Duration::from_millis(100);
+
+/// The polling interval for the server's `interval` field, in seconds.
+fn first_interval(seconds: Option<u64>) -> Duration {
+    seconds
+        .map_or(DEFAULT_INTERVAL, Duration::from_secs)
+        .max(MIN_INTERVAL)
+}
+
+/// The interval after a `slow_down`: 5 s more, for good (RFC 8628 §3.5).
+fn slowed_down(interval: Duration) -> Duration {
+    interval.saturating_add(SLOW_DOWN_STEP)
+}
 
 /// A device authorization response (RFC 8628 §3.2), checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,9 +119,7 @@ impl DeviceAuthorization {
             expires_in: Duration::from_secs(
                 seconds("expires_in")?.ok_or("`expires_in` is missing")?,
             ),
-            interval: seconds("interval")?
-                .map_or(DEFAULT_INTERVAL, Duration::from_secs)
-                .clamp(MIN_INTERVAL, MAX_INTERVAL),
+            interval: first_interval(seconds("interval")?),
         })
     }
 }
@@ -234,7 +243,7 @@ pub async fn poll(
         match answer {
             Poll::Pending => {}
             Poll::SlowDown => {
-                interval = (interval + SLOW_DOWN_STEP).min(MAX_INTERVAL);
+                interval = slowed_down(interval);
                 on_slow_down(interval);
             }
             Poll::Done(response) => return Ok(*response),
@@ -284,7 +293,37 @@ mod tests {
         }
         let slow = json!({"device_code": "d", "user_code": "u\u{1b}[2J", "verification_url": "https://x/d", "expires_in": 5, "interval": 3600});
         let d = DeviceAuthorization::from_json(&slow).unwrap();
-        assert_eq!(d.interval, MAX_INTERVAL);
+        assert_eq!(d.interval, Duration::from_secs(3600));
         assert_eq!(d.user_code, "u[2J");
+    }
+
+    #[test]
+    fn the_servers_interval_and_slow_downs_are_honoured_however_long() {
+        let secs = Duration::from_secs;
+        // (the server's `interval`, the first wait, after one and two slow_downs)
+        let cases = [
+            (None, secs(5), secs(10), secs(15)),
+            (
+                Some(0),
+                MIN_INTERVAL,
+                MIN_INTERVAL + secs(5),
+                MIN_INTERVAL + secs(10),
+            ),
+            (Some(1), secs(1), secs(6), secs(11)),
+            (Some(58), secs(58), secs(63), secs(68)),
+            (Some(70), secs(70), secs(75), secs(80)),
+            (Some(900), secs(900), secs(905), secs(910)),
+        ];
+        for (interval, first, once, twice) in cases {
+            let start = first_interval(interval);
+            assert_eq!(start, first, "{interval:?}");
+            assert_eq!(slowed_down(start), once, "{interval:?}");
+            assert_eq!(slowed_down(slowed_down(start)), twice, "{interval:?}");
+        }
+        let body = json!({"device_code": "d", "user_code": "u", "verification_uri": "https://x/d", "expires_in": 600, "interval": 70});
+        assert_eq!(
+            DeviceAuthorization::from_json(&body).unwrap().interval,
+            secs(70)
+        );
     }
 }

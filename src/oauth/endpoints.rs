@@ -4,9 +4,12 @@
 //! Discovery (`{issuer}/.well-known/openid-configuration`) is trusted only
 //! when its `issuer` equals the configured one exactly (OIDC Discovery §4.3);
 //! a mismatch is an error, not a fallback, since it means a misconfigured or
-//! spoofed server. When the issuer publishes no discovery document (404, or
-//! no JSON), the Keycloak paths under the issuer are used:
+//! spoofed server. Only when the issuer says it publishes no discovery
+//! document (404 or 410) are the Keycloak paths under the issuer used:
 //! `/protocol/openid-connect/{auth,token,certs,revoke,userinfo,logout}`.
+//! Any other answer (a redirect, 429, 5xx, a body that is not JSON) is an
+//! error: guessing paths then would send tokens where the server never said
+//! and silently drop the RFC 9207 `iss` promise the document may carry.
 //! Every endpoint must be https, or http on loopback, because secrets and
 //! tokens are sent to it.
 
@@ -132,12 +135,21 @@ pub async fn discover(
         failure: classify(&e, &url, timeouts.connect, timeouts.total),
     };
     let mut response = http.get(url.clone()).send().await.map_err(network)?;
-    if !response.status().is_success() {
-        tracing::debug!(
-            status = response.status().as_u16(),
-            "no discovery document; using Keycloak paths"
-        );
+    let status = response.status().as_u16();
+    if is_absent(status) {
+        tracing::debug!(status, "no discovery document; using Keycloak paths");
         return Endpoints::keycloak(issuer);
+    }
+    if status != 200 {
+        return Err(OauthError::Status {
+            what,
+            status,
+            content_type: response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(|c| strip_controls(c).chars().take(100).collect()),
+        });
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(network)? {
@@ -150,8 +162,10 @@ pub async fn discover(
         body.extend_from_slice(&chunk);
     }
     let Ok(doc) = serde_json::from_slice::<Value>(&body) else {
-        tracing::debug!("discovery document is not JSON; using Keycloak paths");
-        return Endpoints::keycloak(issuer);
+        return Err(OauthError::Malformed {
+            what,
+            why: "the document is not JSON".into(),
+        });
     };
     let found = doc
         .get("issuer")
@@ -165,6 +179,12 @@ pub async fn discover(
         });
     }
     Endpoints::from_discovery(issuer, &doc)
+}
+
+/// Whether a discovery status says the document does not exist, the one
+/// case where Keycloak's layout may be assumed.
+fn is_absent(status: u16) -> bool {
+    matches!(status, 404 | 410)
 }
 
 /// Parses an endpoint URL and refuses one that would send secrets in clear
@@ -223,6 +243,24 @@ mod tests {
             discovery_url("https://id.example.com/"),
             "https://id.example.com/.well-known/openid-configuration"
         );
+    }
+
+    #[test]
+    fn only_a_missing_discovery_document_falls_back_to_keycloak_paths() {
+        let cases = [
+            (404, true),
+            (410, true),
+            (200, false),
+            (301, false),
+            (302, false),
+            (401, false),
+            (429, false),
+            (500, false),
+            (503, false),
+        ];
+        for (status, absent) in cases {
+            assert_eq!(is_absent(status), absent, "{status}");
+        }
     }
 
     #[test]

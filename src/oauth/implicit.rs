@@ -6,8 +6,11 @@
 //! on (it need not load) and pastes it back. [`parse_redirect`] reads the
 //! fragment (or, for servers that misuse it, the query), refuses it unless
 //! `state` matches exactly (RFC 6749 §10.12: otherwise it may answer a
-//! forged request) and `iss`, when sent, names our issuer (RFC 9207), turns `error=` into an error, and checks the tokens like
-//! a token-endpoint response. RFC 9700 deprecates this grant; it is here for
+//! forged request) and `iss`, when sent, names our issuer (RFC 9207), turns
+//! `error=` into an error, and checks the tokens like a token-endpoint
+//! response. An `id_token` in the fragment must carry the `nonce` we sent
+//! (OIDC Core §3.2.2.11): otherwise it answers another request, a token
+//! injected into this one. RFC 9700 deprecates this grant; it is here for
 //! servers that offer nothing else.
 
 use serde_json::{Map, Value};
@@ -16,8 +19,9 @@ use url::Url;
 use zeroize::Zeroizing;
 
 use super::Endpoints;
+use super::code_flow::{LoginError, check_nonce};
 use super::token::TokenResponse;
-use crate::credential::OauthClient;
+use crate::credential::{OauthClient, Secret};
 use crate::probe::strip_controls;
 
 /// The redirect URI used when the client registered none. Nothing listens
@@ -104,6 +108,15 @@ pub enum ImplicitError {
         /// `error_description`, cleaned.
         description: Option<String>,
     },
+    /// The id token's `nonce` is not the one sent: a replayed or injected
+    /// response.
+    #[error(
+        "the id token's nonce does not match this login (a replayed or injected response); nothing was stored"
+    )]
+    NonceMismatch,
+    /// The id token could not be read.
+    #[error("the redirect's id token is not a readable JWT: {0}")]
+    IdToken(String),
     /// The tokens in it fail the token-response checks.
     #[error("the redirect's tokens cannot be used: {why}")]
     Malformed {
@@ -126,9 +139,11 @@ impl ImplicitError {
 /// tokens, after checking `state` against `expected_state` and, when the
 /// server names itself (`iss`, RFC 9207), the issuer against `issuer`;
 /// `iss_required` (the server promises `iss`) refuses a redirect without.
+/// An id token in it must carry `expected_nonce`.
 pub fn parse_redirect(
     pasted: &str,
     expected_state: &str,
+    expected_nonce: &str,
     issuer: &str,
     iss_required: bool,
 ) -> Result<TokenResponse, ImplicitError> {
@@ -198,7 +213,16 @@ pub fn parse_redirect(
     }
     params.remove("state");
     params.remove("iss");
-    TokenResponse::from_json(Value::Object(params)).map_err(|why| ImplicitError::Malformed { why })
+    let response = TokenResponse::from_json(Value::Object(params))
+        .map_err(|why| ImplicitError::Malformed { why })?;
+    if let Some(id_token) = &response.id_token {
+        check_nonce(id_token, &Secret::new(expected_nonce.to_owned())).map_err(|e| match e {
+            LoginError::NonceMismatch => ImplicitError::NonceMismatch,
+            LoginError::IdToken(why) => ImplicitError::IdToken(why),
+            other => ImplicitError::IdToken(other.to_string()),
+        })?;
+    }
+    Ok(response)
 }
 
 #[cfg(test)]
@@ -235,7 +259,7 @@ mod tests {
     #[test]
     fn pasted_redirects_are_read_and_checked() {
         let ok = "http://127.0.0.1/callback#access_token=abc&token_type=Bearer&expires_in=300&scope=account%3Aread&state=st";
-        let r = parse_redirect(ok, "st", ISS, false).unwrap();
+        let r = parse_redirect(ok, "st", "no", ISS, false).unwrap();
         assert_eq!(r.access_token.expose(), "abc");
         assert_eq!(r.expires_in, Some(300));
         assert_eq!(r.scope.as_deref(), Some("account:read"));
@@ -243,14 +267,23 @@ mod tests {
             "#access_token=abc&state=st&iss={}",
             "https%3A%2F%2Fid.example.com%2Frealms%2Fr"
         );
-        assert!(parse_redirect(&with_iss, "st", ISS, true).is_ok());
+        assert!(parse_redirect(&with_iss, "st", "no", ISS, true).is_ok());
         assert_eq!(
-            parse_redirect("#access_token=abc&state=st", "st", ISS, true).unwrap_err(),
+            parse_redirect("#access_token=abc&state=st", "st", "no", ISS, true).unwrap_err(),
             ImplicitError::MissingIssuer
         );
         // Just the fragment, or the query of a misbehaving server.
-        assert!(parse_redirect("#access_token=abc&state=st", "st", ISS, false).is_ok());
-        assert!(parse_redirect("http://x/cb?access_token=abc&state=st", "st", ISS, false).is_ok());
+        assert!(parse_redirect("#access_token=abc&state=st", "st", "no", ISS, false).is_ok());
+        assert!(
+            parse_redirect(
+                "http://x/cb?access_token=abc&state=st",
+                "st",
+                "no",
+                ISS,
+                false
+            )
+            .is_ok()
+        );
 
         let cases: &[(&str, ImplicitError)] = &[
             ("", ImplicitError::NotARedirect),
@@ -297,10 +330,42 @@ mod tests {
         ];
         for (pasted, want) in cases {
             assert_eq!(
-                &parse_redirect(pasted, "st", ISS, false).unwrap_err(),
+                &parse_redirect(pasted, "st", "no", ISS, false).unwrap_err(),
                 want,
                 "{pasted}"
             );
         }
+    }
+
+    #[test]
+    fn an_id_token_in_the_redirect_must_carry_the_nonce_sent() {
+        use crate::sandbox::keys;
+        use jsonwebtoken::Algorithm;
+        let paste = |nonce: serde_json::Value| {
+            let id = keys::sign(Algorithm::RS256, &serde_json::json!({"nonce": nonce}));
+            format!("#access_token=abc&state=st&id_token={id}")
+        };
+        let ours = parse_redirect(&paste("no".into()), "st", "no", ISS, false).unwrap();
+        assert!(ours.id_token.is_some());
+        let cases = [
+            (paste("foreign".into()), ImplicitError::NonceMismatch),
+            (paste(serde_json::Value::Null), ImplicitError::NonceMismatch),
+        ];
+        for (pasted, want) in cases {
+            assert_eq!(
+                parse_redirect(&pasted, "st", "no", ISS, false).unwrap_err(),
+                want
+            );
+        }
+        assert!(matches!(
+            parse_redirect(
+                "#access_token=abc&state=st&id_token=opaque",
+                "st",
+                "no",
+                ISS,
+                false
+            ),
+            Err(ImplicitError::IdToken(_))
+        ));
     }
 }

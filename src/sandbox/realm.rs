@@ -2,12 +2,15 @@
 //!
 //! Any realm name works: `{base}/auth/realms/{realm}` is an issuer with
 //! Keycloak's paths (`/protocol/openid-connect/{auth,token,certs,revoke,
-//! userinfo,logout}` and `/auth/device`) and a discovery document. Three
+//! userinfo,logout}` and `/auth/device`) and a discovery document. Five
 //! issuers behave differently on purpose, so clients can be tested against
 //! them:
 //!
 //! - realm `no-discovery` answers 404 for its discovery document but serves
 //!   everything else (a client must fall back to Keycloak's paths);
+//! - realm `broken-discovery` answers 500 for its discovery document, and
+//!   realm `garbled-discovery` a 200 HTML page, but both serve everything
+//!   else (a client must report the failure, not guess);
 //! - realm `liar` publishes a discovery document whose `issuer` is not its
 //!   URL (a client must refuse it, OIDC Discovery §4.3);
 //! - `{base}/other` is not Keycloak at all: its discovery document names
@@ -79,6 +82,10 @@ pub use state::{Revocation, Revoked, TokenRequest};
 pub const DEFAULT_REALM: &str = "third-party";
 /// A realm whose discovery document is missing (404).
 pub const NO_DISCOVERY_REALM: &str = "no-discovery";
+/// A realm whose discovery document fails with a 500.
+pub const BROKEN_DISCOVERY_REALM: &str = "broken-discovery";
+/// A realm whose discovery document is an HTML page (200).
+pub const GARBLED_DISCOVERY_REALM: &str = "garbled-discovery";
 /// A realm whose discovery document names another issuer.
 pub const LIAR_REALM: &str = "liar";
 /// Path of the non-Keycloak issuer under the sandbox base URL.

@@ -219,6 +219,43 @@ fn add_oauth_reads_the_secret_from_stdin_and_a_realm_changes_only_the_realm() {
 }
 
 #[test]
+fn add_oauth_warns_about_a_localhost_redirect_uri_but_keeps_it() {
+    let env = Env::new();
+    // (redirect URI, the IP literal recommended, if any)
+    let cases = [
+        (
+            "http://localhost:8765/callback",
+            Some("http://127.0.0.1:8765/callback"),
+        ),
+        ("http://127.0.0.1:8765/callback", None),
+        ("http://[::1]:8765/callback", None),
+    ];
+    for (i, (uri, literal)) in cases.into_iter().enumerate() {
+        let name = format!("r{i}");
+        let out = env
+            .cmd()
+            .args(["add", "oauth", &name, "--client-id", "c"])
+            .args(["--auth-method", "none", "--redirect-uri", uri])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert!(out.status.success(), "{uri}: {err}");
+        match literal {
+            Some(literal) => assert!(
+                err.contains("warning:")
+                    && err.contains("RFC 8252")
+                    && err.contains(&format!("--redirect-uri {literal}")),
+                "{uri}: {err}"
+            ),
+            None => assert!(!err.contains("warning"), "{uri}: {err}"),
+        }
+        let show = env.cmd().args(["show", &name, "--json"]).output().unwrap();
+        let doc: Value = serde_json::from_slice(&show.stdout).unwrap();
+        assert_eq!(doc["client"]["redirect_uri"], uri);
+    }
+}
+
+#[test]
 fn password_grant_stores_a_session_that_the_api_accepts_and_warns() {
     let sandbox = BackgroundSandbox::start().unwrap();
     let env = Env::new();

@@ -190,6 +190,55 @@ fn a_token_response_goes_into_an_existing_client_keeping_it() {
 }
 
 #[test]
+fn tokens_of_another_issuer_go_into_an_entry_only_with_force() {
+    let env = Env::new();
+    // The fixture's tokens are issued by sipgate's third-party realm.
+    env.cmd()
+        .args(["add", "oauth", "elsewhere", "--client-id", "c"])
+        .args(["--issuer", "https://id.example.com/realms/other"])
+        .args(["--auth-method", "none"])
+        .assert()
+        .success();
+    let before = std::fs::read(&env.store).unwrap();
+    let import = |extra: &[&str]| {
+        env.cmd()
+            .args(["import", "-", "--into", "elsewhere"])
+            .args(extra)
+            .write_stdin(FIXTURE)
+            .output()
+            .unwrap()
+    };
+    let out = import(&[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("issued by https://login.sipgate.com/auth/realms/third-party")
+            && err.contains("nothing was stored")
+            && err.contains("--force"),
+        "{err}"
+    );
+    assert!(!err.contains("eyJ"), "{err}");
+    assert_eq!(std::fs::read(&env.store).unwrap(), before);
+    assert_eq!(session(&env, "elsewhere"), Value::Null);
+
+    let out = import(&["--force"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("warning: the imported tokens were issued by"),
+        "{err}"
+    );
+    assert!(session(&env, "elsewhere").is_object());
+    let out = env
+        .cmd()
+        .args(["import", "-", "--force"])
+        .write_stdin(FIXTURE)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "--force needs --into");
+}
+
+#[test]
 fn files_are_limited_and_their_modes_checked() {
     let env = Env::new();
     let big = file(&env, "big", &"x".repeat((1 << 20) + 1), 0o600);

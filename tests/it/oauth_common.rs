@@ -47,11 +47,22 @@ impl Realm {
     pub fn add_client_with(
         &self,
         name: &str,
-        (id, secret, method): (&str, Option<&str>, AuthMethod),
+        client: (&str, Option<&str>, AuthMethod),
         redirect_uri: Option<String>,
     ) {
+        self.add_client_at(name, client, redirect_uri, &self.sandbox.issuer_url());
+    }
+
+    /// Like `add_client_with`, at another issuer (e.g. another realm).
+    pub fn add_client_at(
+        &self,
+        name: &str,
+        (id, secret, method): (&str, Option<&str>, AuthMethod),
+        redirect_uri: Option<String>,
+        issuer: &str,
+    ) {
         let client = OauthClient {
-            issuer: self.sandbox.issuer_url(),
+            issuer: issuer.to_owned(),
             client_id: id.into(),
             auth_method: method,
             client_secret: secret.map(|s| Secret::new(s.into())),

@@ -198,6 +198,49 @@ fn a_callback_without_the_promised_iss_ends_the_login_unstored() {
 }
 
 #[test]
+fn a_callback_from_another_issuer_is_refused_even_without_discovery() {
+    use sipauth_tui::sandbox::realm::NO_DISCOVERY_REALM;
+
+    let realm = Realm::new();
+    let issuer = realm.sandbox.realm_url(NO_DISCOVERY_REALM);
+    // (`iss` on the callback, whether the login succeeds)
+    let cases = [(None, true), (Some("https://evil.example/realms/x"), false)];
+    for (i, (iss, ok)) in cases.into_iter().enumerate() {
+        let name = format!("n{i}");
+        realm.add_client_at(&name, CLIENTS[0], None, &issuer);
+        let login = realm.start_login(&name, &[]);
+        let mut location = url::Url::parse(&login.authorize("")).unwrap();
+        if let Some(iss) = iss {
+            let pairs: Vec<(String, String)> = location
+                .query_pairs()
+                .into_owned()
+                .map(|(k, v)| {
+                    if k == "iss" {
+                        (k, iss.to_owned())
+                    } else {
+                        (k, v)
+                    }
+                })
+                .collect();
+            location.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        let (status, _, body) = browse(location.as_str());
+        assert_eq!(status, if ok { 200 } else { 403 }, "{body}");
+        let (exit, err) = login.finish();
+        assert_eq!(exit.success(), ok, "{err}");
+        let data = realm.store().load().unwrap();
+        assert_eq!(data.get(&name).unwrap().auth.session().is_some(), ok);
+        if !ok {
+            assert!(
+                err.contains("https://evil.example/realms/x") && err.contains("RFC 9207"),
+                "{err}"
+            );
+        }
+    }
+    assert_eq!(realm.sandbox.token_requests("authorization_code"), 1);
+}
+
+#[test]
 fn a_bad_code_exchange_stores_nothing() {
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;

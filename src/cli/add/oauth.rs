@@ -48,6 +48,26 @@ pub struct OauthArgs {
     api: String,
 }
 
+/// The warning for a `localhost` redirect URI: browsers may resolve it to
+/// [::1] or 127.0.0.1 (the listener tries both, but IPv6 may be missing or
+/// the name remapped), so RFC 8252 §8.3 recommends an IP literal. It is
+/// kept as given, since it must match the registration character for
+/// character.
+fn localhost_warning(url: &url::Url) -> Option<String> {
+    if url.host_str() != Some("localhost") {
+        return None;
+    }
+    let mut literal = url.clone();
+    literal
+        .set_ip_host(std::net::Ipv4Addr::LOCALHOST.into())
+        .ok()?;
+    Some(format!(
+        "the redirect URI names `localhost`, which a browser may resolve to [::1] or 127.0.0.1; \
+         RFC 8252 §8.3 recommends an IP literal: register {literal} with the server and re-add with \
+         --redirect-uri {literal} (kept as given, since it must match the registration)"
+    ))
+}
+
 /// Registers the client: checks, then the secret, then one locked insert.
 pub fn run(ctx: &Ctx, args: &OauthArgs) -> Result<Outcome> {
     validate_name(&args.name)?;
@@ -57,7 +77,10 @@ pub fn run(ctx: &Ctx, args: &OauthArgs) -> Result<Outcome> {
         (None, None) => DEFAULT_ISSUER.to_owned(),
     };
     if let Some(uri) = &args.redirect_uri {
-        validate_redirect_uri(uri)?;
+        let url = validate_redirect_uri(uri)?;
+        if let Some(warning) = localhost_warning(&url) {
+            super::super::diag!("warning: {warning}");
+        }
     }
     normalize_api(&args.api)?;
     let mut client = OauthClient {

@@ -190,6 +190,45 @@ async fn a_configured_redirect_uri_is_bound_and_served_exactly() {
     assert_eq!(wait.await.unwrap().unwrap().expose(), "c");
 }
 
+#[tokio::test]
+async fn a_localhost_redirect_uri_is_served_on_ipv4_and_ipv6_loopback() {
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    // Whether this machine has IPv6 loopback at all; without it only the
+    // IPv4 half can be checked.
+    let has_ipv6 = std::net::TcpListener::bind("[::1]:0").is_ok();
+    let configured = format!("http://localhost:{port}/cb");
+    let listener = Listener::bind(Some(&configured), None).await.unwrap();
+    let addrs = listener.local_addrs().unwrap();
+    assert!(
+        addrs
+            .iter()
+            .all(|a| a.ip().is_loopback() && a.port() == port)
+    );
+    assert_eq!(addrs.len(), if has_ipv6 { 2 } else { 1 }, "{addrs:?}");
+    let wait = tokio::spawn(listener.wait(expecting(None, false), Duration::from_secs(10)));
+    let mut bases = vec![format!("http://127.0.0.1:{port}")];
+    if has_ipv6 {
+        bases.push(format!("http://[::1]:{port}"));
+    }
+    // A request without this login's state reaches the listener on each.
+    for base in &bases {
+        let stray = get(&format!("{base}/cb?state=forged&code=x")).await;
+        assert_eq!(stray.status(), 400, "{base}");
+    }
+    let last = bases.last().unwrap();
+    let real = get(&format!("{last}/cb?state={STATE}&code=c")).await;
+    assert_eq!(real.status(), 200);
+    assert_eq!(wait.await.unwrap().unwrap().expose(), "c");
+    // Every port is free again.
+    drop(std::net::TcpListener::bind(("127.0.0.1", port)).unwrap());
+    if has_ipv6 {
+        drop(std::net::TcpListener::bind(("::1", port)).unwrap());
+    }
+}
+
 #[test]
 fn html_escaping_covers_markup() {
     assert_eq!(

@@ -13,7 +13,10 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{Grant, LIAR_REALM, NO_DISCOVERY_REALM, OTHER_ISSUER_PATH, Realm};
+use super::{
+    BROKEN_DISCOVERY_REALM, GARBLED_DISCOVERY_REALM, Grant, LIAR_REALM, NO_DISCOVERY_REALM,
+    OTHER_ISSUER_PATH, Realm,
+};
 use crate::credential::KEYCLOAK_REALM_PREFIX;
 use crate::sandbox::keys;
 
@@ -114,6 +117,12 @@ pub(crate) async fn document(State(realm): State<Arc<Realm>>, issuer: Issuer) ->
     if issuer.is_realm(NO_DISCOVERY_REALM) {
         let body = json!({"error": "Realm does not publish a discovery document"});
         return (StatusCode::NOT_FOUND, axum::Json(body)).into_response();
+    }
+    if issuer.is_realm(BROKEN_DISCOVERY_REALM) {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response();
+    }
+    if issuer.is_realm(GARBLED_DISCOVERY_REALM) {
+        return axum::response::Html("<!doctype html><title>Sign in</title>").into_response();
     }
     let mut doc = discovery_json(&issuer, &realm.base_url);
     if issuer.is_realm(LIAR_REALM) {

@@ -2,8 +2,10 @@
 
 use std::io::Write;
 
-use sipauth_tui::sandbox::BackgroundSandbox;
+use jsonwebtoken::Algorithm;
+use serde_json::json;
 use sipauth_tui::sandbox::realm::CLIENT_PUBLIC;
+use sipauth_tui::sandbox::{BackgroundSandbox, keys};
 
 use super::{add_client, assert_no_secrets, finish, read_until, session, spawn_login};
 use crate::common::Env;
@@ -72,4 +74,27 @@ fn implicit_grant_takes_the_token_from_the_pasted_redirect_and_checks_state() {
         assert!(session(&env, "imp").is_object(), "{err}");
     }
     env.cmd().args(["probe", "imp"]).assert().success();
+}
+
+#[test]
+fn implicit_grant_refuses_an_id_token_with_a_foreign_nonce_and_stores_nothing() {
+    let sandbox = BackgroundSandbox::start().unwrap();
+    let env = Env::new();
+    add_client(&env, &sandbox, "imp", CLIENT_PUBLIC, None);
+    let before = std::fs::read(&env.store).unwrap();
+    let (mut child, mut reader) = spawn_login(&env, "imp", "implicit", &[]);
+    let mut seen = String::new();
+    let url = format!("http{}", read_until(&mut reader, &mut seen, "http"));
+    // A genuinely signed id token, minted for another login.
+    let claims = json!({"iss": sandbox.issuer_url(), "nonce": "someone-elses-nonce"});
+    let id_token = keys::sign(Algorithm::RS256, &claims);
+    let redirect = format!("{}&id_token={id_token}", location(&url));
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{redirect}").unwrap();
+    drop(stdin);
+    let (success, err) = finish(child, reader, seen);
+    assert!(!success, "{err}");
+    assert!(err.contains("nonce does not match"), "{err}");
+    assert_no_secrets(&err, &[]);
+    assert_eq!(std::fs::read(&env.store).unwrap(), before);
 }

@@ -152,3 +152,50 @@ async fn certs_serve_the_jwks_that_verifies_sandbox_tokens() {
         }
     }
 }
+
+#[tokio::test]
+async fn discovery_falls_back_to_keycloak_paths_only_when_the_document_is_missing() {
+    use sipauth_tui::oauth::{OauthError, Timeouts, discover, http_client};
+    use sipauth_tui::sandbox::realm::{
+        BROKEN_DISCOVERY_REALM, GARBLED_DISCOVERY_REALM, NO_DISCOVERY_REALM,
+    };
+
+    let Realm { sandbox, .. } = Realm::default().await;
+    let http = http_client(Timeouts::default()).unwrap();
+    // 404: the issuer publishes none, so Keycloak's layout is assumed.
+    let missing = sandbox.realm_url(NO_DISCOVERY_REALM);
+    let endpoints = discover(&http, Timeouts::default(), &missing)
+        .await
+        .unwrap();
+    assert!(!endpoints.discovered);
+    assert_eq!(
+        endpoints.token.as_str(),
+        format!("{missing}/protocol/openid-connect/token")
+    );
+    // 500: a failure to report, not a reason to guess.
+    let broken = sandbox.realm_url(BROKEN_DISCOVERY_REALM);
+    let before = sandbox.seen().len();
+    let err = discover(&http, Timeouts::default(), &broken)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, OauthError::Status { status: 500, .. }),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!("{broken}/.well-known/openid-configuration"))
+            && message.contains("HTTP 500"),
+        "{message}"
+    );
+    assert_eq!(sandbox.seen().len(), before + 1, "nothing else was asked");
+    // A 200 that is not JSON (a login or portal page) is no document either.
+    let garbled = sandbox.realm_url(GARBLED_DISCOVERY_REALM);
+    let err = discover(&http, Timeouts::default(), &garbled)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, OauthError::Malformed { why, .. } if why.contains("not JSON")),
+        "{err:?}"
+    );
+}
