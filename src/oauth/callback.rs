@@ -203,6 +203,10 @@ pub struct Expect {
     pub issuer: Option<String>,
     /// Whether `iss` must be present (the server says it always sends it).
     pub iss_required: bool,
+    /// Whether `iss` must equal the issuer byte for byte. Without a
+    /// discovery document the configured issuer is only the user's spelling,
+    /// so one trailing slash either way is tolerated.
+    pub exact_issuer: bool,
 }
 
 struct Shared {
@@ -218,6 +222,11 @@ enum Verdict {
     Ignore(StatusCode, &'static str),
     /// The login ends with this.
     Done(Result<Secret, LoginError>),
+}
+
+/// Whether an `iss` parameter names the expected issuer.
+fn same_issuer(found: &str, expected: &str, exact: bool) -> bool {
+    found == expected || (!exact && found.trim_end_matches('/') == expected.trim_end_matches('/'))
 }
 
 /// Judges a callback's query against what is expected.
@@ -240,7 +249,7 @@ fn judge(query: &str, expect: &Expect) -> Verdict {
     }
     if let Some(expected) = &expect.issuer {
         match params.get("iss") {
-            Some(found) if found != expected => {
+            Some(found) if !same_issuer(found, expected, expect.exact_issuer) => {
                 return Verdict::Done(Err(LoginError::IssuerMismatch {
                     expected: expected.clone(),
                     found: clean(found, 200),

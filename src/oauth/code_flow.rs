@@ -232,6 +232,7 @@ impl PendingLogin {
         let expect = Expect {
             state: self.state,
             iss_required: self.endpoints.discovered && self.endpoints.iss_in_responses,
+            exact_issuer: self.endpoints.discovered,
             issuer: Some(self.endpoints.issuer.clone()),
         };
         let code = self.listener.wait(expect, self.timeout).await?;

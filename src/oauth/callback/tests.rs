@@ -7,6 +7,7 @@ fn expecting(issuer: Option<&str>, iss_required: bool) -> Expect {
         state: Secret::new(STATE.into()),
         issuer: issuer.map(Into::into),
         iss_required,
+        exact_issuer: true,
     }
 }
 
@@ -78,6 +79,19 @@ fn iss_must_match_a_known_issuer_and_be_there_when_promised() {
     ));
     // An unknown issuer checks nothing.
     assert!(matches!(judged(evil, None), Verdict::Done(Ok(_))));
+    // A trailing slash counts only when the issuer was discovered (exact).
+    let slashed = "state=the-state&code=c&iss=https%3A%2F%2Fid.example%2Fr%2F";
+    let mut e = expecting(issuer, false);
+    assert!(matches!(
+        judge(slashed, &e),
+        Verdict::Done(Err(LoginError::IssuerMismatch { .. }))
+    ));
+    e.exact_issuer = false;
+    assert!(matches!(judge(slashed, &e), Verdict::Done(Ok(_))));
+    assert!(matches!(
+        judge(evil, &e),
+        Verdict::Done(Err(LoginError::IssuerMismatch { .. }))
+    ));
 }
 
 async fn get(url: &str) -> reqwest::Response {
