@@ -41,7 +41,10 @@ pub struct Cli {
     command: Command,
 }
 
+// Each subcommand's arguments are built only when it is the one invoked:
+// building all of them was a sixth of a whole `decode` run.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 enum Command {
     /// Add a credential; its secret is read from a no-echo prompt or stdin, never argv
     #[command(subcommand)]
@@ -237,6 +240,23 @@ impl Command {
             Command::Sandbox(_) => "sandbox",
             Command::Decode(_) => "decode",
         }
+    }
+}
+
+impl Cli {
+    /// `sipauth-tui decode [--json] [TOKEN | -]` read without building
+    /// clap's command tree (see [`decode::DecodeArgs::quick`]); `None` for
+    /// every other command line. `SIPAUTH_STORE` is honoured as clap would.
+    pub fn quick(args: &[std::ffi::OsString]) -> Option<Self> {
+        if args.get(1).map(|a| a.as_os_str()) != Some("decode".as_ref()) {
+            return None;
+        }
+        Some(Self {
+            store: std::env::var_os("SIPAUTH_STORE")
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from),
+            command: Command::Decode(decode::DecodeArgs::quick(&args[2..])?),
+        })
     }
 }
 

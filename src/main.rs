@@ -41,12 +41,17 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
 }
 
-/// Parses the command line like `Cli::try_parse`, but leaks clap's command
+/// Parses the command line like `Cli::try_parse`, but takes the quick path
+/// for a plain `decode` (see `Cli::quick`), and leaks clap's command
 /// tree: it is hundreds of small allocations used once, and freeing them was
 /// 6% of the instructions of a whole `decode` run; the process ends soon.
 fn parse() -> Result<cli::Cli, clap::Error> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(quick) = cli::Cli::quick(&args) {
+        return Ok(quick);
+    }
     let mut command = cli::Cli::command();
-    let parsed = match command.try_get_matches_from_mut(std::env::args_os()) {
+    let parsed = match command.try_get_matches_from_mut(args) {
         Ok(mut matches) => {
             cli::Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
         }

@@ -12,6 +12,7 @@ mod oauth;
 pub use oauth::OauthArgs;
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum AddCommand {
     /// A Personal Access Token; the token is read from a prompt or stdin
     Pat {

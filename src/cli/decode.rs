@@ -45,6 +45,34 @@ pub struct DecodeArgs {
     audience: Option<String>,
 }
 
+impl DecodeArgs {
+    /// Reads `[--json] [TOKEN | -]`, the shapes a shell pipeline uses,
+    /// without clap; `None` for anything else (clap parses that, with its
+    /// help and errors). A pipeline's `decode` is mostly process start-up,
+    /// and building clap's command tree was a fifth of it.
+    pub fn quick(args: &[OsString]) -> Option<Self> {
+        let mut parsed = Self {
+            token: None,
+            from: None,
+            json: false,
+            verify: false,
+            issuer: None,
+            audience: None,
+        };
+        for arg in args {
+            let bytes = arg.as_bytes();
+            if bytes == b"--json" && !parsed.json {
+                parsed.json = true;
+            } else if (bytes == b"-" || !bytes.starts_with(b"-")) && parsed.token.is_none() {
+                parsed.token = Some(arg.clone());
+            } else {
+                return None;
+            }
+        }
+        Some(parsed)
+    }
+}
+
 /// One token to show: its label (none for a single token), the token itself
 /// (for `--verify`) and what it decoded to.
 struct Item {

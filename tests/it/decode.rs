@@ -368,3 +368,43 @@ fn hostile_claims_reach_the_terminal_without_control_characters() {
         assert!(text.contains("a[2Jb31mcde"), "{text}");
     }
 }
+
+#[test]
+fn the_quick_path_for_plain_decode_answers_exactly_as_clap_would() {
+    // `decode [--json] [TOKEN|-]` skips clap; a global `--store` before the
+    // subcommand sends the same request through clap. Both must agree on
+    // stdout, stderr and exit code.
+    let env = Env::new();
+    let store = env.store.to_str().unwrap().to_owned();
+    let token = fixture("access_token");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec![token.as_str()], ""),
+        (vec!["--json", token.as_str()], ""),
+        (vec![token.as_str(), "--json"], ""),
+        (vec!["-"], token.as_str()),
+        (vec![], FIXTURE),
+        (vec!["--json"], FIXTURE),
+        (vec!["not.a-jwt"], ""),
+        (vec!["--json", "--json"], ""),
+        (vec![token.as_str(), token.as_str()], ""),
+    ];
+    for (args, stdin) in cases {
+        let quick = env
+            .cmd()
+            .arg("decode")
+            .args(&args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        let clap = env
+            .cmd()
+            .args(["--store", &store, "decode"])
+            .args(&args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        assert_eq!(quick.status.code(), clap.status.code(), "{args:?}");
+        assert_eq!(stdout(&quick), stdout(&clap), "{args:?}");
+        assert_eq!(stderr(&quick), stderr(&clap), "{args:?}");
+    }
+}
