@@ -2,9 +2,13 @@
 //!
 //! The library is the whole product minus the terminal: the credential model
 //! ([`credential`]), the store file ([`store`]), header and curl rendering
-//! ([`header`]), importing pasted or exported credentials ([`import`]), the account probe ([`probe`]) and the local sandbox server
-//! ([`sandbox`]). The `sipauth-tui` binary is a thin command line over these;
-//! nothing here reads the clock for display or touches the terminal.
+//! ([`header`]), lifetimes and countdowns ([`expiry`]), JWT decoding and
+//! verification ([`jwt`]), the OAuth2 / OpenID Connect client ([`oauth`]),
+//! importing pasted or exported credentials ([`import`]), the account probe
+//! ([`probe`]) and the local sandbox server, a sipgate-like API plus a
+//! Keycloak-like realm ([`sandbox`]). The `sipauth-tui` binary is a thin
+//! command line over these; nothing here reads the clock for display or
+//! touches the terminal.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
