@@ -3,7 +3,7 @@
 //! It binds loopback only: 127.0.0.1 on an ephemeral port by default (the
 //! redirect URI is then `http://127.0.0.1:{port}/callback`), or exactly the
 //! host, port and path of a configured redirect URI. `localhost` binds
-//! 127.0.0.1 and, when the machine has IPv6, [::1] on the same port too,
+//! 127.0.0.1 and, when the machine has IPv6, `[::1]` on the same port too,
 //! since browsers may resolve it to either (RFC 8252 §8.3 prefers IP
 //! literals for that reason); the URI sent stays as configured, since the
 //! server compares it as a string. Anything on the machine can reach the port, so
@@ -44,7 +44,7 @@ const DRAIN: Duration = Duration::from_secs(2);
 #[derive(Debug)]
 pub struct Listener {
     listener: TcpListener,
-    /// [::1] on the same port, for a `localhost` redirect URI.
+    /// `[::1]` on the same port, for a `localhost` redirect URI.
     ipv6: Option<TcpListener>,
     redirect_uri: String,
     path: String,
@@ -103,7 +103,7 @@ impl Listener {
         self.listener.local_addr()
     }
 
-    /// Every socket listened on: for `localhost`, [::1] as well when the
+    /// Every socket listened on: for `localhost`, `[::1]` as well when the
     /// machine has IPv6.
     pub fn local_addrs(&self) -> io::Result<Vec<SocketAddr>> {
         let mut addrs = vec![self.listener.local_addr()?];
@@ -164,9 +164,9 @@ fn stopped(served: io::Result<()>) -> LoginError {
     })
 }
 
-/// Binds [::1] on `port` for a `localhost` redirect URI. A machine without
+/// Binds `[::1]` on `port` for a `localhost` redirect URI. A machine without
 /// IPv6 loopback is fine (browsers there use 127.0.0.1); a port another
-/// program holds on [::1] is not, since the browser might hand it the code.
+/// program holds on `[::1]` is not, since the browser might hand it the code.
 async fn bind_ipv6_too(port: u16) -> Result<Option<TcpListener>, LoginError> {
     let addr = SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port);
     match TcpListener::bind(addr).await {

@@ -49,7 +49,7 @@ pub struct OauthArgs {
 }
 
 /// The warning for a `localhost` redirect URI: browsers may resolve it to
-/// [::1] or 127.0.0.1 (the listener tries both, but IPv6 may be missing or
+/// `[::1]` or 127.0.0.1 (the listener tries both, but IPv6 may be missing or
 /// the name remapped), so RFC 8252 §8.3 recommends an IP literal. It is
 /// kept as given, since it must match the registration character for
 /// character.
