@@ -13,7 +13,7 @@ use reqwest::redirect;
 use serde_json::Value;
 use url::Url;
 
-use crate::credential::is_loopback;
+use crate::oauth::endpoints::{discovery_url, secure_url};
 use crate::probe::{NetFailure, classify};
 
 use super::claims_text;
@@ -138,7 +138,7 @@ impl Fetcher {
     /// loopback http) at `now`.
     pub async fn fetch(&self, issuer: &str, now: i64) -> Result<KeySet, FetchError> {
         let base = issuer.trim_end_matches('/');
-        let discovery = format!("{base}/.well-known/openid-configuration");
+        let discovery = discovery_url(issuer);
         let jwks_uri = match self.get(&discovery).await {
             Ok(Got::Json(doc)) => match doc.get("issuer") {
                 Some(Value::String(named)) if named == issuer => {
@@ -250,15 +250,10 @@ fn keycloak_certs(base: &str) -> String {
     format!("{base}/protocol/openid-connect/certs")
 }
 
-/// A jwks_uri is fetched only over https (plain http only on loopback).
+/// A jwks_uri is fetched only over https (plain http only on loopback), the
+/// rule every endpoint follows.
 fn checked_uri(raw: &str) -> Option<String> {
-    let url = Url::parse(raw).ok()?;
-    let ok = match url.scheme() {
-        "https" => true,
-        "http" => is_loopback(&url),
-        _ => false,
-    };
-    (ok && url.username().is_empty() && url.password().is_none()).then(|| url.to_string())
+    secure_url("jwks_uri", raw).ok().map(String::from)
 }
 
 #[cfg(test)]
