@@ -167,20 +167,25 @@ impl Realm {
         query(&target, "code").unwrap()
     }
 
+    /// Exchanges `code` the way the client of `auth` would (redirect URI
+    /// and PKCE verifier of the test's authorization request).
+    pub async fn exchange(&self, auth: Auth, code: &str) -> (StatusCode, Value) {
+        self.token(
+            auth,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", REDIRECT),
+                ("code_verifier", VERIFIER),
+            ],
+        )
+        .await
+    }
+
     /// The whole code flow for `auth`: tokens (asserts 200).
     pub async fn login(&self, auth: Auth) -> Value {
         let code = self.code(auth.id()).await;
-        let (status, body) = self
-            .token(
-                auth,
-                &[
-                    ("grant_type", "authorization_code"),
-                    ("code", &code),
-                    ("redirect_uri", REDIRECT),
-                    ("code_verifier", VERIFIER),
-                ],
-            )
-            .await;
+        let (status, body) = self.exchange(auth, &code).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body
     }

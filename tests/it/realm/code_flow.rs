@@ -95,17 +95,7 @@ async fn wrong_secret_or_wrong_method_is_invalid_client_401() {
     ];
     for (what, auth) in cases {
         let code = realm.code(CLIENT_POST).await;
-        let (status, body) = realm
-            .token(
-                auth,
-                &[
-                    ("grant_type", "authorization_code"),
-                    ("code", &code),
-                    ("redirect_uri", REDIRECT),
-                    ("code_verifier", VERIFIER),
-                ],
-            )
-            .await;
+        let (status, body) = realm.exchange(auth, &code).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}: {body}");
         assert_eq!(error(&body), "invalid_client", "{what}");
     }
@@ -233,17 +223,7 @@ async fn expired_code_is_invalid_grant() {
     .await;
     let code = realm.code(CLIENT_PUBLIC).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let (status, body) = realm
-        .token(
-            PUBLIC,
-            &[
-                ("grant_type", "authorization_code"),
-                ("code", &code),
-                ("redirect_uri", REDIRECT),
-                ("code_verifier", VERIFIER),
-            ],
-        )
-        .await;
+    let (status, body) = realm.exchange(PUBLIC, &code).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error_description"], "Code is expired");
 }

@@ -154,17 +154,7 @@ async fn logout_ends_the_session_and_redirects_to_a_loopback_uri() {
 async fn request_log_never_holds_codes_tokens_or_secrets() {
     let realm = Realm::default().await;
     let code = realm.code(CLIENT_POST).await;
-    let (_, tokens) = realm
-        .token(
-            POST,
-            &[
-                ("grant_type", "authorization_code"),
-                ("code", &code),
-                ("redirect_uri", REDIRECT),
-                ("code_verifier", super::VERIFIER),
-            ],
-        )
-        .await;
+    let (_, tokens) = realm.exchange(POST, &code).await;
     let (_, refreshed) = realm.refresh(POST, &s(&tokens["refresh_token"])).await;
     realm
         .post(
