@@ -27,6 +27,7 @@ mod render;
 mod sandbox;
 mod secret_input;
 mod session;
+mod tui;
 
 /// Keep credentials for the sipgate REST API (and any Basic-auth API); print
 /// ready Authorization headers and curl commands; probe them.
@@ -37,8 +38,9 @@ pub struct Cli {
     #[arg(long, global = true, env = "SIPAUTH_STORE", value_name = "PATH")]
     store: Option<PathBuf>,
 
+    /// Without a command, the full-screen app opens on the store.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 // Each subcommand's arguments are built only when it is the one invoked:
@@ -121,6 +123,8 @@ enum Command {
     Sandbox(SandboxArgs),
     /// Decode a JWT, a token response or a stored session: header, claims, times
     Decode(decode::DecodeArgs),
+    /// Open the app on a temporary store against the built-in sandbox, with sample credentials
+    Demo,
 }
 
 /// When a session counts as due for a refresh.
@@ -239,6 +243,7 @@ impl Command {
             Command::Probe(_) => "probe",
             Command::Sandbox(_) => "sandbox",
             Command::Decode(_) => "decode",
+            Command::Demo => "demo",
         }
     }
 }
@@ -255,7 +260,7 @@ impl Cli {
             store: std::env::var_os("SIPAUTH_STORE")
                 .filter(|s| !s.is_empty())
                 .map(PathBuf::from),
-            command: Command::Decode(decode::DecodeArgs::quick(&args[2..])?),
+            command: Some(Command::Decode(decode::DecodeArgs::quick(&args[2..])?)),
         })
     }
 }
@@ -263,11 +268,19 @@ impl Cli {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
     let ctx = Ctx::new(cli.store)?;
-    logging::init(ctx.store.path())?;
-    tracing::debug!(command = cli.command.name(), "start");
+    let Some(command) = cli.command else {
+        logging::init_tui(ctx.store.path())?;
+        return tui::run(&ctx);
+    };
+    if matches!(command, Command::Demo) {
+        logging::init_tui(ctx.store.path())?;
+    } else {
+        logging::init(ctx.store.path())?;
+    }
+    tracing::debug!(command = command.name(), "start");
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let outcome = match cli.command {
+    let outcome = match command {
         Command::Add(cmd) => add::run(&ctx, cmd)?,
         Command::List { json } => inspect::list(&ctx, &mut out, json)?,
         Command::Show { name, json, reveal } => inspect::show(&ctx, &mut out, &name, json, reveal)?,
@@ -295,6 +308,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Probe(args) => probe::run(&ctx, &mut out, args)?,
         Command::Sandbox(args) => sandbox::run(&mut out, args.port)?,
         Command::Decode(args) => decode::run(&ctx, &mut out, args)?,
+        Command::Demo => tui::demo()?,
     };
     out.flush()?;
     Ok(outcome)

@@ -107,11 +107,23 @@ pub enum Health {
 
 /// Classifies a session at `now`; `margin` is what counts as "expiring".
 pub fn health(session: &Session, now: i64, margin: i64) -> Health {
+    classify(session, access_expiry(session), refresh_expiry(session), now, margin)
+}
+
+/// [`health`] with the session's expiries already worked out (the TUI
+/// caches them: a frame must not decode thousands of tokens).
+pub fn classify(
+    session: &Session,
+    access: Option<i64>,
+    refresh: Refresh,
+    now: i64,
+    margin: i64,
+) -> Health {
     if session.login_required {
         return Health::LoginRequired;
     }
-    let refreshable = refresh_expiry(session).usable(now);
-    match access_expiry(session) {
+    let refreshable = refresh.usable(now);
+    match access {
         None => Health::Unknown,
         Some(at) if at > now.saturating_add(margin) => Health::Valid,
         Some(at) if at > now => Health::Expiring,

@@ -21,3 +21,4 @@ pub mod oauth;
 pub mod probe;
 pub mod sandbox;
 pub mod store;
+pub mod tui;

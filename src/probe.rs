@@ -55,6 +55,40 @@ pub enum ProbeError {
     /// The HTTP client could not be set up (TLS roots, ...).
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
+    /// The credential gives no header (e.g. an OAuth client not logged in).
+    #[error(transparent)]
+    Header(#[from] crate::header::HeaderError),
+    /// The API base and path do not make a URL.
+    #[error("invalid probe URL {0}")]
+    BadUrl(String),
+}
+
+impl ProbeRequest {
+    /// The request that probes `path` under a credential's API base with
+    /// its Authorization header, as the command line and the TUI send it.
+    pub fn for_credential(
+        credential: &crate::credential::Credential,
+        method: Method,
+        path: &str,
+        connect_timeout: Duration,
+        timeout: Duration,
+    ) -> Result<Self, ProbeError> {
+        let url = crate::header::endpoint_url(&credential.api, path);
+        Ok(Self {
+            method,
+            url: Url::parse(&url).map_err(|_| ProbeError::BadUrl(strip_controls(&url)))?,
+            authorization: crate::header::authorization_value(credential)?,
+            scheme: match credential.auth.basic_pair() {
+                Some(_) => {
+                    let (id, secret) = credential.auth.field_names();
+                    Scheme::Basic(id, secret)
+                }
+                None => Scheme::Bearer,
+            },
+            connect_timeout,
+            timeout,
+        })
+    }
 }
 
 /// Parses a method name such as `get` or `POST`.

@@ -13,7 +13,21 @@ use tracing_subscriber::EnvFilter;
 
 /// Starts file logging when `SIPAUTH_LOG` is set; returns where it goes.
 pub fn init(store: &Path) -> Result<Option<PathBuf>> {
-    let Ok(filter) = std::env::var("SIPAUTH_LOG") else {
+    init_with(store, None)
+}
+
+/// Logging for the full-screen app: on at `info` unless `SIPAUTH_LOG`
+/// says otherwise, since the app has no stderr to report on; always to
+/// the file, never the screen.
+pub fn init_tui(store: &Path) -> Result<Option<PathBuf>> {
+    init_with(store, Some("info"))
+}
+
+fn init_with(store: &Path, default: Option<&str>) -> Result<Option<PathBuf>> {
+    let Some(filter) = std::env::var("SIPAUTH_LOG")
+        .ok()
+        .or_else(|| default.map(str::to_owned))
+    else {
         return Ok(None);
     };
     let path = match std::env::var_os("SIPAUTH_LOG_FILE") {

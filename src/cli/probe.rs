@@ -5,8 +5,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use sipauth_tui::header::{authorization_value, endpoint_url};
-use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest, Scheme};
+use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest};
 
 use super::session::usable;
 use super::{Ctx, Outcome, positive_seconds};
@@ -40,21 +39,13 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> 
     // A session is refreshed first, as for `header`: a probe should test the
     // token a user would get, not one about to die.
     let c = &usable(ctx, data.get(&args.name)?, args.margin.min_valid)?;
-    let url = endpoint_url(&c.api, &args.path);
-    let request = ProbeRequest {
-        method: args.method,
-        url: url::Url::parse(&url).with_context(|| format!("invalid probe URL {url}"))?,
-        authorization: authorization_value(c)?,
-        scheme: match c.auth.basic_pair() {
-            Some(_) => {
-                let (id, secret) = c.auth.field_names();
-                Scheme::Basic(id, secret)
-            }
-            None => Scheme::Bearer,
-        },
-        connect_timeout: args.connect_timeout,
-        timeout: args.timeout,
-    };
+    let request = ProbeRequest::for_credential(
+        c,
+        args.method,
+        &args.path,
+        args.connect_timeout,
+        args.timeout,
+    )?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -1,0 +1,216 @@
+//! The full-screen app: terminal lifecycle and the event loop.
+//!
+//! The design follows the Elm-like shape of the TUIs we admire: the state
+//! and its one `update` live in [`app`], drawing is a pure function in
+//! [`view`], background work in [`effects`] answers only through messages.
+//! The loop here waits on three things at once: terminal input, messages
+//! from background work, and the app's next deadline ([`App::next_wakeup`]:
+//! a countdown second, a spinner frame, a message to expire). With none of
+//! those pending it sleeps on input alone, so an idle screen costs nothing.
+//! It redraws only when the message queue is empty.
+//!
+//! This module owns the terminal: raw mode, the alternate screen, mouse
+//! capture and bracketed paste are switched on together and undone
+//! together, on quit, on error and from the panic hook.
+
+pub mod app;
+pub mod clipboard;
+pub mod config;
+pub mod demo;
+pub mod effects;
+pub mod form;
+pub mod keymap;
+pub mod layout;
+pub mod msg;
+pub mod strings;
+pub mod theme;
+pub mod view;
+
+use std::io::{self, Stdout};
+
+use anyhow::{Context, Result};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream,
+};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::store::Store;
+use app::App;
+use clipboard::Clipboard;
+use effects::{Services, now_ms};
+use msg::{Done, Effect, Msg};
+
+/// What the app runs on.
+pub struct Options {
+    /// The store (its lock wait is raised for refreshes here).
+    pub store: Store,
+    /// Settings and key bindings.
+    pub config: config::Config,
+    /// The title bar label.
+    pub title: String,
+    /// HTTP timeouts for authorization servers.
+    pub timeouts: crate::oauth::Timeouts,
+}
+
+/// Runs the app until the user quits. The terminal is restored whatever
+/// happens.
+pub fn run(options: Options) -> Result<()> {
+    let data = options.store.load().context("cannot read the store")?;
+    let keymap = options.config.keymap().map_err(anyhow::Error::msg)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let mut app = App::new(options.config.clone(), keymap, data, options.title);
+    // One clipboard owner for the app's whole life (X11 serves copies from it).
+    let mut clipboard = clipboard::open(options.config.clipboard);
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let services = Services {
+        store: options
+            .store
+            .clone()
+            .with_lock_timeout(effects::lock_wait(options.timeouts)),
+        http: crate::oauth::http_client(options.timeouts)?,
+        timeouts: options.timeouts,
+        margin: i64::from(options.config.refresh_margin),
+        probe_path: options.config.probe_path.clone(),
+        tx,
+    };
+    let mut terminal = enter()?;
+    let result = runtime.block_on(event_loop(
+        &mut terminal,
+        &mut app,
+        &services,
+        clipboard.as_mut(),
+        rx,
+    ));
+    // Tasks still running (a login waiting, a refresh) end with the runtime.
+    runtime.shutdown_background();
+    if let Some((value, _)) = app.clipboard.take() {
+        clipboard.clear_if_holding(&value);
+    }
+    leave();
+    result
+}
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Switches the terminal into app mode and installs the panic hook that
+/// switches it back.
+fn enter() -> Result<Term> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        previous(info);
+    }));
+    let terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    crossterm::execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)
+        .context("cannot set up the terminal")?;
+    Ok(terminal)
+}
+
+/// Restores the terminal; safe to call more than once.
+fn leave() {
+    let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
+    ratatui::restore();
+}
+
+async fn event_loop(
+    terminal: &mut Term,
+    app: &mut App,
+    services: &Services,
+    clipboard: &mut dyn Clipboard,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<Msg>,
+) -> Result<()> {
+    let mut events = EventStream::new();
+    let mut login: Option<tokio::task::AbortHandle> = None;
+    let size = terminal.size()?;
+    let mut queue = vec![Msg::Resize(size.width, size.height)];
+    loop {
+        for msg in queue.drain(..) {
+            for effect in app.update(msg, now_ms()) {
+                perform(effect, app, services, clipboard, &mut login);
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+        terminal.draw(|frame| view::draw(frame, app, now_ms()))?;
+        let wake = app.next_wakeup(now_ms());
+        let sleep = async {
+            match wake {
+                Some(at) => {
+                    let ms = u64::try_from((at - now_ms()).max(0)).unwrap_or(0);
+                    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => queue.extend(to_msg(event)),
+                Some(Err(e)) => return Err(e).context("cannot read the terminal"),
+                None => return Ok(()),
+            },
+            Some(msg) = rx.recv() => queue.push(msg),
+            () = sleep => queue.push(Msg::Tick),
+        }
+        while let Ok(msg) = rx.try_recv() {
+            queue.push(msg);
+        }
+    }
+}
+
+fn to_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => Some(Msg::Key(key)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::FocusGained | Event::FocusLost => None,
+    }
+}
+
+fn perform(
+    effect: Effect,
+    app: &mut App,
+    services: &Services,
+    clipboard: &mut dyn Clipboard,
+    login: &mut Option<tokio::task::AbortHandle>,
+) {
+    let s = services.clone();
+    match effect {
+        Effect::Refresh { job, force } => {
+            tokio::spawn(s.refresh(job, force));
+        }
+        Effect::Probe { job, credential } => {
+            tokio::spawn(s.probe(job, *credential));
+        }
+        Effect::Login(job) => {
+            if let Some(old) = login.take() {
+                old.abort();
+            }
+            *login = Some(tokio::spawn(s.login(job)).abort_handle());
+        }
+        Effect::CancelLogin => {
+            if let Some(task) = login.take() {
+                task.abort();
+            }
+        }
+        Effect::Save(job, change) => {
+            tokio::spawn(s.save(job, change));
+        }
+        Effect::Delete { job, revoke } => {
+            tokio::spawn(s.delete(job, revoke));
+        }
+        Effect::Copy(job, value) => {
+            let copied = clipboard.copy(&value);
+            let _ = services.tx.send(Msg::Done(job, Done::Copy(copied)));
+        }
+        Effect::ClearClipboard(value) => clipboard.clear_if_holding(&value),
+        Effect::Quit => app.quit = true,
+    }
+}

@@ -1,0 +1,324 @@
+//! The app's state and its one way of changing: [`App::update`] takes a
+//! [`Msg`] and the time, changes the state and returns the [`Effect`]s the
+//! runner should perform. Nothing here touches the terminal, the network,
+//! the clipboard or the clock, so every behaviour is testable as
+//! message-in, state-and-effects-out.
+
+pub mod entries;
+mod keys;
+mod tasks;
+
+pub use tasks::SPINNER_MS;
+
+use crate::credential::Secret;
+use crate::store::StoreData;
+
+use super::config::Config;
+use super::form::Form;
+use super::keymap::Keymap;
+use super::layout::{Areas, Pane};
+use super::msg::{Effect, Job, Msg};
+use entries::{Entry, Row};
+
+/// A message in the status bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    /// The text (never a secret).
+    pub text: String,
+    /// Shown as an error.
+    pub error: bool,
+    /// Unix ms when it goes away.
+    pub until: i64,
+}
+
+/// How long status messages stay, in ms.
+const STATUS_MS: i64 = 6_000;
+
+/// A window over the main screen.
+#[derive(Clone, Debug)]
+pub enum Modal {
+    /// The key help.
+    Help,
+    /// "Delete NAME?" (and revoke its session).
+    ConfirmDelete {
+        /// Whose.
+        name: String,
+        /// Whether its session will be revoked at the server.
+        revoke: bool,
+    },
+    /// An add, edit or import form.
+    Form(Box<Form>),
+    /// A login waiting for the browser.
+    Login {
+        /// Whose.
+        name: String,
+        /// The authorization URL, once known.
+        url: Option<String>,
+    },
+    /// An error to acknowledge.
+    Error(String),
+    /// A copy no clipboard would take, shown to be copied by hand.
+    Shown {
+        /// What it is ("Authorization header").
+        what: String,
+        /// The text.
+        value: Secret,
+    },
+}
+
+/// Everything on screen, and what is needed to decide what happens next.
+#[derive(Debug)]
+pub struct App {
+    /// The settings.
+    pub config: Config,
+    /// The key bindings.
+    pub keymap: Keymap,
+    /// A label for the title bar ("demo" or the store path).
+    pub title: String,
+    /// Every credential.
+    pub entries: Vec<Entry>,
+    /// The list's rows under the current filter.
+    pub rows: Vec<Row>,
+    /// The selected row (always an entry row while there is one).
+    pub selected: usize,
+    /// The first row on screen.
+    pub scroll: usize,
+    /// The list filter.
+    pub filter: String,
+    /// Whether keys go into the filter.
+    pub filtering: bool,
+    /// Which pane has the keyboard.
+    pub focus: Pane,
+    /// The detail pane's scroll offset.
+    pub detail_scroll: u16,
+    /// The open modal.
+    pub modal: Option<Modal>,
+    /// The status bar message.
+    pub status: Option<Status>,
+    /// Whether sessions are refreshed in the background.
+    pub auto_refresh: bool,
+    /// A revealed secret: whose, until when (Unix ms).
+    pub reveal: Option<(String, i64)>,
+    /// The value on the clipboard and when to clear it (Unix ms).
+    pub clipboard: Option<(Secret, i64)>,
+    /// A copy on its way: what it is and the value, in case no clipboard takes it.
+    pub copying: Option<(String, Secret)>,
+    /// The terminal size.
+    pub size: (u16, u16),
+    /// Set once the app should end.
+    pub quit: bool,
+    next_generation: u64,
+}
+
+impl App {
+    /// An app over a store's credentials.
+    pub fn new(config: Config, keymap: Keymap, data: StoreData, title: String) -> Self {
+        let mut app = Self {
+            auto_refresh: config.auto_refresh,
+            config,
+            keymap,
+            title,
+            entries: Vec::new(),
+            rows: Vec::new(),
+            selected: 0,
+            scroll: 0,
+            filter: String::new(),
+            filtering: false,
+            focus: Pane::List,
+            detail_scroll: 0,
+            modal: None,
+            status: None,
+            reveal: None,
+            clipboard: None,
+            copying: None,
+            size: (80, 24),
+            quit: false,
+            next_generation: 1,
+        };
+        app.load(data);
+        app
+    }
+
+    /// Handles one message at `now` (Unix ms) and returns the effects to run.
+    pub fn update(&mut self, msg: Msg, now: i64) -> Vec<Effect> {
+        let mut effects = match msg {
+            Msg::Action(action) => self.act(action, now),
+            Msg::Key(key) => self.key(key, now),
+            Msg::Mouse(mouse) => self.mouse(mouse),
+            Msg::Paste(text) => self.paste(&text),
+            Msg::Tick => Vec::new(),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.keep_selection_visible();
+                Vec::new()
+            }
+            Msg::Done(job, done) => self.done(job, done, now),
+        };
+        effects.extend(self.deadlines(now));
+        effects
+    }
+
+    /// The screen areas at the current size.
+    pub fn areas(&self) -> Areas {
+        Areas::new(self.size.0, self.size.1, self.focus)
+    }
+
+    /// The selected entry.
+    pub fn current(&self) -> Option<&Entry> {
+        match self.rows.get(self.selected) {
+            Some(Row::Entry(i)) => self.entries.get(*i),
+            _ => None,
+        }
+    }
+
+    /// The entry with this name.
+    pub fn entry(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.name() == name)
+    }
+
+    fn entry_mut(&mut self, name: &str) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.name() == name)
+    }
+
+    /// The job tag for work on the selected entry.
+    fn job(&self) -> Option<Job> {
+        self.current().map(|e| Job {
+            name: e.name().to_owned(),
+            generation: e.generation,
+        })
+    }
+
+    /// Whether `name`'s secret is revealed at `now`.
+    pub fn revealed(&self, name: &str, now: i64) -> bool {
+        self.reveal
+            .as_ref()
+            .is_some_and(|(n, until)| n == name && *until > now)
+    }
+
+    /// Replaces the entries with what the store holds. Entries whose
+    /// credential did not change keep their generation, probe and work.
+    pub fn load(&mut self, data: StoreData) {
+        let selected = self.current().map(|e| e.name().to_owned());
+        let mut old: std::collections::HashMap<String, Entry> = self
+            .entries
+            .drain(..)
+            .map(|e| (e.name().to_owned(), e))
+            .collect();
+        let mut entries = Vec::with_capacity(data.credentials.len());
+        for credential in data.credentials {
+            let entry = match old.remove(&credential.name) {
+                Some(e) if e.credential == credential => e,
+                Some(e) => {
+                    let mut fresh = Entry::new(credential, self.bump());
+                    fresh.probe = e.probe;
+                    fresh
+                }
+                None => Entry::new(credential, self.bump()),
+            };
+            entries.push(entry);
+        }
+        self.entries = entries;
+        self.rebuild_rows(selected.as_deref());
+    }
+
+    /// A new generation number.
+    fn bump(&mut self) -> u64 {
+        self.next_generation += 1;
+        self.next_generation
+    }
+
+    /// Puts a changed credential back into its entry under a new generation.
+    fn replace_entry(&mut self, entry: Entry) {
+        let name = entry.name().to_owned();
+        if let Some(slot) = self.entry_mut(&name) {
+            *slot = entry;
+        }
+        let selected = self.current().map(|e| e.name().to_owned());
+        self.rebuild_rows(selected.as_deref());
+    }
+
+    /// Recomputes the rows (after a load or a filter change) and selects
+    /// `keep` if it is still shown, else the nearest entry row.
+    pub(crate) fn rebuild_rows(&mut self, keep: Option<&str>) {
+        self.rows = entries::rows(&self.entries, &self.filter);
+        let found = keep.and_then(|name| {
+            self.rows
+                .iter()
+                .position(|r| matches!(r, Row::Entry(i) if self.entries[*i].name() == name))
+        });
+        self.selected = found.unwrap_or(self.selected);
+        self.select_entry_row(1);
+        self.keep_selection_visible();
+    }
+
+    /// Moves the selection off a heading, in `direction` first.
+    fn select_entry_row(&mut self, direction: isize) {
+        if self.rows.is_empty() {
+            self.selected = 0;
+            return;
+        }
+        self.selected = self.selected.min(self.rows.len() - 1);
+        for dir in [direction, -direction] {
+            let mut at = self.selected;
+            loop {
+                if matches!(self.rows[at], Row::Entry(_)) {
+                    self.selected = at;
+                    return;
+                }
+                match at.checked_add_signed(dir) {
+                    Some(next) if next < self.rows.len() => at = next,
+                    _ => break,
+                }
+            }
+        }
+    }
+
+    /// Moves the selection by `delta` entry rows.
+    pub(crate) fn move_selection(&mut self, delta: isize) {
+        if self.rows.is_empty() {
+            return;
+        }
+        let target = self
+            .selected
+            .saturating_add_signed(delta)
+            .min(self.rows.len() - 1);
+        self.selected = target;
+        self.select_entry_row(if delta < 0 { -1 } else { 1 });
+        self.detail_scroll = 0;
+        self.keep_selection_visible();
+    }
+
+    /// Scrolls the list so the selection (and its group heading, when it
+    /// fits) is on screen.
+    pub(crate) fn keep_selection_visible(&mut self) {
+        let height = self.areas().list_rows().max(1);
+        if self.selected < self.scroll {
+            self.scroll = self.selected;
+            if self.scroll > 0 && matches!(self.rows[self.scroll - 1], Row::Heading(..)) {
+                self.scroll -= 1;
+            }
+        } else if self.selected >= self.scroll + height {
+            self.scroll = self.selected + 1 - height;
+        }
+        let max = self.rows.len().saturating_sub(height);
+        self.scroll = self.scroll.min(max);
+    }
+
+    /// Shows a status message.
+    pub(crate) fn say(&mut self, text: impl Into<String>, now: i64) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+            until: now + STATUS_MS,
+        });
+    }
+
+    /// Shows an error in the status bar.
+    pub(crate) fn warn(&mut self, text: impl Into<String>, now: i64) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+            until: now + STATUS_MS * 2,
+        });
+    }
+}

@@ -1,0 +1,191 @@
+//! The credential list as the app holds it: one [`Entry`] per stored
+//! credential with its lifetimes worked out once (not per frame), grouped
+//! by kind, sorted by name and filtered into display rows.
+//!
+//! With 10,000 credentials a frame must stay under a millisecond, so
+//! everything a row needs is cached here and the view draws only the rows
+//! on screen.
+
+use crate::credential::{Auth, Credential, Session};
+use crate::expiry::{self, Health, Refresh};
+
+use super::super::msg::ProbeView;
+
+/// The list's groups, in screen order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group {
+    /// OAuth sessions (with or without their client).
+    Sessions,
+    /// OAuth clients not logged in yet.
+    Clients,
+    /// Personal Access Tokens.
+    Pats,
+    /// username:password logins.
+    Basic,
+}
+
+impl Group {
+    /// The group of a credential.
+    pub fn of(auth: &Auth) -> Self {
+        match auth {
+            Auth::Pat { .. } => Group::Pats,
+            Auth::Basic { .. } => Group::Basic,
+            Auth::Oauth { session: None, .. } => Group::Clients,
+            Auth::Oauth { .. } => Group::Sessions,
+        }
+    }
+}
+
+/// Background work in progress on an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Work {
+    /// A refresh (`auto`: started by the app, not the user).
+    Refresh {
+        /// Started by auto-refresh.
+        auto: bool,
+    },
+    /// A probe.
+    Probe,
+    /// A login waiting for the browser.
+    Login,
+    /// A delete (with revocation).
+    Delete,
+    /// A store write.
+    Save,
+}
+
+/// One credential and what the app knows about it.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The credential as stored.
+    pub credential: Credential,
+    /// Bumped whenever the credential changes; answers to older work are dropped.
+    pub generation: u64,
+    /// Work in progress, and since when (Unix ms).
+    pub busy: Option<(Work, i64)>,
+    /// The last probe's answer.
+    pub probe: Option<ProbeView>,
+    /// The last refresh error, if the last refresh failed.
+    pub refresh_error: Option<String>,
+    /// Unix ms before which auto-refresh leaves this entry alone (after a
+    /// failure, so a dead server is not hammered).
+    pub retry_at: i64,
+    /// When the access token expires (sessions).
+    pub access_exp: Option<i64>,
+    /// When the refresh token expires (sessions).
+    pub refresh: Refresh,
+    group: Group,
+}
+
+impl Entry {
+    /// An entry for a credential at generation `generation`.
+    pub fn new(credential: Credential, generation: u64) -> Self {
+        let (access_exp, refresh) = match credential.auth.session() {
+            Some(s) => (expiry::access_expiry(s), expiry::refresh_expiry(s)),
+            None => (None, Refresh::None),
+        };
+        Self {
+            group: Group::of(&credential.auth),
+            credential,
+            generation,
+            busy: None,
+            probe: None,
+            refresh_error: None,
+            retry_at: 0,
+            access_exp,
+            refresh,
+        }
+    }
+
+    /// The credential's name.
+    pub fn name(&self) -> &str {
+        &self.credential.name
+    }
+
+    /// Its list group.
+    pub fn group(&self) -> Group {
+        self.group
+    }
+
+    /// The session, for OAuth entries that have one.
+    pub fn session(&self) -> Option<&Session> {
+        self.credential.auth.session()
+    }
+
+    /// The session's health at `now` (Unix seconds); `None` for kinds
+    /// without a lifetime. `margin` is where "expiring" starts.
+    pub fn health(&self, now: i64, margin: i64) -> Option<Health> {
+        self.session()
+            .map(|s| expiry::classify(s, self.access_exp, self.refresh, now, margin))
+    }
+
+    /// Whether a countdown for this entry changes each second at `now`:
+    /// an access or refresh expiry in the future.
+    pub fn counting(&self, now: i64) -> bool {
+        let future = |at: i64| at > now;
+        !self.session().is_some_and(|s| s.login_required)
+            && (self.access_exp.is_some_and(future)
+                || matches!(self.refresh, Refresh::At(at) if future(at)))
+    }
+
+    /// When auto-refresh should refresh this entry (Unix seconds), if ever:
+    /// `margin` before the access token expires, while the refresh token
+    /// is usable and the client is known.
+    pub fn refresh_due(&self, margin: i64) -> Option<i64> {
+        let session = self.session()?;
+        if session.login_required || self.credential.auth.client().is_none() {
+            return None;
+        }
+        if matches!(self.refresh, Refresh::None) {
+            return None;
+        }
+        let due = self.access_exp?.saturating_sub(margin);
+        // A refresh token that dies before the refresh is due is no use.
+        match self.refresh {
+            Refresh::At(at) if at <= due => None,
+            _ => Some(due),
+        }
+    }
+}
+
+/// A line of the list: a group heading or an entry (index into the entries).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Row {
+    /// A group heading with the number of entries shown under it.
+    Heading(Group, usize),
+    /// An entry.
+    Entry(usize),
+}
+
+/// The rows shown for `entries` under `filter` (case-insensitive substring
+/// of the name, kind or API): grouped, each group sorted by name.
+pub fn rows(entries: &[Entry], filter: &str) -> Vec<Row> {
+    let needle = filter.trim().to_lowercase();
+    let mut shown: Vec<usize> = (0..entries.len())
+        .filter(|&i| needle.is_empty() || matches(&entries[i], &needle))
+        .collect();
+    shown.sort_by(|&a, &b| {
+        let (a, b) = (&entries[a], &entries[b]);
+        (a.group, a.name()).cmp(&(b.group, b.name()))
+    });
+    let mut rows = Vec::with_capacity(shown.len() + 4);
+    let mut start = 0;
+    while start < shown.len() {
+        let group = entries[shown[start]].group;
+        let end = shown[start..]
+            .iter()
+            .position(|&i| entries[i].group != group)
+            .map_or(shown.len(), |n| start + n);
+        rows.push(Row::Heading(group, end - start));
+        rows.extend(shown[start..end].iter().map(|&i| Row::Entry(i)));
+        start = end;
+    }
+    rows
+}
+
+fn matches(entry: &Entry, needle: &str) -> bool {
+    let c = &entry.credential;
+    c.name.to_lowercase().contains(needle)
+        || c.auth.kind_label().to_lowercase().contains(needle)
+        || c.api.to_lowercase().contains(needle)
+}

@@ -1,0 +1,329 @@
+//! Input: keys (through the keymap, a modal or the filter), mouse and
+//! paste, and what each [`Action`] does.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+
+use crate::credential::Auth;
+use crate::header;
+
+use super::super::form::{Form, FormEvent};
+use super::super::layout::Pane;
+use super::super::msg::{Action, Effect, Job};
+use super::super::strings;
+use super::entries::{Row, Work};
+use super::{App, Modal};
+
+impl App {
+    /// A key press: the open modal or the filter takes it first, else the
+    /// keymap turns it into an action.
+    pub(super) fn key(&mut self, key: KeyEvent, now: i64) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        if self.modal.is_some() {
+            return self.modal_key(key, now);
+        }
+        if self.filtering {
+            self.filter_key(key);
+            return Vec::new();
+        }
+        if key.code == KeyCode::Esc {
+            if !self.filter.is_empty() {
+                self.filter.clear();
+                let keep = self.current().map(|e| e.name().to_owned());
+                self.rebuild_rows(keep.as_deref());
+            }
+            return Vec::new();
+        }
+        match self.keymap.action(&key) {
+            Some(action) => self.act(action, now),
+            None => Vec::new(),
+        }
+    }
+
+    fn filter_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Esc => {
+                self.filter.clear();
+                self.filtering = false;
+            }
+            KeyCode::Enter | KeyCode::Down | KeyCode::Up | KeyCode::Tab => self.filtering = false,
+            KeyCode::Backspace => {
+                self.filter.pop();
+            }
+            KeyCode::Char(c) if !c.is_control() => self.filter.push(c),
+            _ => return,
+        }
+        let keep = self.current().map(|e| e.name().to_owned());
+        self.rebuild_rows(keep.as_deref());
+    }
+
+    fn modal_key(&mut self, key: KeyEvent, now: i64) -> Vec<Effect> {
+        let Some(modal) = self.modal.as_mut() else {
+            return Vec::new();
+        };
+        match modal {
+            Modal::Form(form) => match form.key(key, now / 1000) {
+                FormEvent::Continue => Vec::new(),
+                FormEvent::Cancel => {
+                    self.modal = None;
+                    Vec::new()
+                }
+                FormEvent::Submit(change) => {
+                    let job = Job {
+                        name: String::new(),
+                        generation: 0,
+                    };
+                    vec![Effect::Save(job, *change)]
+                }
+            },
+            Modal::ConfirmDelete { name, revoke } => match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => {
+                    let (name, revoke) = (name.clone(), *revoke);
+                    self.modal = None;
+                    let Some(entry) = self.entries.iter_mut().find(|e| e.name() == name) else {
+                        return Vec::new();
+                    };
+                    entry.busy = Some((Work::Delete, now));
+                    let job = Job {
+                        name,
+                        generation: entry.generation,
+                    };
+                    vec![Effect::Delete { job, revoke }]
+                }
+                KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => {
+                    self.modal = None;
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            Modal::Login { name, .. } => {
+                if key.code == KeyCode::Esc {
+                    let name = name.clone();
+                    self.modal = None;
+                    if let Some(e) = self.entries.iter_mut().find(|e| e.name() == name) {
+                        e.busy = None;
+                    }
+                    self.say("login cancelled", now);
+                    return vec![Effect::CancelLogin];
+                }
+                Vec::new()
+            }
+            Modal::Help | Modal::Error(_) | Modal::Shown { .. } => {
+                let closes = matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'))
+                    || (matches!(modal, Modal::Help)
+                        && self.keymap.action(&key) == Some(Action::Help));
+                if closes {
+                    self.modal = None;
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// Runs an action.
+    pub(super) fn act(&mut self, action: Action, now: i64) -> Vec<Effect> {
+        let page = self.areas().list_rows().max(1) as isize;
+        match action {
+            Action::Up | Action::Down if self.focus == Pane::Detail => {
+                self.detail_scroll = if action == Action::Up {
+                    self.detail_scroll.saturating_sub(1)
+                } else {
+                    self.detail_scroll.saturating_add(1)
+                };
+            }
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-page),
+            Action::PageDown => self.move_selection(page),
+            Action::Top => self.move_selection(-(self.rows.len() as isize)),
+            Action::Bottom => self.move_selection(self.rows.len() as isize),
+            Action::SwitchPane => {
+                self.focus = match self.focus {
+                    Pane::List => Pane::Detail,
+                    Pane::Detail => Pane::List,
+                };
+            }
+            Action::Help => self.modal = Some(Modal::Help),
+            Action::Quit => {
+                self.quit = true;
+                let mut effects = Vec::new();
+                if let Some((value, _)) = self.clipboard.take() {
+                    effects.push(Effect::ClearClipboard(value));
+                }
+                effects.push(Effect::Quit);
+                return effects;
+            }
+            Action::Filter => {
+                self.filtering = true;
+                self.focus = Pane::List;
+            }
+            Action::ToggleAutoRefresh => {
+                self.auto_refresh = !self.auto_refresh;
+                let state = if self.auto_refresh { "on" } else { "off" };
+                self.say(format!("auto-refresh {state}"), now);
+            }
+            Action::Add => self.modal = Some(Modal::Form(Box::new(Form::add()))),
+            Action::CopyHeader | Action::CopyCurl | Action::CopyValue => {
+                return self.copy(action, now);
+            }
+            Action::Reveal => {
+                if let Some(name) = self.current().map(|e| e.name().to_owned()) {
+                    let until = now + i64::from(self.config.reveal_seconds) * 1000;
+                    self.reveal = Some((name, until));
+                }
+            }
+            Action::Probe => return self.start(Work::Probe, now),
+            Action::Refresh => return self.start(Work::Refresh { auto: false }, now),
+            Action::Login => return self.start(Work::Login, now),
+            Action::Delete => {
+                if let Some(entry) = self.current() {
+                    let revoke =
+                        entry.session().is_some() && entry.credential.auth.client().is_some();
+                    self.modal = Some(Modal::ConfirmDelete {
+                        name: entry.name().to_owned(),
+                        revoke,
+                    });
+                }
+            }
+            Action::Import | Action::Edit => {
+                self.say("not available yet", now);
+            }
+        }
+        Vec::new()
+    }
+
+    /// Starts background work on the selected entry, unless some is running.
+    fn start(&mut self, work: Work, now: i64) -> Vec<Effect> {
+        let Some(job) = self.job() else {
+            self.warn(strings::NOTHING_SELECTED, now);
+            return Vec::new();
+        };
+        let Some(entry) = self.entries.iter_mut().find(|e| e.name() == job.name) else {
+            return Vec::new();
+        };
+        if entry.busy.is_some() {
+            return Vec::new();
+        }
+        let auth = &entry.credential.auth;
+        let refusal = match (work, auth) {
+            (Work::Refresh { .. }, Auth::Oauth { session: None, .. }) => {
+                Some("not logged in yet: press l to log in")
+            }
+            (Work::Refresh { .. }, Auth::Oauth { client: None, .. }) => {
+                Some("a bearer token without its OAuth client cannot be refreshed")
+            }
+            (Work::Refresh { .. }, Auth::Pat { .. } | Auth::Basic { .. }) => {
+                Some("only OAuth sessions are refreshed")
+            }
+            (Work::Login, Auth::Pat { .. } | Auth::Basic { .. })
+            | (Work::Login, Auth::Oauth { client: None, .. }) => {
+                Some("log in needs an OAuth client")
+            }
+            (Work::Probe, Auth::Oauth { session: None, .. }) => {
+                Some("not logged in yet: press l to log in")
+            }
+            _ => None,
+        };
+        if let Some(refusal) = refusal {
+            self.warn(refusal, now);
+            return Vec::new();
+        }
+        entry.busy = Some((work, now));
+        match work {
+            Work::Probe => {
+                let credential = Box::new(entry.credential.clone());
+                vec![Effect::Probe { job, credential }]
+            }
+            Work::Refresh { .. } => vec![Effect::Refresh { job, force: true }],
+            Work::Login => {
+                self.modal = Some(Modal::Login {
+                    name: job.name.clone(),
+                    url: None,
+                });
+                vec![Effect::Login(job)]
+            }
+            Work::Delete | Work::Save => Vec::new(),
+        }
+    }
+
+    fn copy(&mut self, action: Action, now: i64) -> Vec<Effect> {
+        let Some(entry) = self.current() else {
+            self.warn(strings::NOTHING_SELECTED, now);
+            return Vec::new();
+        };
+        let credential = &entry.credential;
+        let (what, made) = match action {
+            Action::CopyCurl => (
+                "curl command",
+                header::curl_command(credential, &self.config.probe_path),
+            ),
+            Action::CopyValue => ("header value", header::authorization_value(credential)),
+            _ => (
+                "Authorization header",
+                header::authorization_header(credential),
+            ),
+        };
+        match made {
+            Ok(value) => {
+                let job = Job {
+                    name: credential.name.clone(),
+                    generation: entry.generation,
+                };
+                self.copying = Some((what.to_owned(), value.clone()));
+                vec![Effect::Copy(job, value)]
+            }
+            Err(e) => {
+                self.warn(e.to_string(), now);
+                Vec::new()
+            }
+        }
+    }
+
+    /// A mouse event: a click selects a row or focuses the detail pane,
+    /// the wheel scrolls whatever is under the pointer.
+    pub(super) fn mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        if self.modal.is_some() {
+            return Vec::new();
+        }
+        let areas = self.areas();
+        let (col, row) = (mouse.column, mouse.row);
+        let over_detail = areas.in_detail(col, row);
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if let Some(offset) = areas.list_row_at(col, row) {
+                    let at = self.scroll + offset;
+                    if matches!(self.rows.get(at), Some(Row::Entry(_))) {
+                        self.selected = at;
+                        self.detail_scroll = 0;
+                        self.focus = Pane::List;
+                    }
+                } else if over_detail {
+                    self.focus = Pane::Detail;
+                }
+            }
+            MouseEventKind::ScrollDown if over_detail => {
+                self.detail_scroll = self.detail_scroll.saturating_add(3);
+            }
+            MouseEventKind::ScrollUp if over_detail => {
+                self.detail_scroll = self.detail_scroll.saturating_sub(3);
+            }
+            MouseEventKind::ScrollDown => self.move_selection(3),
+            MouseEventKind::ScrollUp => self.move_selection(-3),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Pasted text goes to an open form or the filter.
+    pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+        if let Some(Modal::Form(form)) = self.modal.as_mut() {
+            form.paste(text);
+        } else if self.filtering {
+            self.filter.extend(text.chars().filter(|c| !c.is_control()));
+            let keep = self.current().map(|e| e.name().to_owned());
+            self.rebuild_rows(keep.as_deref());
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,254 @@
+//! Answers from background work, and time: deadlines (status messages,
+//! reveals, the clipboard), auto-refresh, and when the runner should wake
+//! the app next.
+
+use crate::credential::Auth;
+
+use super::super::msg::{Copied, Done, Effect, Job, RefreshDone};
+use super::super::strings;
+use super::entries::{Entry, Row, Work};
+use super::{App, Modal};
+
+/// How long auto-refresh leaves an entry alone after a failed refresh (ms).
+const RETRY_MS: i64 = 30_000;
+/// Spinner frame length (ms).
+pub const SPINNER_MS: i64 = 120;
+
+impl App {
+    /// Work finished. Answers for a credential that changed or vanished
+    /// since the work started are dropped.
+    pub(super) fn done(&mut self, job: Job, done: Done, now: i64) -> Vec<Effect> {
+        if let Done::Saved(result) = done {
+            return self.saved(result, now);
+        }
+        let Some(entry) = self.entries.iter_mut().find(|e| e.name() == job.name) else {
+            return Vec::new();
+        };
+        if entry.generation != job.generation {
+            tracing::debug!(name = %job.name, "stale answer dropped");
+            return Vec::new();
+        }
+        let work = entry.busy.map(|(w, _)| w);
+        if !matches!(done, Done::LoginStarted(_) | Done::Copy(_)) {
+            entry.busy = None;
+        }
+        let name = job.name;
+        match done {
+            Done::Refresh(result) => self.refreshed(&name, result, work, now),
+            Done::Probe(Ok(view)) => {
+                let summary = match view.status {
+                    Some(status) => format!(
+                        "probe {name}: {status} {} · {:.0} ms",
+                        view.reason, view.latency_ms
+                    ),
+                    None => format!("probe {name}: {}", view.reason),
+                };
+                let ok = view.ok();
+                entry.probe = Some(view);
+                if ok {
+                    self.say(summary, now)
+                } else {
+                    self.warn(summary, now)
+                }
+            }
+            Done::Probe(Err(e)) => self.warn(format!("probe {name}: {e}"), now),
+            Done::LoginStarted(url) => {
+                if let Some(Modal::Login { name: n, url: slot }) = self.modal.as_mut()
+                    && *n == name
+                {
+                    *slot = Some(url);
+                }
+            }
+            Done::Login(result) => {
+                if matches!(self.modal, Some(Modal::Login { .. })) {
+                    self.modal = None;
+                }
+                match result {
+                    Ok(session) => {
+                        self.set_session(&name, *session);
+                        self.say(format!("logged in {name}"), now);
+                    }
+                    Err(e) => self.modal = Some(Modal::Error(format!("login {name}: {e}"))),
+                }
+            }
+            Done::Deleted(Ok((data, note))) => {
+                self.load(data);
+                let note = note.map(|n| format!("; {n}")).unwrap_or_default();
+                self.say(format!("deleted {name}{note}"), now);
+            }
+            Done::Deleted(Err(e)) => self.modal = Some(Modal::Error(format!("delete {name}: {e}"))),
+            Done::Copy(copied) => return self.copied(copied, now),
+            Done::Saved(_) => {}
+        }
+        Vec::new()
+    }
+
+    fn refreshed(&mut self, name: &str, result: RefreshDone, work: Option<Work>, now: i64) {
+        let auto = matches!(work, Some(Work::Refresh { auto: true }));
+        let label = if auto { "auto-refreshed" } else { "refreshed" };
+        match result {
+            RefreshDone::Ok { session, refreshed } => {
+                self.set_session(name, *session);
+                if refreshed {
+                    self.say(format!("{label} {name}"), now);
+                } else if !auto {
+                    self.say(format!("{name} was already fresh"), now);
+                }
+            }
+            RefreshDone::LoginRequired(why) => {
+                if let Some(mut session) = self.entry(name).and_then(|e| e.session().cloned()) {
+                    session.login_required = true;
+                    self.set_session(name, session);
+                }
+                self.warn(why, now);
+            }
+            RefreshDone::Failed(why) => {
+                if let Some(entry) = self.entry_mut(name) {
+                    entry.refresh_error = Some(why.clone());
+                    entry.retry_at = now + RETRY_MS;
+                }
+                self.warn(why, now);
+            }
+        }
+    }
+
+    /// Stores a new session in an entry (the store already has it).
+    fn set_session(&mut self, name: &str, session: crate::credential::Session) {
+        let Some(old) = self.entry(name) else { return };
+        let mut credential = old.credential.clone();
+        if let Auth::Oauth { session: slot, .. } = &mut credential.auth {
+            *slot = Some(session);
+        }
+        let probe = old.probe.clone();
+        let generation = self.bump();
+        let mut entry = Entry::new(credential, generation);
+        entry.probe = probe;
+        self.replace_entry(entry);
+    }
+
+    fn saved(&mut self, result: Result<crate::store::StoreData, String>, now: i64) -> Vec<Effect> {
+        match result {
+            Ok(data) => {
+                if matches!(self.modal, Some(Modal::Form(_))) {
+                    self.modal = None;
+                }
+                self.load(data);
+                self.say("saved", now);
+            }
+            Err(e) => match self.modal.as_mut() {
+                Some(Modal::Form(form)) => form.set_error(e),
+                _ => self.warn(e, now),
+            },
+        }
+        Vec::new()
+    }
+
+    fn copied(&mut self, copied: Copied, now: i64) -> Vec<Effect> {
+        let Some((what, value)) = self.copying.take() else {
+            return Vec::new();
+        };
+        let mut effects = Vec::new();
+        match copied {
+            Copied::System => {
+                let clear = self.config.clipboard_clear;
+                if let Some((old, _)) = self.clipboard.take() {
+                    // The new copy replaced it; nothing to clear later.
+                    drop(old);
+                }
+                if clear > 0 {
+                    self.clipboard = Some((value, now + i64::from(clear) * 1000));
+                }
+                self.say(strings::copied(&what, clear), now);
+            }
+            Copied::Osc52 => self.say(strings::sent_osc52(&what), now),
+            Copied::Unavailable(why) => {
+                tracing::debug!(%why, "no clipboard");
+                self.say(strings::NO_CLIPBOARD, now);
+                self.modal = Some(Modal::Shown { what, value });
+            }
+        }
+        effects.extend(self.deadlines(now));
+        effects
+    }
+
+    /// What is due at `now`: expired messages and reveals go, the
+    /// clipboard is cleared, sessions near expiry are refreshed.
+    pub(super) fn deadlines(&mut self, now: i64) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.status.as_ref().is_some_and(|s| s.until <= now) {
+            self.status = None;
+        }
+        if self.reveal.as_ref().is_some_and(|(_, until)| *until <= now) {
+            self.reveal = None;
+        }
+        if self.clipboard.as_ref().is_some_and(|(_, at)| *at <= now)
+            && let Some((value, _)) = self.clipboard.take()
+        {
+            effects.push(Effect::ClearClipboard(value));
+        }
+        if self.auto_refresh && !self.quit {
+            let margin = i64::from(self.config.refresh_margin);
+            let secs = now.div_euclid(1000);
+            for entry in &mut self.entries {
+                let due = entry.refresh_due(margin).is_some_and(|d| d <= secs);
+                if due && entry.busy.is_none() && entry.retry_at <= now {
+                    entry.busy = Some((Work::Refresh { auto: true }, now));
+                    let job = Job {
+                        name: entry.name().to_owned(),
+                        generation: entry.generation,
+                    };
+                    effects.push(Effect::Refresh { job, force: false });
+                }
+            }
+        }
+        effects
+    }
+
+    /// When the app next needs a [`Msg::Tick`](super::super::msg::Msg::Tick)
+    /// (Unix ms), or `None` to wait for input alone: each second while a
+    /// countdown is on screen, a spinner frame while work runs, and the
+    /// next deadline.
+    pub fn next_wakeup(&self, now: i64) -> Option<i64> {
+        let secs = now.div_euclid(1000);
+        let mut next: Option<i64> = None;
+        let mut at = |t: i64| next = Some(next.map_or(t, |n: i64| n.min(t)));
+        if self.countdown_on_screen(secs) {
+            at((secs + 1) * 1000);
+        }
+        if self.entries.iter().any(|e| e.busy.is_some()) {
+            at(now + SPINNER_MS);
+        }
+        if let Some(s) = &self.status {
+            at(s.until);
+        }
+        if let Some((_, until)) = &self.reveal {
+            at(*until);
+        }
+        if let Some((_, clear)) = &self.clipboard {
+            at(*clear);
+        }
+        if self.auto_refresh {
+            let margin = i64::from(self.config.refresh_margin);
+            for e in self.entries.iter().filter(|e| e.busy.is_none()) {
+                if let Some(due) = e.refresh_due(margin) {
+                    at((due * 1000).max(e.retry_at).max(now));
+                }
+            }
+        }
+        next
+    }
+
+    /// Whether any countdown shown (the list rows on screen and the
+    /// detail pane) changes each second.
+    fn countdown_on_screen(&self, secs: i64) -> bool {
+        let height = self.areas().list_rows();
+        let end = (self.scroll + height).min(self.rows.len());
+        let visible = self.rows[self.scroll.min(end)..end]
+            .iter()
+            .any(|r| match r {
+                Row::Entry(i) => self.entries[*i].counting(secs),
+                Row::Heading(..) => false,
+            });
+        visible || self.current().is_some_and(|e| e.counting(secs))
+    }
+}

@@ -1,0 +1,184 @@
+//! The TUI's config file: `config.toml` in the platform config directory
+//! (`~/.config/sipauth-tui/` on Linux), or `SIPAUTH_CONFIG`. Every field is
+//! optional; unknown fields are an error, so a typo is not silently ignored.
+//!
+//! ```toml
+//! auto_refresh = true     # refresh sessions in the background
+//! refresh_margin = 60     # ... when fewer seconds of access are left
+//! clipboard = "auto"      # auto | system | osc52 | none
+//! clipboard_clear = 45    # seconds until a copied secret is cleared; 0 keeps it
+//! reveal_seconds = 10     # how long `s` shows a secret
+//! probe_path = "/account" # what `p` asks for under the API base
+//!
+//! [keys]                  # action = [keys]; see the help overlay (`?`)
+//! probe = ["p", "f5"]
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use super::keymap::Keymap;
+use super::msg::Action;
+
+/// Where copies go.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClipboardMode {
+    /// The system clipboard when a display server answers, else OSC 52.
+    #[default]
+    Auto,
+    /// The system clipboard only.
+    System,
+    /// OSC 52 only (the terminal's clipboard; tmux needs `set-clipboard on`).
+    Osc52,
+    /// Never: copies are shown on screen instead.
+    None,
+}
+
+/// The settings, with defaults for everything the file leaves out.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Refresh sessions in the background before they expire.
+    pub auto_refresh: bool,
+    /// Seconds of access left under which a session is refreshed.
+    pub refresh_margin: u32,
+    /// Where copies go.
+    pub clipboard: ClipboardMode,
+    /// Seconds until a copied value is cleared (0: never).
+    pub clipboard_clear: u32,
+    /// Seconds a revealed secret stays visible.
+    pub reveal_seconds: u32,
+    /// Path probed under the API base.
+    pub probe_path: String,
+    /// Rebound keys, by action name.
+    pub keys: BTreeMap<Action, Vec<String>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            auto_refresh: true,
+            refresh_margin: 60,
+            clipboard: ClipboardMode::Auto,
+            clipboard_clear: 45,
+            reveal_seconds: 10,
+            probe_path: "/account".into(),
+            keys: BTreeMap::new(),
+        }
+    }
+}
+
+/// Why the config file was not used.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    /// The file exists but cannot be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has a bad field.
+    #[error("config file {path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with line and column.
+        message: String,
+    },
+}
+
+impl Config {
+    /// The default location, `<config dir>/sipauth-tui/config.toml`.
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("com", "sipauth", "sipauth-tui")
+            .map(|dirs| dirs.config_dir().join("config.toml"))
+    }
+
+    /// Reads a config file; a missing file means the defaults.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text).map_err(|message| ConfigError::Invalid {
+                path: path.to_owned(),
+                message,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            }),
+        }
+    }
+
+    /// Parses config text and checks the key bindings.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string().trim().to_owned())?;
+        config.keymap()?;
+        if config.refresh_margin > 3600 {
+            return Err("refresh_margin must be at most 3600 seconds".into());
+        }
+        if !config.probe_path.starts_with('/') || config.probe_path.chars().any(char::is_control) {
+            return Err("probe_path must start with `/` and hold no control characters".into());
+        }
+        Ok(config)
+    }
+
+    /// The keymap these settings describe.
+    pub fn keymap(&self) -> Result<Keymap, String> {
+        Keymap::with_overrides(&self.keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_is_the_defaults() {
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn fields_and_keys_are_read() {
+        let config = Config::parse(
+            "auto_refresh = false\nrefresh_margin = 90\nclipboard = \"osc52\"\nclipboard_clear = 0\n[keys]\nprobe = [\"f5\"]\n",
+        )
+        .unwrap();
+        assert!(!config.auto_refresh);
+        assert_eq!(config.refresh_margin, 90);
+        assert_eq!(config.clipboard, ClipboardMode::Osc52);
+        assert_eq!(config.clipboard_clear, 0);
+        assert_eq!(config.keymap().unwrap().keys_of(Action::Probe), "F5");
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let cases = [
+            ("auto_refesh = true", "auto_refesh"),
+            ("clipboard = \"x11\"", "x11"),
+            ("[keys]\nprobe = [\"q\"]", "bound to both"),
+            ("[keys]\nfly = [\"x\"]", "fly"),
+            ("refresh_margin = -1", "refresh_margin"),
+            ("probe_path = \"account\"", "probe_path"),
+        ];
+        for (text, needle) in cases {
+            let err = Config::parse(text).unwrap_err();
+            assert!(err.contains(needle), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_missing_file_is_the_defaults_and_a_bad_one_names_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        assert_eq!(Config::load(&path).unwrap(), Config::default());
+        std::fs::write(&path, "clipboard = 3").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("config.toml"), "{err}");
+    }
+}

@@ -1,0 +1,104 @@
+//! `sipauth-tui demo`: the app on a throw-away store against the
+//! in-process sandbox, filled with one credential of each kind and three
+//! sessions in different states, so everything the app does can be seen
+//! without a sipgate account:
+//!
+//! - a PAT and a Basic login (the sandbox's sample values);
+//! - a fresh OAuth session (5 min of access, 30 days of refresh);
+//! - a session with about 75 s of access left: auto-refresh renews it
+//!   some 15 s after the start (at 60 s left), visibly;
+//! - a session whose refresh token the server refused: "login required"
+//!   until `l` logs it in again (the sandbox approves at once).
+//!
+//! The sessions are real: obtained from the sandbox with the password
+//! grant, so refresh, probe, verify and revoke all work against it.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::credential::{Auth, AuthMethod, Credential, OauthClient, Secret, Session};
+use crate::oauth::{self, Timeouts, grants};
+use crate::sandbox::realm::{CLIENT_POST, CLIENT_POST_SECRET, RealmConfig};
+use crate::sandbox::{
+    SAMPLE_PASSWORD, SAMPLE_TOKEN, SAMPLE_TOKEN_ID, SAMPLE_USERNAME, SandboxHandle,
+};
+use crate::store::StoreData;
+
+/// Access lifetime left on the "about to expire" session at the start.
+pub const EXPIRING_LEFT: i64 = 75;
+
+/// The realm the demo runs: sipgate's lifetimes (300 s access, 30 days refresh).
+pub fn realm() -> RealmConfig {
+    RealmConfig {
+        access_ttl: Duration::from_secs(300),
+        refresh_ttl: Duration::from_secs(30 * 86_400),
+        ..RealmConfig::default()
+    }
+}
+
+/// The demo's credentials against a running sandbox, at `now`.
+pub async fn seed(sandbox: &SandboxHandle, now: i64) -> Result<StoreData> {
+    let api = sandbox.api_url();
+    let client = OauthClient {
+        issuer: sandbox.issuer_url(),
+        client_id: CLIENT_POST.into(),
+        auth_method: AuthMethod::Post,
+        client_secret: Some(Secret::new(CLIENT_POST_SECRET.into())),
+        scope: Some("openid account:read".into()),
+        redirect_uri: None,
+    };
+    let timeouts = Timeouts::default();
+    let http = oauth::http_client(timeouts)?;
+    let endpoints = oauth::discover(&http, timeouts, &client.issuer).await?;
+    let session = || async {
+        let password = Secret::new(SAMPLE_PASSWORD.into());
+        let response = grants::password(
+            &http,
+            timeouts,
+            &endpoints,
+            &client,
+            SAMPLE_USERNAME,
+            &password,
+        )
+        .await
+        .context("the sandbox refused the demo login")?;
+        anyhow::Ok(response.into_session(now, None))
+    };
+    let fresh = session().await?;
+    let mut expiring = session().await?;
+    // Obtained earlier, so about EXPIRING_LEFT seconds of its 300 are left.
+    expiring.obtained_at = now - (300 - EXPIRING_LEFT);
+    let mut expired = session().await?;
+    expired.obtained_at = now - 3600;
+    expired.login_required = true;
+
+    let oauth = |session: Session| Auth::Oauth {
+        client: Some(client.clone()),
+        session: Some(session),
+    };
+    let mut data = StoreData::empty();
+    let credentials = [
+        (
+            "sandbox-pat",
+            Auth::Pat {
+                token_id: SAMPLE_TOKEN_ID.into(),
+                token: Secret::new(SAMPLE_TOKEN.into()),
+            },
+        ),
+        (
+            "john-basic",
+            Auth::Basic {
+                username: SAMPLE_USERNAME.into(),
+                password: Secret::new(SAMPLE_PASSWORD.into()),
+            },
+        ),
+        ("third-party", oauth(fresh)),
+        ("expiring-soon", oauth(expiring)),
+        ("expired-login", oauth(expired)),
+    ];
+    for (name, auth) in credentials {
+        data.insert(Credential::new(name, &api, auth)?)?;
+    }
+    Ok(data)
+}

@@ -1,0 +1,219 @@
+//! The vocabulary of the event loop: what the user asks for ([`Action`]),
+//! everything that reaches [`App::update`](super::app::App::update)
+//! ([`Msg`]), and the side effects update asks the runner to perform
+//! ([`Effect`]).
+//!
+//! Background work answers only through [`Msg::Done`], tagged with a
+//! [`Job`]: the credential's name and the generation it had when the work
+//! started. A credential that changed since (edited, refreshed, deleted)
+//! has a new generation, and the stale answer is dropped.
+
+use crossterm::event::{KeyEvent, MouseEvent};
+use serde::{Deserialize, Serialize};
+
+use crate::credential::{Credential, Secret, Session};
+use crate::store::StoreData;
+
+/// What a key can be bound to; the config file names these in snake_case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Select the previous credential (or scroll the detail pane up).
+    Up,
+    /// Select the next credential (or scroll the detail pane down).
+    Down,
+    /// Jump a page up.
+    PageUp,
+    /// Jump a page down.
+    PageDown,
+    /// Jump to the first credential.
+    Top,
+    /// Jump to the last credential.
+    Bottom,
+    /// Move the focus between the list and the detail pane.
+    SwitchPane,
+    /// Copy the `Authorization:` header.
+    CopyHeader,
+    /// Copy a curl command for the account endpoint.
+    CopyCurl,
+    /// Copy the header's value only.
+    CopyValue,
+    /// Probe the API with the credential.
+    Probe,
+    /// Refresh the session now.
+    Refresh,
+    /// Turn automatic refreshing on or off.
+    ToggleAutoRefresh,
+    /// Log in with the OAuth client (authorization-code flow in the browser).
+    Login,
+    /// Add a credential.
+    Add,
+    /// Import a pasted token response, .env file or Authorization line.
+    Import,
+    /// Edit the credential.
+    Edit,
+    /// Delete the credential (revoking its session).
+    Delete,
+    /// Show the secret for a few seconds.
+    Reveal,
+    /// Filter the list by name.
+    Filter,
+    /// Show or hide the key help.
+    Help,
+    /// Leave the app.
+    Quit,
+}
+
+/// Identifies background work: whose it is and which version of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// The credential's name.
+    pub name: String,
+    /// Its generation when the work started.
+    pub generation: u64,
+}
+
+/// A probe's answer as the detail pane shows it (already cleaned of
+/// control characters).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProbeView {
+    /// `GET https://…/account`.
+    pub request: String,
+    /// HTTP status, or `None` when no answer came.
+    pub status: Option<u16>,
+    /// Reason phrase or failure kind ("OK", "connection refused").
+    pub reason: String,
+    /// Latency in milliseconds.
+    pub latency_ms: f64,
+    /// What to do about it, when something is wrong.
+    pub hint: Option<String>,
+    /// The body, pretty-printed JSON or text, one entry per line.
+    pub body: Vec<String>,
+    /// Unix seconds when the answer came.
+    pub at: i64,
+}
+
+impl ProbeView {
+    /// A 2xx answer.
+    pub fn ok(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// How a refresh ended, as the app needs to know it.
+#[derive(Clone, Debug)]
+pub enum RefreshDone {
+    /// A new session was stored (`refreshed`), or the stored one was
+    /// still good (perhaps refreshed by another process).
+    Ok {
+        /// The session now in the store.
+        session: Box<Session>,
+        /// Whether a token request was made.
+        refreshed: bool,
+    },
+    /// The server refused the refresh token: only a new login helps.
+    LoginRequired(String),
+    /// Anything else; nothing changed.
+    Failed(String),
+}
+
+/// How a copy went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Copied {
+    /// Into the system clipboard.
+    System,
+    /// Sent to the terminal as OSC 52.
+    Osc52,
+    /// No clipboard could take it: show it.
+    Unavailable(String),
+}
+
+/// Everything [`App::update`](super::app::App::update) reacts to.
+#[derive(Debug)]
+pub enum Msg {
+    /// A bound action (tests and the help overlay send these directly).
+    Action(Action),
+    /// A key press; update maps it through the keymap or a text field.
+    Key(KeyEvent),
+    /// A mouse event.
+    Mouse(MouseEvent),
+    /// Bracketed paste.
+    Paste(String),
+    /// Time passed (a countdown second, a spinner frame, a deadline).
+    Tick,
+    /// The terminal has a new size.
+    Resize(u16, u16),
+    /// Background work finished.
+    Done(Job, Done),
+}
+
+/// The result of an [`Effect`] run in the background.
+#[derive(Debug)]
+pub enum Done {
+    /// A refresh ended.
+    Refresh(RefreshDone),
+    /// A probe ended.
+    Probe(Result<ProbeView, String>),
+    /// A login is waiting for the browser at this URL.
+    LoginStarted(String),
+    /// A login ended.
+    Login(Result<Box<Session>, String>),
+    /// The store was written; here is what it now holds.
+    Saved(Result<StoreData, String>),
+    /// A credential was deleted; the note says what became of its session.
+    Deleted(Result<(StoreData, Option<String>), String>),
+    /// A copy went somewhere.
+    Copy(Copied),
+}
+
+/// A change to the store, made under its lock.
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// Add a new credential.
+    Insert(Box<Credential>),
+    /// Replace the credential called `old` (it may be renamed).
+    Replace {
+        /// Its name before the edit.
+        old: String,
+        /// The edited credential.
+        credential: Box<Credential>,
+    },
+}
+
+/// Side effects update asks for; only the runner performs them.
+#[derive(Debug)]
+pub enum Effect {
+    /// Refresh a session through the store's locked, rotation-safe path.
+    Refresh {
+        /// Whose.
+        job: Job,
+        /// Refresh even if not due (the `r` key).
+        force: bool,
+    },
+    /// Probe `GET {api}/account` with this credential.
+    Probe {
+        /// Whose.
+        job: Job,
+        /// The credential as shown.
+        credential: Box<Credential>,
+    },
+    /// Start an authorization-code login in the browser.
+    Login(Job),
+    /// Stop a waiting login.
+    CancelLogin,
+    /// Write a change to the store.
+    Save(Job, Change),
+    /// Delete a credential, revoking its session first when asked.
+    Delete {
+        /// Whose.
+        job: Job,
+        /// Revoke at the server first.
+        revoke: bool,
+    },
+    /// Put text on the clipboard.
+    Copy(Job, Secret),
+    /// Clear the clipboard if it still holds this text.
+    ClearClipboard(Secret),
+    /// Leave the app.
+    Quit,
+}

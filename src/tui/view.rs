@@ -1,0 +1,34 @@
+//! Drawing: a pure function of `&App` and `now` (Unix ms). Nothing here
+//! changes state, so a frame can be drawn any number of times and tests
+//! snapshot it with a fixed clock.
+
+mod detail;
+mod list;
+mod modal;
+mod status;
+
+use ratatui::Frame;
+
+use super::app::App;
+
+/// Braille spinner frames, one per [`SPINNER_MS`](super::app::SPINNER_MS).
+pub const SPINNER: [&str; 8] = ["⣾", "⣽", "⣻", "⢿", "⡿", "⣟", "⣯", "⣷"];
+
+/// The spinner frame for work started at `since`.
+pub fn spinner(since: i64, now: i64) -> &'static str {
+    let frame = (now - since).max(0) / super::app::SPINNER_MS;
+    SPINNER[usize::try_from(frame).unwrap_or(0) % SPINNER.len()]
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App, now: i64) {
+    let areas = app.areas();
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    list::draw(frame, app, areas.list, now);
+    detail::draw(frame, app, areas.detail, now);
+    status::draw(frame, app, areas.status, now);
+    modal::draw(frame, app, area, now);
+}
