@@ -7,6 +7,8 @@
 pub mod entries;
 mod keys;
 mod tasks;
+#[cfg(test)]
+mod tests;
 
 pub use tasks::SPINNER_MS;
 

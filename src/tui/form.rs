@@ -146,8 +146,8 @@ impl Form {
         form
     }
 
-    /// The import form: a paste area, then a name (the first free one of
-    /// `imported`, `imported-2`, …) and the API base.
+    /// The import form: a paste area, the API base, then a name (the
+    /// first free one of `imported`, `imported-2`, …).
     pub fn import(taken: Vec<String>) -> Self {
         let mut form = Self::blank("Import".into(), Mode::Import, taken);
         form.choose(Kind::Import);
@@ -236,7 +236,13 @@ impl Form {
                 ];
             }
         }
-        fields.push(text("API base", api, API_HINT));
+        // The import form ends on the name, so Tab to it and Enter saves.
+        let at = if kind == Kind::Import {
+            1
+        } else {
+            fields.len()
+        };
+        fields.insert(at, text("API base", api, API_HINT));
         if self.mode == Mode::Add {
             self.title = format!("Add a {}", kind.label());
         }
