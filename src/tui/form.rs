@@ -169,7 +169,7 @@ impl Form {
         let api = old.map_or(DEFAULT_API, |c| c.api.as_str());
         let keep = |what: &str| match old {
             Some(_) => format!("empty keeps the current {what}"),
-            None => String::new(),
+            None => "masked: Ctrl-R shows it".into(),
         };
         let text = |key, value: &str, hint: &str| Field::new(key, Input::Text, value, hint);
         let mut fields = vec![text("name", name, NAME_HINT)];

@@ -207,3 +207,79 @@ fn footer(form: &Form, width: u16) -> Line<'static> {
     }
     Line::from(spans)
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+
+    const SECRET: &str = "hunter2-secret";
+
+    /// The add form, PAT chosen, name and token id typed, the token pasted.
+    fn filled() -> Form {
+        let mut form = Form::add(Vec::new());
+        let mut key = |code| form.key(KeyEvent::new(code, KeyModifiers::NONE), 0);
+        key(KeyCode::Enter);
+        for c in "work".chars() {
+            key(KeyCode::Char(c));
+        }
+        key(KeyCode::Tab);
+        for c in "token-ABC123".chars() {
+            key(KeyCode::Char(c));
+        }
+        key(KeyCode::Tab);
+        form.paste(SECRET, 0);
+        form
+    }
+
+    fn render(form: &Form, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|frame| draw(frame, form, frame.area()))
+            .expect("draw");
+        terminal.backend().to_string()
+    }
+
+    #[test]
+    fn add_form_masks_the_typed_secret_at_80x24_and_40x12() {
+        let form = filled();
+        for (w, h) in [(80, 24), (40, 12)] {
+            let screen = render(&form, w, h);
+            assert!(
+                !screen.contains(SECRET) && !screen.contains("hunter"),
+                "{screen}"
+            );
+            assert!(screen.contains(&"•".repeat(SECRET.len())), "{screen}");
+            insta::assert_snapshot!(format!("add_pat_{w}x{h}"), screen);
+        }
+    }
+
+    #[test]
+    fn ctrl_r_shows_secrets_while_the_form_is_open() {
+        let mut form = filled();
+        form.key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL), 0);
+        let screen = render(&form, 80, 24);
+        assert!(screen.contains(SECRET), "{screen}");
+    }
+
+    #[test]
+    fn errors_show_under_their_field_even_on_a_small_screen() {
+        let mut form = filled();
+        form.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL), 0);
+        let screen = render(&form, 40, 12);
+        // Valid input: saving, nothing refused.
+        assert!(screen.contains("saving"), "{screen}");
+        let mut bad = Form::add(vec!["work".into()]);
+        bad.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), 0);
+        for c in "work".chars() {
+            bad.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), 0);
+        }
+        bad.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL), 0);
+        let screen = render(&bad, 40, 12);
+        insta::assert_snapshot!("add_pat_taken_name_40x12", screen);
+        assert!(screen.contains("is taken"), "{screen}");
+    }
+}
