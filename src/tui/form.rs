@@ -244,7 +244,11 @@ impl Form {
         };
         fields.insert(at, text("API base", api, API_HINT));
         if self.mode == Mode::Add {
-            self.title = format!("Add a {}", kind.label());
+            self.title = match kind {
+                Kind::Basic => "Add a Basic login".into(),
+                Kind::Client => "Add an OAuth client".into(),
+                _ => format!("Add a {}", kind.label()),
+            };
         }
         self.kind = Some(kind);
         self.fields = fields;
@@ -345,7 +349,7 @@ impl Form {
         let input = self.fields.first().map_or("", |f| f.value());
         self.recognised = (!input.trim().is_empty()).then(|| {
             build::parse_import(input, now)
-                .map(|i| format!("{}: {}", i.format.label(), i.auth.kind_label()))
+                .map(|i| format!("{} → {}", i.format.label(), i.auth.kind_label()))
                 .map_err(|e| e.to_string())
         });
     }

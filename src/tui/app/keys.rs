@@ -8,7 +8,7 @@ use crate::header;
 
 use super::super::form::{Form, FormEvent};
 use super::super::layout::Pane;
-use super::super::msg::{Action, Effect, Job};
+use super::super::msg::{Action, Change, Effect, Job};
 use super::super::strings;
 use super::entries::{Row, Work};
 use super::{App, Modal};
@@ -70,8 +70,13 @@ impl App {
                     Vec::new()
                 }
                 FormEvent::Submit(change) => {
+                    // Named for the credential saved, so it is selected once stored.
+                    let (Change::Insert(saved)
+                    | Change::Replace {
+                        credential: saved, ..
+                    }) = &*change;
                     let job = Job {
-                        name: String::new(),
+                        name: saved.name.clone(),
                         generation: 0,
                     };
                     vec![Effect::Save(job, *change)]

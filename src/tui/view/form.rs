@@ -11,7 +11,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::super::form::{Field, Form, Kind};
+use super::super::form::{Field, Form, Input, Kind};
 use super::super::theme;
 
 /// The widest a form gets.
@@ -125,6 +125,11 @@ fn fields(form: &Form, width: usize) -> Body {
                     lines.push(Line::raw(format!("  {line}")));
                 }
             }
+        } else if let Input::Choice(_) = field.input {
+            lines.push(Line::from(vec![
+                label,
+                Span::raw(format!("◂ {} ▸", field.value())),
+            ]));
         } else {
             let shown = field.shown(form.reveal);
             // Scroll a long value so the cursor stays in view.

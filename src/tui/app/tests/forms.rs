@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::tui::form::Form;
-use crate::tui::msg::{Change, Done, Job};
+use crate::tui::msg::{Change, Done};
 
 fn form(app: &App) -> &Form {
     match &app.modal {
@@ -150,10 +150,11 @@ fn the_stores_answer_closes_the_form_or_shows_its_refusal() {
     let mut app = app();
     let effects = add_pat(&mut app, "work", "token-X", "t0ken", DEFAULT_API);
     let credential = inserted(&effects);
-    let job = Job {
-        name: String::new(),
-        generation: 0,
+    let job = match effects.as_slice() {
+        [Effect::Save(job, _)] => job.clone(),
+        other => panic!("want a save, got {other:?}"),
     };
+    assert_eq!(job.name, "work");
     let refused = Done::Saved(Err("a credential named `work` already exists".into()));
     app.update(Msg::Done(job.clone(), refused), NOW);
     let open = form(&app);
@@ -163,7 +164,7 @@ fn the_stores_answer_closes_the_form_or_shows_its_refusal() {
     credentials.push(credential);
     app.update(Msg::Done(job, Done::Saved(Ok(data(credentials)))), NOW);
     assert!(app.modal.is_none());
-    assert!(app.entry("work").is_some());
+    assert_eq!(selected(&app), "work", "the new entry is selected");
     assert_eq!(app.status.as_ref().map(|s| s.text.as_str()), Some("saved"));
 }
 
@@ -251,7 +252,10 @@ fn import_recognises_a_pasted_token_response_and_inserts_it_under_a_free_name() 
         NOW,
     );
     let recognised = form(&app).recognised.clone();
-    assert_eq!(recognised, Some(Ok("token response: OAuth session".into())));
+    assert_eq!(
+        recognised,
+        Some(Ok("token response → OAuth session".into()))
+    );
     press(&mut app, KeyCode::Enter, NOW);
     assert!(
         form(&app).fields[0].value().ends_with("}\n"),
