@@ -7,6 +7,8 @@
 pub mod entries;
 mod keys;
 mod tasks;
+#[cfg(test)]
+mod tests;
 
 pub use tasks::SPINNER_MS;
 
@@ -145,7 +147,7 @@ impl App {
             Msg::Action(action) => self.act(action, now),
             Msg::Key(key) => self.key(key, now),
             Msg::Mouse(mouse) => self.mouse(mouse),
-            Msg::Paste(text) => self.paste(&text),
+            Msg::Paste(text) => self.paste(&text, now),
             Msg::Tick => Vec::new(),
             Msg::Resize(w, h) => {
                 self.size = (w, h);

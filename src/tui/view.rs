@@ -3,6 +3,7 @@
 //! snapshot it with a fixed clock.
 
 mod detail;
+mod form;
 mod list;
 mod modal;
 mod status;

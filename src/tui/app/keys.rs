@@ -8,7 +8,7 @@ use crate::header;
 
 use super::super::form::{Form, FormEvent};
 use super::super::layout::Pane;
-use super::super::msg::{Action, Effect, Job};
+use super::super::msg::{Action, Change, Effect, Job};
 use super::super::strings;
 use super::entries::{Row, Work};
 use super::{App, Modal};
@@ -70,8 +70,13 @@ impl App {
                     Vec::new()
                 }
                 FormEvent::Submit(change) => {
+                    // Named for the credential saved, so it is selected once stored.
+                    let (Change::Insert(saved)
+                    | Change::Replace {
+                        credential: saved, ..
+                    }) = &*change;
                     let job = Job {
-                        name: String::new(),
+                        name: saved.name.clone(),
                         generation: 0,
                     };
                     vec![Effect::Save(job, *change)]
@@ -163,7 +168,12 @@ impl App {
                 let state = if self.auto_refresh { "on" } else { "off" };
                 self.say(format!("auto-refresh {state}"), now);
             }
-            Action::Add => self.modal = Some(Modal::Form(Box::new(Form::add()))),
+            Action::Add => self.open_form(Form::add(self.names())),
+            Action::Import => self.open_form(Form::import(self.names())),
+            Action::Edit => match self.current() {
+                Some(entry) => self.open_form(Form::edit(&entry.credential, self.names())),
+                None => self.warn(strings::NOTHING_SELECTED, now),
+            },
             Action::CopyHeader | Action::CopyCurl | Action::CopyValue => {
                 return self.copy(action, now);
             }
@@ -186,11 +196,17 @@ impl App {
                     });
                 }
             }
-            Action::Import | Action::Edit => {
-                self.say("not available yet", now);
-            }
         }
         Vec::new()
+    }
+
+    fn open_form(&mut self, form: Form) {
+        self.modal = Some(Modal::Form(Box::new(form)));
+    }
+
+    /// Every credential's name (a form refuses to take one).
+    fn names(&self) -> Vec<String> {
+        self.entries.iter().map(|e| e.name().to_owned()).collect()
     }
 
     /// Starts background work on the selected entry, unless some is running.
@@ -316,9 +332,9 @@ impl App {
     }
 
     /// Pasted text goes to an open form or the filter.
-    pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+    pub(super) fn paste(&mut self, text: &str, now: i64) -> Vec<Effect> {
         if let Some(Modal::Form(form)) = self.modal.as_mut() {
-            form.paste(text);
+            form.paste(text, now / 1000);
         } else if self.filtering {
             self.filter.extend(text.chars().filter(|c| !c.is_control()));
             let keep = self.current().map(|e| e.name().to_owned());

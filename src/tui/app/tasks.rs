@@ -19,7 +19,7 @@ impl App {
     /// since the work started are dropped.
     pub(super) fn done(&mut self, job: Job, done: Done, now: i64) -> Vec<Effect> {
         if let Done::Saved(result) = done {
-            return self.saved(result, now);
+            return self.saved(&job.name, result, now);
         }
         let Some(entry) = self.entries.iter_mut().find(|e| e.name() == job.name) else {
             return Vec::new();
@@ -126,13 +126,19 @@ impl App {
         self.replace_entry(entry);
     }
 
-    fn saved(&mut self, result: Result<crate::store::StoreData, String>, now: i64) -> Vec<Effect> {
+    fn saved(
+        &mut self,
+        name: &str,
+        result: Result<crate::store::StoreData, String>,
+        now: i64,
+    ) -> Vec<Effect> {
         match result {
             Ok(data) => {
                 if matches!(self.modal, Some(Modal::Form(_))) {
                     self.modal = None;
                 }
                 self.load(data);
+                self.rebuild_rows(Some(name));
                 self.say("saved", now);
             }
             Err(e) => match self.modal.as_mut() {

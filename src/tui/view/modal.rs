@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, _now: i64) {
                 }
             ),
         ),
-        Modal::Form(form) => (form.title.clone(), form.error.clone().unwrap_or_default()),
+        Modal::Form(form) => return super::form::draw(frame, form, area),
         Modal::Login { name, url } => (
             format!("log in {name}"),
             url.clone().unwrap_or_else(|| "starting…".into()),

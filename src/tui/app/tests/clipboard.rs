@@ -1,0 +1,104 @@
+//! Copy keys and what the app says and does once a copy went somewhere.
+
+use super::*;
+use crate::tui::msg::{Copied, Done, Job};
+
+/// Copies with `action` on the entry named `name`; returns the job and the
+/// copied text.
+fn copy(app: &mut App, name: &str, action: Action) -> (Job, String) {
+    while selected(app) != name {
+        act(app, Action::Down);
+    }
+    match act(app, action).as_slice() {
+        [Effect::Copy(job, value)] => (job.clone(), value.expose().to_owned()),
+        other => panic!("want one copy, got {other:?}"),
+    }
+}
+
+#[test]
+fn copy_keys_make_the_header_the_curl_command_and_the_value() {
+    let header = "Authorization: Basic Sm9objp0b3BzZWNyZXQ=";
+    let cases: &[(KeyCode, &str)] = &[
+        (KeyCode::Char('c'), header),
+        (KeyCode::Char('y'), "Basic Sm9objp0b3BzZWNyZXQ="),
+        (
+            KeyCode::Char('C'),
+            "curl --request GET --header 'Accept: application/json' --header 'Authorization: Basic Sm9objp0b3BzZWNyZXQ=' https://api.sipgate.com/v2/account",
+        ),
+    ];
+    for (key, want) in cases {
+        let mut app = app();
+        act(&mut app, Action::Bottom);
+        assert_eq!(selected(&app), "john");
+        match press(&mut app, *key, NOW).as_slice() {
+            [Effect::Copy(job, value)] => {
+                assert_eq!(value.expose(), *want);
+                assert_eq!(job.name, "john");
+            }
+            other => panic!("{key:?}: want one copy, got {other:?}"),
+        }
+    }
+    let mut app = app();
+    let (_, value) = copy(&mut app, "fresh", Action::CopyValue);
+    assert!(
+        value.starts_with("Bearer eyJ"),
+        "a session copies its bearer"
+    );
+}
+
+#[test]
+fn system_copy_says_copied_and_clears_the_clipboard_after_45_s() {
+    // No session on screen: only the deadlines wake the app.
+    let mut app = app_with(vec![pat("pat"), john("john")]);
+    let (job, value) = copy(&mut app, "john", Action::CopyHeader);
+    let effects = app.update(Msg::Done(job, Done::Copy(Copied::System)), NOW);
+    assert!(effects.is_empty(), "{effects:?}");
+    let status = app.status.clone().expect("a status");
+    assert_eq!(status.text, "Authorization header copied, clears in 45 s");
+    assert!(!status.error);
+    let clear_at = NOW + 45_000;
+    assert_eq!(app.clipboard.as_ref().map(|(_, at)| *at), Some(clear_at));
+    assert_eq!(
+        app.next_wakeup(NOW),
+        Some(status.until),
+        "the message goes first"
+    );
+    app.update(Msg::Tick, status.until);
+    assert_eq!(app.next_wakeup(status.until), Some(clear_at));
+    assert!(app.update(Msg::Tick, clear_at - 1).is_empty());
+    match app.update(Msg::Tick, clear_at).as_slice() {
+        [Effect::ClearClipboard(held)] => assert_eq!(held.expose(), value),
+        other => panic!("want a clear, got {other:?}"),
+    }
+    assert!(app.clipboard.is_none());
+    assert!(app.update(Msg::Tick, clear_at + 1_000).is_empty(), "once");
+}
+
+#[test]
+fn other_copies_say_where_the_value_went() {
+    let cases = [
+        (Copied::Osc52, "Authorization header sent via OSC 52", false),
+        (
+            Copied::Unavailable("no display".into()),
+            "no clipboard: shown below",
+            true,
+        ),
+    ];
+    for (copied, want, shown) in cases {
+        let mut app = app();
+        let (job, value) = copy(&mut app, "pat", Action::CopyHeader);
+        app.update(Msg::Done(job, Done::Copy(copied.clone())), NOW);
+        assert_eq!(app.status.as_ref().map(|s| s.text.as_str()), Some(want));
+        assert!(app.clipboard.is_none(), "{copied:?}: nothing held to clear");
+        match &app.modal {
+            Some(Modal::Shown { what, value: v }) if shown => {
+                assert_eq!(
+                    (what.as_str(), v.expose()),
+                    ("Authorization header", &*value)
+                );
+            }
+            None if !shown => {}
+            other => panic!("{copied:?}: unexpected modal {other:?}"),
+        }
+    }
+}

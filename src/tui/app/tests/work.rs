@@ -1,0 +1,196 @@
+//! Background work: probe, refresh (by key and automatic), login and
+//! delete, and what their answers do to the state.
+
+use super::*;
+use crate::expiry::Health;
+use crate::tui::app::entries::Work;
+use crate::tui::msg::{Done, Job, ProbeView, RefreshDone};
+
+fn select(app: &mut App, name: &str) {
+    act(app, Action::Top);
+    while selected(app) != name {
+        act(app, Action::Down);
+    }
+}
+
+fn busy(app: &App, name: &str) -> Option<Work> {
+    app.entry(name).and_then(|e| e.busy.map(|(w, _)| w))
+}
+
+fn access_token(app: &App, name: &str) -> String {
+    let session = app.entry(name).and_then(|e| e.session());
+    session.map_or(String::new(), |s| s.access_token.expose().to_owned())
+}
+
+/// The one refresh in `effects`.
+fn refresh_of(effects: &[Effect]) -> (Job, bool) {
+    match effects {
+        [Effect::Refresh { job, force }] => (job.clone(), *force),
+        other => panic!("want one refresh, got {other:?}"),
+    }
+}
+
+#[test]
+fn probe_marks_the_entry_busy_and_a_stale_answer_is_dropped() {
+    let mut app = app();
+    select(&mut app, "pat");
+    let job = match press(&mut app, KeyCode::Char('p'), NOW).as_slice() {
+        [Effect::Probe { job, credential }] => {
+            assert_eq!(credential.name, "pat");
+            job.clone()
+        }
+        other => panic!("want a probe, got {other:?}"),
+    };
+    assert_eq!(busy(&app, "pat"), Some(Work::Probe));
+    assert!(app.next_wakeup(NOW).is_some(), "the spinner turns");
+    assert!(
+        press(&mut app, KeyCode::Char('p'), NOW).is_empty(),
+        "one at a time"
+    );
+    let view = ProbeView {
+        request: "GET https://api.sipgate.com/v2/account".into(),
+        status: Some(200),
+        reason: "OK".into(),
+        latency_ms: 42.0,
+        hint: None,
+        body: vec!["{}".into()],
+        at: NOW_S,
+    };
+    let stale = Job {
+        generation: job.generation - 1,
+        ..job.clone()
+    };
+    app.update(Msg::Done(stale, Done::Probe(Ok(view.clone()))), NOW);
+    assert!(app.entry("pat").is_some_and(|e| e.probe.is_none()));
+    assert_eq!(busy(&app, "pat"), Some(Work::Probe), "still waiting");
+    app.update(Msg::Done(job, Done::Probe(Ok(view.clone()))), NOW);
+    assert_eq!(app.entry("pat").and_then(|e| e.probe.clone()), Some(view));
+    assert_eq!(busy(&app, "pat"), None);
+    let status = app.status.as_ref().map(|s| s.text.as_str());
+    assert_eq!(status, Some("probe pat: 200 OK · 42 ms"));
+}
+
+#[test]
+fn refresh_key_warns_on_a_pat_and_forces_a_session_refresh() {
+    let mut app = app();
+    select(&mut app, "pat");
+    assert!(press(&mut app, KeyCode::Char('r'), NOW).is_empty());
+    let status = app.status.clone().expect("a warning");
+    assert!(
+        status.error && status.text.contains("only OAuth sessions"),
+        "{status:?}"
+    );
+    select(&mut app, "fresh");
+    let (job, force) = refresh_of(&press(&mut app, KeyCode::Char('r'), NOW));
+    assert!(force && job.name == "fresh");
+    assert_eq!(busy(&app, "fresh"), Some(Work::Refresh { auto: false }));
+}
+
+#[test]
+fn auto_refresh_fires_under_the_margin_only_while_switched_on() {
+    // 90 s left; the margin is 60 s, so the refresh is due in 30 s.
+    let mut app = app_with(vec![pat("pat"), oauth("soon", 90)]);
+    let due = NOW + 30_000;
+    assert!(app.update(Msg::Tick, due - 1_000).is_empty());
+    assert_eq!(app.next_wakeup(due - 1_000), Some(due));
+    press(&mut app, KeyCode::Char('A'), NOW);
+    assert!(!app.auto_refresh);
+    assert!(app.update(Msg::Tick, due).is_empty(), "off: nothing");
+    // Switched back on, what is due goes at once.
+    let (job, force) = refresh_of(&press(&mut app, KeyCode::Char('A'), due));
+    assert_eq!(
+        app.status.as_ref().map(|s| s.text.as_str()),
+        Some("auto-refresh on")
+    );
+    assert!(!force && job.name == "soon");
+    assert_eq!(busy(&app, "soon"), Some(Work::Refresh { auto: true }));
+    assert!(app.update(Msg::Tick, due + 1_000).is_empty(), "not twice");
+}
+
+#[test]
+fn failed_refresh_keeps_the_session_and_backs_off() {
+    let mut app = app_with(vec![oauth("soon", 30)]);
+    let before = access_token(&app, "soon");
+    let (job, _) = refresh_of(&app.update(Msg::Tick, NOW));
+    let failed = Done::Refresh(RefreshDone::Failed("connection refused".into()));
+    assert!(app.update(Msg::Done(job, failed), NOW).is_empty());
+    assert_eq!(access_token(&app, "soon"), before);
+    let entry = app.entry("soon").expect("kept");
+    assert_eq!(entry.refresh_error.as_deref(), Some("connection refused"));
+    assert!(app.status.as_ref().is_some_and(|s| s.error));
+    assert!(
+        app.update(Msg::Tick, NOW + 29_000).is_empty(),
+        "backing off"
+    );
+    refresh_of(&app.update(Msg::Tick, NOW + 30_000));
+}
+
+#[test]
+fn login_required_answer_marks_the_session_and_stops_auto_refresh() {
+    let mut app = app_with(vec![oauth("soon", 30)]);
+    let (job, _) = refresh_of(&app.update(Msg::Tick, NOW));
+    let refused = Done::Refresh(RefreshDone::LoginRequired("invalid_grant".into()));
+    app.update(Msg::Done(job, refused), NOW);
+    let entry = app.entry("soon").expect("kept");
+    assert!(entry.session().is_some_and(|s| s.login_required));
+    assert_eq!(entry.health(NOW_S, 60), Some(Health::LoginRequired));
+    assert!(app.update(Msg::Tick, NOW + 60_000).is_empty());
+}
+
+#[test]
+fn login_opens_a_waiting_modal_and_esc_cancels_it() {
+    let mut app = app();
+    select(&mut app, "pat");
+    assert!(press(&mut app, KeyCode::Char('l'), NOW).is_empty());
+    assert!(app.modal.is_none() && app.status.as_ref().is_some_and(|s| s.error));
+    select(&mut app, "fresh");
+    let job = match press(&mut app, KeyCode::Char('l'), NOW).as_slice() {
+        [Effect::Login(job)] => job.clone(),
+        other => panic!("want a login, got {other:?}"),
+    };
+    let url = "https://login.example/auth?client_id=client-1".to_owned();
+    app.update(Msg::Done(job, Done::LoginStarted(url.clone())), NOW);
+    assert!(
+        matches!(&app.modal, Some(Modal::Login { name, url: Some(u) }) if name == "fresh" && *u == url)
+    );
+    let effects = press(&mut app, KeyCode::Esc, NOW);
+    assert!(
+        matches!(effects.as_slice(), [Effect::CancelLogin]),
+        "{effects:?}"
+    );
+    assert!(app.modal.is_none() && busy(&app, "fresh").is_none());
+}
+
+#[test]
+fn delete_asks_first_and_revokes_sessions_with_a_client() {
+    for (name, revoke) in [("fresh", true), ("pat", false)] {
+        let mut app = app();
+        select(&mut app, name);
+        assert!(press(&mut app, KeyCode::Char('d'), NOW).is_empty());
+        assert!(
+            matches!(&app.modal, Some(Modal::ConfirmDelete { name: n, revoke: r }) if n == name && *r == revoke)
+        );
+        press(&mut app, KeyCode::Char('n'), NOW);
+        assert!(app.modal.is_none(), "n keeps it");
+        press(&mut app, KeyCode::Char('d'), NOW);
+        let job = match press(&mut app, KeyCode::Char('y'), NOW).as_slice() {
+            [Effect::Delete { job, revoke: r }] => {
+                assert_eq!((job.name.as_str(), *r), (name, revoke));
+                job.clone()
+            }
+            other => panic!("{name}: want a delete, got {other:?}"),
+        };
+        assert_eq!(busy(&app, name), Some(Work::Delete));
+        let rest: Vec<Credential> = app
+            .entries
+            .iter()
+            .map(|e| e.credential.clone())
+            .filter(|c| c.name != name)
+            .collect();
+        let note = revoke.then(|| "its session was revoked".to_owned());
+        app.update(Msg::Done(job, Done::Deleted(Ok((data(rest), note)))), NOW);
+        assert!(app.entry(name).is_none() && app.entries.len() == 2);
+        let status = app.status.as_ref().map_or("", |s| s.text.as_str());
+        assert!(status.starts_with(&format!("deleted {name}")), "{status}");
+    }
+}

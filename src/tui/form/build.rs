@@ -1,0 +1,197 @@
+//! Turning a filled form into a [`Change`] by the core's rules
+//! ([`Credential::new`] and the `validate_*` functions), with each refusal
+//! put beside the field it names. Every field is checked before giving up,
+//! so one submit shows every mistake.
+
+use crate::credential::{
+    Auth, AuthMethod, Credential, CredentialError, OauthClient, Secret, normalize_api,
+    normalize_issuer, validate_client, validate_id, validate_name, validate_redirect_uri,
+    validate_secret,
+};
+use crate::import::{self, ImportError, Imported};
+use crate::jwt;
+
+use super::super::msg::Change;
+use super::{Form, Kind, Mode};
+
+/// The form field a core error is about.
+fn field_of(e: &CredentialError) -> Option<&'static str> {
+    use CredentialError as E;
+    match e {
+        E::BadName { .. } => Some("name"),
+        E::EmptyId { field }
+        | E::ColonInId { field }
+        | E::ControlInId { field }
+        | E::EmptySecret { field }
+        | E::LineBreakInSecret { field }
+        | E::ControlInSecret { field }
+        | E::SpaceInToken { field } => Some(field),
+        E::BadApi { what, .. } => Some(what),
+        E::BadRedirect { .. } => Some("redirect URI"),
+        E::EmptyOauth => None,
+    }
+}
+
+/// What the import form accepts: whatever `import` does, and a bare JWT
+/// taken as a Bearer token (the CLI asks for the `Bearer ` prefix; a form
+/// can simply understand it).
+pub(super) fn parse_import(input: &str, now: i64) -> Result<Imported, ImportError> {
+    match import::parse(input, now) {
+        Err(ImportError::Unrecognised { .. }) if jwt::looks_like_jwt(input.trim()) => {
+            import::parse(&format!("Bearer {}", input.trim()), now)
+        }
+        other => other,
+    }
+}
+
+impl Form {
+    /// The value of the field `key` (empty if the form has none).
+    pub(super) fn value(&self, key: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .map_or("", |f| f.value())
+    }
+
+    /// Puts an error beside the field `key`, else on the whole form.
+    fn fail(&mut self, key: &str, error: String) {
+        match self.fields.iter_mut().find(|f| f.key == key) {
+            Some(field) if field.error.is_none() => field.error = Some(error),
+            Some(_) => {}
+            None => self.error = Some(error),
+        }
+    }
+
+    /// The value of a check, or `None` with its error beside the field it
+    /// names (`key` when it names none).
+    fn check<T>(&mut self, key: &str, result: Result<T, CredentialError>) -> Option<T> {
+        result
+            .map_err(|e| self.fail(field_of(&e).unwrap_or(key), e.to_string()))
+            .ok()
+    }
+
+    /// The change the form describes, or `None` with errors on the fields.
+    pub(super) fn build(&mut self, now: i64) -> Option<Change> {
+        self.error = None;
+        for field in &mut self.fields {
+            field.error = None;
+        }
+        let name = self.value("name").trim().to_owned();
+        let name = self.check("name", validate_name(&name)).and_then(|()| {
+            match self.taken.contains(&name) {
+                true => {
+                    self.fail("name", format!("the name `{name}` is taken"));
+                    None
+                }
+                false => Some(name),
+            }
+        });
+        let api = self.check("API base", normalize_api(self.value("API base")));
+        let auth = match self.kind? {
+            Kind::Pat => self.pair("token id", "token", |token_id, token| Auth::Pat {
+                token_id,
+                token,
+            }),
+            Kind::Basic => self.pair("username", "password", |username, password| Auth::Basic {
+                username,
+                password,
+            }),
+            Kind::Client => self.client().map(|client| Auth::Oauth {
+                client: Some(client),
+                session: self.original().and_then(|c| c.auth.session().cloned()),
+            }),
+            Kind::Bearer => self.original().map(|c| c.auth.clone()),
+            Kind::Import => match parse_import(self.value("input"), now) {
+                Ok(imported) => Some(imported.auth),
+                Err(e) => {
+                    self.fail("input", e.to_string());
+                    None
+                }
+            },
+        };
+        let (name, api, auth) = (name?, api?, auth?);
+        let credential = self.check("name", Credential::new(&name, &api, auth))?;
+        let credential = Box::new(credential);
+        Some(match &self.mode {
+            Mode::Edit(old) => Change::Replace {
+                old: old.name.clone(),
+                credential,
+            },
+            Mode::Add | Mode::Import => Change::Insert(credential),
+        })
+    }
+
+    /// A secret field: its value, or (editing, left empty) the stored one.
+    fn secret(&mut self, key: &'static str) -> Option<Secret> {
+        let typed = self.value(key);
+        if typed.is_empty()
+            && let Some(kept) = self.original().and_then(|c| c.auth.secret())
+        {
+            return Some(kept.clone());
+        }
+        let secret = Secret::new(typed.to_owned());
+        self.check(key, validate_secret(key, &secret).map(|()| secret))
+    }
+
+    /// The id and secret of a PAT or Basic login.
+    fn pair(
+        &mut self,
+        id_key: &'static str,
+        secret_key: &'static str,
+        make: impl FnOnce(String, Secret) -> Auth,
+    ) -> Option<Auth> {
+        let id = self.value(id_key).trim().to_owned();
+        let id = self.check(id_key, validate_id(id_key, &id).map(|()| id));
+        let secret = self.secret(secret_key);
+        Some(make(id?, secret?))
+    }
+
+    /// The OAuth client fields. An empty secret makes a public client,
+    /// which must say so by its auth method (`none`); a secret with
+    /// `none` would never be sent, so that is refused too.
+    fn client(&mut self) -> Option<OauthClient> {
+        const SECRET: &str = "client secret";
+        let issuer = self.check("issuer", normalize_issuer(self.value("issuer")));
+        let method = self.value("auth method").parse::<AuthMethod>();
+        let method = method.map_err(|e| self.fail("auth method", e)).ok();
+        let kept = self.original().and_then(|c| c.auth.secret()).cloned();
+        let typed = !self.value(SECRET).is_empty();
+        let client_secret = match (typed, method) {
+            (true, Some(AuthMethod::None)) => {
+                self.fail(
+                    SECRET,
+                    "a public client (auth method none) sends no secret: clear it, or choose post or basic".into(),
+                );
+                None
+            }
+            (true, _) => self.secret(SECRET).map(Some),
+            (false, Some(AuthMethod::None)) => Some(None),
+            (false, _) if kept.is_some() => Some(kept),
+            (false, _) => {
+                self.fail(
+                    SECRET,
+                    "the client secret is empty: post and basic send one (auth method none makes a public client)".into(),
+                );
+                None
+            }
+        };
+        let optional = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        let redirect_uri = optional(self.value("redirect URI"));
+        let redirect_ok = match &redirect_uri {
+            Some(uri) => self
+                .check("redirect URI", validate_redirect_uri(uri))
+                .is_some(),
+            None => true,
+        };
+        let client = OauthClient {
+            issuer: issuer?,
+            client_id: self.value("client id").trim().to_owned(),
+            auth_method: method?,
+            client_secret: client_secret?,
+            scope: optional(self.value("scope")),
+            redirect_uri,
+        };
+        redirect_ok.then_some(())?;
+        self.check("client id", validate_client(&client).map(|()| client))
+    }
+}
