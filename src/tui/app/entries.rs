@@ -46,6 +46,9 @@ pub enum Work {
     },
     /// A probe.
     Probe,
+    /// A refresh the probe waits for: the session was due, and a probe
+    /// should test the token a user would get, as the command line does.
+    RefreshThenProbe,
     /// A login waiting for the browser.
     Login,
     /// A delete (with revocation).

@@ -245,6 +245,13 @@ impl App {
             self.warn(refusal, now);
             return Vec::new();
         }
+        let due = entry
+            .refresh_due(i64::from(self.config.refresh_margin))
+            .is_some_and(|at| at <= now.div_euclid(1000));
+        if work == Work::Probe && due {
+            entry.busy = Some((Work::RefreshThenProbe, now));
+            return vec![Effect::Refresh { job, force: false }];
+        }
         entry.busy = Some((work, now));
         match work {
             Work::Probe => {
@@ -259,7 +266,7 @@ impl App {
                 });
                 vec![Effect::Login(job)]
             }
-            Work::Delete | Work::Save => Vec::new(),
+            Work::Delete | Work::Save | Work::RefreshThenProbe => Vec::new(),
         }
     }
 

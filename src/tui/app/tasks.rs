@@ -34,7 +34,7 @@ impl App {
         }
         let name = job.name;
         match done {
-            Done::Refresh(result) => self.refreshed(&name, result, work, now),
+            Done::Refresh(result) => return self.refreshed(&name, result, work, now),
             Done::Probe(Ok(view)) => {
                 let summary = match view.status {
                     Some(status) => format!(
@@ -83,9 +83,19 @@ impl App {
         Vec::new()
     }
 
-    fn refreshed(&mut self, name: &str, result: RefreshDone, work: Option<Work>, now: i64) {
+    /// A refresh ended; a probe that waited for it goes now (also with the
+    /// old token after a passing failure, while that token still works).
+    fn refreshed(
+        &mut self,
+        name: &str,
+        result: RefreshDone,
+        work: Option<Work>,
+        now: i64,
+    ) -> Vec<Effect> {
         let auto = matches!(work, Some(Work::Refresh { auto: true }));
         let label = if auto { "auto-refreshed" } else { "refreshed" };
+        let probe = work == Some(Work::RefreshThenProbe)
+            && !matches!(result, RefreshDone::LoginRequired(_));
         match result {
             RefreshDone::Ok { session, refreshed } => {
                 self.set_session(name, *session);
@@ -110,6 +120,20 @@ impl App {
                 self.warn(why, now);
             }
         }
+        let secs = now.div_euclid(1000);
+        let Some(entry) = self
+            .entry_mut(name)
+            .filter(|e| probe && e.access_exp.is_some_and(|at| at > secs))
+        else {
+            return Vec::new();
+        };
+        entry.busy = Some((Work::Probe, now));
+        let job = Job {
+            name: name.to_owned(),
+            generation: entry.generation,
+        };
+        let credential = Box::new(entry.credential.clone());
+        vec![Effect::Probe { job, credential }]
     }
 
     /// Stores a new session in an entry (the store already has it).

@@ -194,3 +194,58 @@ fn delete_asks_first_and_revokes_sessions_with_a_client() {
         assert!(status.starts_with(&format!("deleted {name}")), "{status}");
     }
 }
+
+#[test]
+fn probe_of_a_due_session_refreshes_first_and_then_probes() {
+    // (answer to the refresh, whether a probe follows, with which token)
+    let fresh = session_with(300);
+    let new_token = fresh.access_token.expose().to_owned();
+    let cases = [
+        (
+            RefreshDone::Ok {
+                session: Box::new(fresh),
+                refreshed: true,
+            },
+            Some(new_token),
+        ),
+        // The server is away, but the old token still works for 30 s.
+        (RefreshDone::Failed("connection refused".into()), None),
+        (RefreshDone::LoginRequired("invalid_grant".into()), None),
+    ];
+    for (answer, want_token) in cases {
+        let mut app = app_with(vec![oauth("soon", 30)]);
+        app.auto_refresh = false;
+        let old_token = access_token(&app, "soon");
+        let failed = matches!(answer, RefreshDone::Failed(_));
+        let refused = matches!(answer, RefreshDone::LoginRequired(_));
+        let (job, force) = refresh_of(&press(&mut app, KeyCode::Char('p'), NOW));
+        assert!(!force, "only when due");
+        assert_eq!(busy(&app, "soon"), Some(Work::RefreshThenProbe));
+        let effects = app.update(Msg::Done(job, Done::Refresh(answer)), NOW);
+        match effects.as_slice() {
+            [Effect::Probe { job, credential }] => {
+                let token = credential.auth.session().map(|s| s.access_token.expose());
+                let want = want_token.as_deref().unwrap_or(&old_token);
+                assert_eq!(token, Some(want));
+                assert!(failed || want_token.is_some());
+                assert_eq!(
+                    job.generation,
+                    app.entry("soon").map_or(0, |e| e.generation)
+                );
+                assert_eq!(busy(&app, "soon"), Some(Work::Probe));
+            }
+            [] => assert!(refused, "only a refused refresh ends without a probe"),
+            other => panic!("want one probe, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn probe_of_a_session_with_time_left_goes_straight_out() {
+    let mut app = app_with(vec![oauth("fresh", 300)]);
+    let effects = press(&mut app, KeyCode::Char('p'), NOW);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Probe { .. }]),
+        "{effects:?}"
+    );
+}
