@@ -3,9 +3,15 @@
 //! snapshot it with a fixed clock.
 
 mod detail;
+// The forms view adds `mod form;` here (view/form.rs, drawn from modal.rs).
+mod help;
 mod list;
 mod modal;
 mod status;
+mod text;
+
+#[cfg(test)]
+mod tests;
 
 use ratatui::Frame;
 
