@@ -161,3 +161,52 @@ pub const NO_CLIPBOARD: &str = "no clipboard: shown below";
 
 /// Shown when an action needs a credential and the list is empty.
 pub const NOTHING_SELECTED: &str = "no credential selected: press a to add one";
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn network_failures_read_as_a_few_words() {
+        let cases = [
+            (
+                NetFailure::Refused {
+                    target: "h:1".into(),
+                },
+                "connection refused",
+            ),
+            (
+                NetFailure::Timeout {
+                    after: Duration::from_secs(15),
+                },
+                "timed out after 15 s",
+            ),
+            (
+                NetFailure::ConnectTimeout {
+                    host: "h".into(),
+                    after: Duration::from_millis(2500),
+                },
+                "no connection within 2.5 s",
+            ),
+            (
+                NetFailure::Tls {
+                    host: "h".into(),
+                    detail: "bad cert".into(),
+                },
+                "TLS error",
+            ),
+            (
+                NetFailure::Dns {
+                    host: "h".into(),
+                    detail: "nxdomain".into(),
+                },
+                "DNS lookup failed",
+            ),
+        ];
+        for (failure, want) in cases {
+            assert_eq!(net_failure(&failure), want);
+        }
+    }
+}

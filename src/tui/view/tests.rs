@@ -6,143 +6,20 @@
 //! The tokens are minted here (base64url JSON and a dummy signature), so
 //! nothing random reaches a snapshot.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use serde_json::{Value, json};
 use unicode_width::UnicodeWidthStr;
 
-use crate::credential::{Auth, AuthMethod, Credential, OauthClient, Secret, Session};
-use crate::store::StoreData;
+use crate::credential::Secret;
 
 use super::super::app::{App, Modal};
 use super::super::config::Config;
 use super::super::keymap::Keymap;
-use super::super::msg::{Action, Done, Job, Msg, ProbeView};
+use super::super::msg::{Action, Done, Job, Msg};
 
-/// The fixed clock, Unix ms (2023-11-14 22:13:20 UTC).
-const NOW_MS: i64 = 1_700_000_000_000;
-const NOW: i64 = NOW_MS / 1000;
-const API: &str = "https://api.example.test/v2";
-const ISSUER: &str = "https://login.example.test/auth/realms/third-party";
-/// base64url of "SIGNATURE-never-shown": must not appear on screen.
-const SIGNATURE: &str = "U0lHTkFUVVJFLW5ldmVyLXNob3du";
-const PAT_TOKEN: &str = "pat-secret-0123456789abcdef";
-const PASSWORD: &str = "hunter2-basic-password";
-const CLIENT_SECRET: &str = "client-secret-do-not-show";
-const OPAQUE: &str = "opaque-access-token-secret-value";
-
-fn mint(header: Value, claims: Value) -> String {
-    let enc = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
-    format!("{}.{}.{SIGNATURE}", enc(header), enc(claims))
-}
-
-fn header(typ: &str) -> Value {
-    json!({"alg": "RS256", "typ": typ, "kid": "sandbox-key-1"})
-}
-
-fn access_token(iat: i64) -> String {
-    mint(
-        header("JWT"),
-        json!({
-            "exp": iat + 300, "iat": iat, "auth_time": iat - 5, "jti": "a1b2c3",
-            "iss": ISSUER, "aud": "account", "sub": "f3c9-user-1", "typ": "Bearer",
-            "azp": "third-party-app", "session_state": "5e55-1011",
-            "realm_access": {"roles": ["default-roles", "balance:read"]},
-            "scope": "openid account:read", "preferred_username": "john",
-        }),
-    )
-}
-
-fn refresh_token(iat: i64) -> String {
-    mint(
-        header("JWT"),
-        json!({"exp": iat + 30 * 86_400, "iat": iat, "iss": ISSUER, "aud": ISSUER,
-               "sub": "f3c9-user-1", "typ": "Refresh", "azp": "third-party-app"}),
-    )
-}
-
-fn id_token(iat: i64) -> String {
-    mint(
-        header("JWT"),
-        json!({"exp": iat + 300, "iat": iat, "iss": ISSUER, "aud": "third-party-app",
-               "sub": "f3c9-user-1", "typ": "ID", "email": "john@example.test"}),
-    )
-}
-
-fn client() -> OauthClient {
-    OauthClient {
-        issuer: ISSUER.into(),
-        client_id: "third-party-app".into(),
-        auth_method: AuthMethod::Post,
-        client_secret: Some(Secret::new(CLIENT_SECRET.into())),
-        scope: Some("openid account:read".into()),
-        redirect_uri: None,
-    }
-}
-
-fn session(obtained: i64) -> Session {
-    Session {
-        refresh_token: Some(Secret::new(refresh_token(obtained))),
-        id_token: Some(Secret::new(id_token(obtained))),
-        scope: Some("openid account:read".into()),
-        expires_in: Some(300),
-        refresh_expires_in: Some(30 * 86_400),
-        ..Session::bearer(Secret::new(access_token(obtained)), obtained)
-    }
-}
-
-/// Every token and secret the fixtures hold: none may reach a snapshot.
-fn secrets() -> Vec<String> {
-    let mut all = vec![SIGNATURE, PAT_TOKEN, PASSWORD, CLIENT_SECRET, OPAQUE]
-        .into_iter()
-        .map(str::to_owned)
-        .collect::<Vec<_>>();
-    for at in [NOW - 60, NOW - 3600] {
-        all.extend([access_token(at), refresh_token(at), id_token(at)]);
-    }
-    all
-}
-
-/// One credential of each kind, sessions in three states.
-fn data() -> StoreData {
-    let mut stale = session(NOW - 3600);
-    stale.login_required = true;
-    let mut opaque = Session::bearer(Secret::new(OPAQUE.into()), NOW - 280);
-    opaque.expires_in = Some(300);
-    let oauth = |client: Option<OauthClient>, session| Auth::Oauth { client, session };
-    let credentials = [
-        (
-            "alice-session",
-            oauth(Some(client()), Some(session(NOW - 60))),
-        ),
-        ("opaque-import", oauth(None, Some(opaque))),
-        ("stale-session", oauth(Some(client()), Some(stale))),
-        ("new-client", oauth(Some(client()), None)),
-        (
-            "prod-pat",
-            Auth::Pat {
-                token_id: "token-ABC123".into(),
-                token: Secret::new(PAT_TOKEN.into()),
-            },
-        ),
-        (
-            "john-basic",
-            Auth::Basic {
-                username: "john".into(),
-                password: Secret::new(PASSWORD.into()),
-            },
-        ),
-    ];
-    let mut data = StoreData::empty();
-    for (name, auth) in credentials {
-        data.insert(Credential::new(name, API, auth).unwrap())
-            .unwrap();
-    }
-    data
-}
+mod fixtures;
+use fixtures::*;
 
 fn app(width: u16, height: u16) -> App {
     let mut app = App::new(Config::default(), Keymap::default(), data(), "demo".into());
@@ -171,24 +48,6 @@ fn job(app: &App, name: &str) -> Job {
     Job {
         name: name.to_owned(),
         generation: entry.generation,
-    }
-}
-
-fn probe_view() -> ProbeView {
-    let body = json!({"company": "Example GmbH", "mainProductType": "TEAM",
-                      "logoUrl": "", "isTestAccount": true});
-    ProbeView {
-        request: format!("GET {API}/account"),
-        status: Some(200),
-        reason: "OK".into(),
-        latency_ms: 42.7,
-        hint: None,
-        body: serde_json::to_string_pretty(&body)
-            .unwrap()
-            .lines()
-            .map(str::to_owned)
-            .collect(),
-        at: NOW - 3,
     }
 }
 
@@ -335,6 +194,54 @@ fn the_shown_modal_displays_the_value_asked_for() {
     let screen = render(&app);
     assert!(screen.contains(PAT_TOKEN), "{screen}");
     assert!(screen.contains("No clipboard took it"), "{screen}");
+}
+
+#[test]
+fn modals_say_what_happens_and_how_to_leave() {
+    let url = format!("{ISSUER}/protocol/openid-connect/auth?client_id=x");
+    let cases = [
+        (
+            Modal::ConfirmDelete {
+                name: "alice-session".into(),
+                revoke: true,
+            },
+            vec!["Delete alice-session?", "revoked at the server", "n or Esc"],
+        ),
+        (
+            Modal::ConfirmDelete {
+                name: "prod-pat".into(),
+                revoke: false,
+            },
+            vec!["Delete prod-pat?", "nothing is revoked"],
+        ),
+        (
+            Modal::Login {
+                name: "alice-session".into(),
+                url: Some(url.clone()),
+            },
+            // No login in progress on the entry: the spinner's first frame.
+            vec![
+                "⣾ waiting for the browser",
+                "auth?client_id=x",
+                "Esc cancels",
+            ],
+        ),
+        (
+            Modal::Login {
+                name: "alice-session".into(),
+                url: None,
+            },
+            vec!["⣾ finding the login page", "Esc cancels"],
+        ),
+    ];
+    for (modal, wants) in cases {
+        let mut app = app(80, 24);
+        app.modal = Some(modal);
+        let screen = render(&app);
+        for want in wants {
+            assert!(screen.contains(want), "{want}: {screen}");
+        }
+    }
 }
 
 /// Every modal and pane state, so the size sweep reaches every drawing path.
