@@ -93,6 +93,10 @@ pub struct App {
     pub focus: Pane,
     /// The detail pane's scroll offset.
     pub detail_scroll: u16,
+    /// How far the detail pane can scroll, as last drawn: the view knows
+    /// the content's height, and keys must not count past the end (or `k`
+    /// would need extra presses to come back).
+    pub detail_max: std::cell::Cell<u16>,
     /// The open modal.
     pub modal: Option<Modal>,
     /// The status bar message.
@@ -128,6 +132,7 @@ impl App {
             filtering: false,
             focus: Pane::List,
             detail_scroll: 0,
+            detail_max: std::cell::Cell::new(u16::MAX),
             modal: None,
             status: None,
             reveal: None,

@@ -263,7 +263,7 @@ pub fn view(outcome: &ProbeOutcome, at: i64) -> ProbeView {
         Err(failure) => ProbeView {
             request,
             status: None,
-            reason: format!("{failure:?}"),
+            reason: super::strings::net_failure(failure),
             latency_ms,
             hint: outcome.hint.clone(),
             body: Vec::new(),

@@ -2,14 +2,16 @@
 //! status messages. Kept in one place so wording stays consistent.
 
 use crate::expiry::Health;
+use crate::probe::NetFailure;
 
-use super::app::entries::Group;
+use super::app::entries::{Group, Work};
+use super::msg::Action;
 
 /// A group's heading in the list.
 pub fn group_title(group: Group) -> &'static str {
     match group {
         Group::Sessions => "OAuth sessions",
-        Group::Clients => "OAuth clients (not logged in)",
+        Group::Clients => "OAuth clients",
         Group::Pats => "Personal access tokens",
         Group::Basic => "Basic logins",
     }
@@ -24,6 +26,121 @@ pub fn badge(health: Health) -> &'static str {
         Health::LoginRequired => "login required",
         Health::Unknown => "unknown",
     }
+}
+
+/// Work in progress, as the detail pane names it.
+pub fn work(work: Work) -> &'static str {
+    match work {
+        Work::Refresh { auto: true } => "refreshing (auto)…",
+        Work::Refresh { auto: false } => "refreshing…",
+        Work::Probe => "probing…",
+        Work::RefreshThenProbe => "refreshing, then probing…",
+        Work::Login => "logging in…",
+        Work::Delete => "deleting…",
+        Work::Save => "saving…",
+    }
+}
+
+/// A health badge short enough for a narrow list.
+pub fn badge_short(health: Health) -> &'static str {
+    match health {
+        Health::Valid => "ok",
+        Health::Expiring => "soon",
+        Health::Expired => "expired",
+        Health::LoginRequired => "login!",
+        Health::Unknown => "?",
+    }
+}
+
+/// What an action does, in one line for the help overlay (at most 26
+/// columns, so two columns of help fit 80 columns).
+pub fn action_help(action: Action) -> &'static str {
+    match action {
+        Action::Down => "next (or scroll down)",
+        Action::Up => "previous (or scroll up)",
+        Action::PageDown => "a page down",
+        Action::PageUp => "a page up",
+        Action::Top => "first credential",
+        Action::Bottom => "last credential",
+        Action::SwitchPane => "switch list / details",
+        Action::CopyHeader => "copy Authorization header",
+        Action::CopyCurl => "copy a curl command",
+        Action::CopyValue => "copy the value only",
+        Action::Probe => "probe the API (account)",
+        Action::Refresh => "refresh the session now",
+        Action::ToggleAutoRefresh => "auto-refresh on / off",
+        Action::Login => "log in (opens browser)",
+        Action::Add => "add PAT, login or client",
+        Action::Import => "import pasted tokens",
+        Action::Edit => "edit the credential",
+        Action::Delete => "delete (revokes sessions)",
+        Action::Reveal => "reveal the secret briefly",
+        Action::Filter => "filter the list",
+        Action::Help => "this help",
+        Action::Quit => "quit",
+    }
+}
+
+/// Mouse hints for the help overlay: (what, does).
+pub const MOUSE_HELP: [(&str, &str); 2] = [("click", "select"), ("wheel", "scroll")];
+
+/// The help overlay's last line.
+pub const HELP_CLOSE: &str = "Esc closes";
+
+/// Shown when the help does not fit the window.
+pub fn help_more(hidden: usize) -> String {
+    format!("… {hidden} more: enlarge the window")
+}
+
+/// A network failure in a few words: the probe's status line. (The hint
+/// beside it says what to do.)
+pub fn net_failure(failure: &NetFailure) -> String {
+    match failure {
+        NetFailure::Dns { .. } => "DNS lookup failed".to_owned(),
+        NetFailure::Refused { .. } => "connection refused".to_owned(),
+        NetFailure::Tls { .. } => "TLS error".to_owned(),
+        NetFailure::ConnectTimeout { after, .. } => {
+            format!("no connection within {} s", after.as_secs_f64())
+        }
+        NetFailure::Timeout { after } => format!("timed out after {} s", after.as_secs_f64()),
+        NetFailure::Other { .. } => "network error".to_owned(),
+    }
+}
+
+/// The delete confirmation's text.
+pub fn confirm_delete(name: &str, revoke: bool) -> [String; 3] {
+    [
+        format!("Delete {name}?"),
+        if revoke {
+            "Its session is revoked at the server first.".to_owned()
+        } else {
+            "It is removed from the store; nothing is revoked.".to_owned()
+        },
+        "y deletes · n or Esc keeps it".to_owned(),
+    ]
+}
+
+/// The login modal's text while waiting for the browser.
+pub const LOGIN_WAITING: &str = "waiting for the browser…";
+/// The login modal's text before the URL is known.
+pub const LOGIN_STARTING: &str = "finding the login page…";
+/// The login modal's hint above the URL.
+pub const LOGIN_OPEN: &str = "If no browser opened, open this URL:";
+/// The login modal's last line.
+pub const LOGIN_CANCEL: &str = "Esc cancels";
+/// The error modal's last line.
+pub const ERROR_CLOSE: &str = "Enter or Esc closes";
+/// The shown-value modal's explanation.
+pub const SHOWN_WHY: &str = "No clipboard took it: select it by hand.";
+
+/// A token that is not a JWT, described without showing it.
+pub fn opaque(length: usize) -> String {
+    format!("opaque token ({length} chars), not a JWT")
+}
+
+/// Shown in the detail pane before the first probe.
+pub fn not_probed(keys: &str) -> String {
+    format!("not probed yet: press {keys}")
 }
 
 /// The status message after a copy to the system clipboard.
@@ -45,3 +162,52 @@ pub const NO_CLIPBOARD: &str = "no clipboard: shown below";
 
 /// Shown when an action needs a credential and the list is empty.
 pub const NOTHING_SELECTED: &str = "no credential selected: press a to add one";
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn network_failures_read_as_a_few_words() {
+        let cases = [
+            (
+                NetFailure::Refused {
+                    target: "h:1".into(),
+                },
+                "connection refused",
+            ),
+            (
+                NetFailure::Timeout {
+                    after: Duration::from_secs(15),
+                },
+                "timed out after 15 s",
+            ),
+            (
+                NetFailure::ConnectTimeout {
+                    host: "h".into(),
+                    after: Duration::from_millis(2500),
+                },
+                "no connection within 2.5 s",
+            ),
+            (
+                NetFailure::Tls {
+                    host: "h".into(),
+                    detail: "bad cert".into(),
+                },
+                "TLS error",
+            ),
+            (
+                NetFailure::Dns {
+                    host: "h".into(),
+                    detail: "nxdomain".into(),
+                },
+                "DNS lookup failed",
+            ),
+        ];
+        for (failure, want) in cases {
+            assert_eq!(net_failure(&failure), want);
+        }
+    }
+}

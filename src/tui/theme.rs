@@ -53,6 +53,16 @@ pub fn error() -> Style {
     Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
 }
 
+/// A good outcome (a 2xx probe).
+pub fn ok() -> Style {
+    Style::new().fg(Color::Green).add_modifier(Modifier::BOLD)
+}
+
+/// Advice beside a failure.
+pub fn hint() -> Style {
+    Style::new().fg(Color::Yellow)
+}
+
 /// An informational message.
 pub fn info() -> Style {
     Style::new().fg(Color::Green)

@@ -4,9 +4,14 @@
 
 mod detail;
 mod form;
+mod help;
 mod list;
 mod modal;
 mod status;
+mod text;
+
+#[cfg(test)]
+mod tests;
 
 use ratatui::Frame;
 

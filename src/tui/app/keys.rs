@@ -132,9 +132,13 @@ impl App {
         match action {
             Action::Up | Action::Down if self.focus == Pane::Detail => {
                 self.detail_scroll = if action == Action::Up {
-                    self.detail_scroll.saturating_sub(1)
+                    self.detail_scroll
+                        .min(self.detail_max.get())
+                        .saturating_sub(1)
                 } else {
-                    self.detail_scroll.saturating_add(1)
+                    self.detail_scroll
+                        .saturating_add(1)
+                        .min(self.detail_max.get())
                 };
             }
             Action::Up => self.move_selection(-1),
@@ -326,10 +330,16 @@ impl App {
                 }
             }
             MouseEventKind::ScrollDown if over_detail => {
-                self.detail_scroll = self.detail_scroll.saturating_add(3);
+                self.detail_scroll = self
+                    .detail_scroll
+                    .saturating_add(3)
+                    .min(self.detail_max.get());
             }
             MouseEventKind::ScrollUp if over_detail => {
-                self.detail_scroll = self.detail_scroll.saturating_sub(3);
+                self.detail_scroll = self
+                    .detail_scroll
+                    .min(self.detail_max.get())
+                    .saturating_sub(3);
             }
             MouseEventKind::ScrollDown => self.move_selection(3),
             MouseEventKind::ScrollUp => self.move_selection(-3),

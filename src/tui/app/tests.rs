@@ -248,3 +248,17 @@ fn help_opens_and_closes_on_its_own_key() {
     press(&mut app, KeyCode::Char('?'), NOW);
     assert!(app.modal.is_none());
 }
+
+#[test]
+fn detail_scroll_stops_at_the_end_the_view_reported() {
+    let mut app = app();
+    act(&mut app, Action::SwitchPane);
+    // As the view reports after drawing a document 3 rows taller than the pane.
+    app.detail_max.set(3);
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Char('j'), NOW);
+    }
+    assert_eq!(app.detail_scroll, 3);
+    press(&mut app, KeyCode::Char('k'), NOW);
+    assert_eq!(app.detail_scroll, 2, "one press moves back at once");
+}

@@ -6,21 +6,26 @@ mod claims;
 mod probe;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Gauge, Paragraph};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Gauge, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
-use crate::credential::{Auth, Credential, mask_id};
+use crate::credential::{Auth, Credential, Secret, mask_id};
 use crate::expiry::{self, Refresh};
 
 use super::super::app::App;
 use super::super::app::entries::Entry;
 use super::super::layout::Pane;
-use super::super::theme;
-use super::list::short;
+use super::super::msg::Action;
+use super::super::{strings, theme};
+use super::text::{self, Doc, short};
 
 /// Masked secrets show this many dots whatever their length.
 const MASK: &str = "••••••••";
+
+/// The label column of the facts and claims.
+const LABEL: usize = 9;
 
 /// Draws the pane into `area` (nothing when the area is empty).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
@@ -32,84 +37,124 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
         frame.render_widget(Paragraph::new("Nothing selected.").block(block), area);
         return;
     };
-    let mut block = Block::bordered().title(format!(" {} ", entry.name()));
+    let mut block = Block::bordered().title(format!(" {} ", text::clip(entry.name(), 40)));
     if app.focus == Pane::Detail {
         block = block.border_style(theme::focused());
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let secs = now.div_euclid(1000);
-    let revealed = app.revealed(entry.name(), now);
-    let facts = facts(&entry.credential, revealed);
-    let gauges = usize::from(entry.session().is_some()) * 2;
-    let [top, gauge_area, rest] = Layout::vertical([
-        Constraint::Length(u16::try_from(facts.len()).unwrap_or(u16::MAX)),
-        Constraint::Length(u16::try_from(gauges).unwrap_or(0)),
-        Constraint::Fill(1),
-    ])
-    .areas(inner);
-    frame.render_widget(Paragraph::new(facts), top);
+    // The gauges stay put; everything below them scrolls as one document.
+    let gauges = if entry.session().is_some() { 2 } else { 0 };
+    let (gauge_area, rest) = split_top(inner, gauges);
     if gauges > 0 {
-        draw_gauges(frame, entry, gauge_area, secs);
+        draw_gauges(frame, app, entry, gauge_area, secs);
     }
-    let mut lines = Vec::new();
-    if let Some(view) = &entry.probe {
-        lines.extend(probe::lines(view, secs, rest.width));
+    let width = usize::from(rest.width);
+    let height = usize::from(rest.height);
+    if width == 0 || height == 0 {
+        return;
     }
+    let mut doc = Doc::default();
+    doc.lines(facts(app, entry, now, width));
+    let probe_keys = app.keymap.keys_of(Action::Probe);
+    probe::push(&mut doc, entry.probe.as_ref(), &probe_keys, secs, width);
     if let Some(session) = entry.session() {
-        lines.extend(claims::lines(session, secs, rest.width));
+        doc.lines(claims::lines(session, secs, width));
     }
-    let scroll = app
-        .detail_scroll
-        .min(u16::try_from(lines.len().saturating_sub(1)).unwrap_or(u16::MAX));
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), rest);
+    let total = doc.len();
+    let max = total.saturating_sub(height);
+    app.detail_max.set(u16::try_from(max).unwrap_or(u16::MAX));
+    let scroll = usize::from(app.detail_scroll).min(max);
+    frame.render_widget(Paragraph::new(doc.window(scroll, height, width)), rest);
+    if total > height {
+        let mut state = ScrollbarState::new(total.saturating_sub(height) + 1)
+            .position(scroll)
+            .viewport_content_length(height);
+        // On the pane's right border, beside the scrolling part only.
+        let track = Rect::new(area.x, rest.y, area.width, rest.height);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None),
+            track,
+            &mut state,
+        );
+    }
 }
 
-fn field(label: &str, value: impl Into<String>) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("{label:<9}"), theme::label()),
-        Span::raw(value.into()),
-    ])
+/// The top `rows` of `area` and the rest (plain arithmetic: the layout
+/// solver is not needed for stacked rows).
+pub(super) fn split_top(area: Rect, rows: u16) -> (Rect, Rect) {
+    let top = rows.min(area.height);
+    (
+        Rect {
+            height: top,
+            ..area
+        },
+        Rect {
+            y: area.y + top,
+            height: area.height - top,
+            ..area
+        },
+    )
 }
 
-/// Kind, API, id and secret (masked unless revealed), header preview.
-fn facts(credential: &Credential, revealed: bool) -> Vec<Line<'static>> {
-    let mut lines = vec![
-        field("kind", credential.auth.kind_label()),
-        field("API", credential.api.clone()),
-    ];
-    let secret = |s: &crate::credential::Secret| {
+/// Kind, API, id and secret (masked unless revealed), header preview,
+/// work in progress and the last refresh error.
+fn facts(app: &App, entry: &Entry, now: i64, width: usize) -> Vec<Line<'static>> {
+    let revealed = app.revealed(entry.name(), now);
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    if let Some((work, since)) = entry.busy {
+        let doing = format!("{} {}", super::spinner(since, now), strings::work(work));
+        rows.push(("", doing));
+    }
+    rows.extend(credential_rows(&entry.credential, revealed));
+    let mut lines: Vec<Line<'static>> = rows
+        .iter()
+        .flat_map(|(label, value)| text::field(label, value, LABEL, width, Style::new()))
+        .collect();
+    if let Some(error) = &entry.refresh_error {
+        lines.extend(text::field("refresh", error, LABEL, width, theme::error()));
+    }
+    lines
+}
+
+fn credential_rows(credential: &Credential, revealed: bool) -> Vec<(&'static str, String)> {
+    let secret = |s: &Secret| {
         if revealed {
             s.expose().to_owned()
         } else {
             MASK.to_owned()
         }
     };
+    let mut rows = vec![
+        ("kind", credential.auth.kind_label().to_owned()),
+        ("API", credential.api.clone()),
+    ];
     match &credential.auth {
         Auth::Pat { token_id, token } => {
-            lines.push(field(
-                "token id",
-                if revealed {
-                    token_id.clone()
-                } else {
-                    mask_id(token_id)
-                },
-            ));
-            lines.push(field("token", secret(token)));
+            let id = if revealed {
+                token_id.clone()
+            } else {
+                mask_id(token_id)
+            };
+            rows.push(("token id", id));
+            rows.push(("token", secret(token)));
         }
         Auth::Basic { username, password } => {
-            lines.push(field("username", username.clone()));
-            lines.push(field("password", secret(password)));
+            rows.push(("username", username.clone()));
+            rows.push(("password", secret(password)));
         }
         Auth::Oauth { client, session } => {
             if let Some(client) = client {
-                lines.push(field("client", client.client_id.clone()));
-                lines.push(field("issuer", client.issuer.clone()));
+                rows.push(("client", client.client_id.clone()));
+                rows.push(("issuer", client.issuer.clone()));
             }
             if let Some(s) = session {
-                lines.push(field("token", secret(&s.access_token)));
+                rows.push(("token", secret(&s.access_token)));
                 if let Some(scope) = &s.scope {
-                    lines.push(field("scope", scope.clone()));
+                    rows.push(("scope", scope.clone()));
                 }
             }
         }
@@ -122,15 +167,16 @@ fn facts(credential: &Credential, revealed: bool) -> Vec<Line<'static>> {
         (Auth::Oauth { .. }, _) => format!("Bearer {MASK}"),
         _ => format!("Basic {MASK}"),
     };
-    lines.push(field("header", format!("Authorization: {preview}")));
-    lines
+    rows.push(("header", format!("Authorization: {preview}")));
+    rows
 }
 
-fn draw_gauges(frame: &mut Frame, entry: &Entry, area: Rect, secs: i64) {
+fn draw_gauges(frame: &mut Frame, app: &App, entry: &Entry, area: Rect, secs: i64) {
     let Some(session) = entry.session() else {
         return;
     };
-    let [access, refresh] = Layout::vertical([Constraint::Length(1); 2]).areas(area);
+    let (access, rest) = split_top(area, 1);
+    let (refresh, _) = split_top(rest, 1);
     let issued = session.obtained_at;
     let access_gauge = match entry.access_exp {
         _ if session.login_required => gauge("access", None, "login required"),
@@ -139,7 +185,10 @@ fn draw_gauges(frame: &mut Frame, entry: &Entry, area: Rect, secs: i64) {
     };
     frame.render_widget(access_gauge, access);
     let refresh_gauge = match entry.refresh {
-        _ if session.login_required => gauge("refresh", None, "refused: log in again (l)"),
+        _ if session.login_required => {
+            let keys = app.keymap.keys_of(Action::Login);
+            gauge("refresh", None, &format!("refused: log in again ({keys})"))
+        }
         Refresh::At(at) => countdown("refresh", issued, at, secs),
         Refresh::Never => gauge("refresh", Some(1.0), "does not expire"),
         Refresh::Unknown => gauge("refresh", None, "lifetime unknown"),
@@ -148,14 +197,15 @@ fn draw_gauges(frame: &mut Frame, entry: &Entry, area: Rect, secs: i64) {
     frame.render_widget(refresh_gauge, refresh);
 }
 
+/// A gauge of the lifetime `from..to` left at `secs`, coloured by share.
 fn countdown(name: &str, from: i64, to: i64, secs: i64) -> Gauge<'static> {
-    let total = (to - from).max(1) as f64;
+    let total = (to - from).max(1);
     let left = (to - secs).max(0);
-    let share = (left as f64 / total).clamp(0.0, 1.0);
+    let share = (left as f64 / total as f64).clamp(0.0, 1.0);
     let label = if left == 0 {
-        format!("expired {}", expiry::relative(to, secs, true))
+        expiry::relative(to, secs, true)
     } else {
-        format!("{} left", short(left))
+        format!("{} left of {}", short(left), short(total))
     };
     gauge(name, Some(share), &label)
 }

@@ -15,6 +15,7 @@ use super::super::app::App;
 use super::super::app::entries::{Entry, Group, Row};
 use super::super::layout::Pane;
 use super::super::{strings, theme};
+use super::text::{clip, short};
 
 /// Draws the list into `area` (nothing when the area is empty).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
@@ -97,11 +98,15 @@ fn entry_line(
     now: i64,
     width: usize,
 ) -> Line<'static> {
-    let (badge, style) = badge(entry, secs, margin);
+    let (mut badge, style) = badge(entry, secs, margin);
     let lead = match entry.busy {
         Some((_, since)) => format!("{} ", super::spinner(since, now)),
         None => "  ".to_owned(),
     };
+    // A narrow list keeps names readable and shortens the badge instead.
+    if width < lead.width() + badge.width() + 1 + MIN_NAME {
+        badge = compact(entry, secs, margin);
+    }
     let room = width.saturating_sub(lead.width() + badge.width() + 1);
     let name = clip(entry.name(), room);
     let pad = width.saturating_sub(lead.width() + name.width() + badge.width());
@@ -109,7 +114,7 @@ fn entry_line(
         Span::raw(lead),
         Span::raw(name),
         Span::raw(" ".repeat(pad)),
-        Span::styled(badge, style),
+        Span::styled(clip(&badge, width.saturating_sub(3)), style),
     ]);
     if selected {
         line.style(theme::selected())
@@ -118,30 +123,14 @@ fn entry_line(
     }
 }
 
-/// `4:59`, `1:02:03`, `29d`: a countdown short enough for a list row.
-pub fn short(secs: i64) -> String {
-    let s = secs.max(0);
-    match s {
-        0..3600 => format!("{}:{:02}", s / 60, s % 60),
-        3600..86_400 => format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60),
-        _ => format!("{}d", s / 86_400),
-    }
-}
+/// Columns a name keeps before the badge is shortened.
+const MIN_NAME: usize = 10;
 
-/// Cuts text to `width` columns, ending in `…` when cut.
-pub fn clip(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_owned();
+/// The badge for a narrow list: the countdown alone, or a short word.
+fn compact(entry: &Entry, secs: i64, margin: i64) -> String {
+    match (entry.health(secs, margin), entry.access_exp) {
+        (Some(Health::Valid | Health::Expiring), Some(at)) => short(at - secs),
+        (Some(health), _) => strings::badge_short(health).to_owned(),
+        (None, _) => String::new(),
     }
-    let mut out = String::new();
-    for c in text.chars() {
-        if out.width() + c.to_string().width() + 1 > width {
-            break;
-        }
-        out.push(c);
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
 }

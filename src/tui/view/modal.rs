@@ -1,58 +1,147 @@
 //! Modals over the main screen: help, delete confirmation, forms, the
-//! login wait, errors, and a copy no clipboard took. (Scaffold.)
+//! login wait, errors, and a copy no clipboard took. Each is a bordered
+//! box centred on the screen, as small as its text allows; on a small
+//! screen the text is cut but the last line (the keys that close it) stays.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::super::app::{App, Modal};
-use super::super::keymap::action_name;
+use super::super::{strings, theme};
+use super::help;
+use super::text;
+
+/// The widest a text modal grows.
+const MAX_WIDTH: u16 = 64;
 
 /// Draws the open modal, if any.
-pub fn draw(frame: &mut Frame, app: &App, area: Rect, _now: i64) {
+pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
     let Some(modal) = &app.modal else { return };
-    let (title, text) = match modal {
-        Modal::Help => (
-            "help".to_owned(),
-            app.keymap
-                .bindings()
-                .iter()
-                .map(|(a, _)| format!("{:<12} {}", app.keymap.keys_of(*a), action_name(*a)))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
-        Modal::ConfirmDelete { name, revoke } => (
-            "delete".to_owned(),
-            format!(
-                "Delete {name}?{} y/n",
-                if *revoke {
-                    " Its session is revoked."
-                } else {
-                    ""
+    if area.width < 3 || area.height < 3 {
+        return;
+    }
+    let width = usize::from(area.width.min(MAX_WIDTH) - 2);
+    match modal {
+        Modal::Help => help::draw(frame, app, area),
+        Modal::Form(form) => super::form::draw(frame, form, area),
+        Modal::ConfirmDelete { name, revoke } => {
+            let [question, effect, keys] = strings::confirm_delete(name, *revoke);
+            let mut lines = text::paragraph(&question, width, Style::new());
+            lines.extend(text::paragraph(&effect, width, theme::hint()));
+            lines.push(Line::default());
+            lines.extend(text::paragraph(&keys, width, theme::label()));
+            text_box(frame, area, "delete", lines, theme::error());
+        }
+        Modal::Login { name, url } => {
+            let since = app
+                .entry(name)
+                .and_then(|e| e.busy)
+                .map_or(now, |(_, at)| at);
+            let spinner = super::spinner(since, now);
+            let mut lines = Vec::new();
+            match url {
+                Some(url) => {
+                    let waiting = format!("{spinner} {}", strings::LOGIN_WAITING);
+                    lines.extend(text::paragraph(&waiting, width, theme::info()));
+                    lines.push(Line::default());
+                    lines.extend(text::paragraph(strings::LOGIN_OPEN, width, Style::new()));
+                    lines.extend(text::paragraph(url, width, theme::key()));
                 }
-            ),
-        ),
-        Modal::Form(form) => return super::form::draw(frame, form, area),
-        Modal::Login { name, url } => (
-            format!("log in {name}"),
-            url.clone().unwrap_or_else(|| "starting…".into()),
-        ),
-        Modal::Error(e) => ("error".to_owned(), e.clone()),
-        Modal::Shown { what, value } => (what.clone(), value.expose().to_owned()),
-    };
-    let w = area.width.saturating_sub(4).min(70);
-    let h = area.height.saturating_sub(2).min(20);
-    let rect = Rect::new(
+                None => {
+                    let starting = format!("{spinner} {}", strings::LOGIN_STARTING);
+                    lines.extend(text::paragraph(&starting, width, theme::info()));
+                }
+            }
+            lines.push(Line::default());
+            lines.extend(text::paragraph(
+                strings::LOGIN_CANCEL,
+                width,
+                theme::label(),
+            ));
+            text_box(
+                frame,
+                area,
+                &format!("log in {name}"),
+                lines,
+                theme::focused(),
+            );
+        }
+        Modal::Error(error) => {
+            let mut lines = text::paragraph(error, width, Style::new());
+            lines.push(Line::default());
+            lines.extend(text::paragraph(strings::ERROR_CLOSE, width, theme::label()));
+            text_box(frame, area, "error", lines, theme::error());
+        }
+        Modal::Shown { what, value } => {
+            // The user asked for this copy: the one place a secret is shown
+            // unmasked, line by line so a curl command keeps its breaks.
+            let mut lines = text::paragraph(strings::SHOWN_WHY, width, theme::label());
+            lines.push(Line::default());
+            for row in value.expose().lines() {
+                lines.extend(text::paragraph(row, width, Style::new()));
+            }
+            lines.push(Line::default());
+            lines.extend(text::paragraph(strings::HELP_CLOSE, width, theme::label()));
+            text_box(frame, area, what, lines, theme::focused());
+        }
+    }
+}
+
+/// A box of `inner_width` × `inner_height` (plus its border) centred in
+/// `area`, never larger than it.
+pub fn centred(area: Rect, inner_width: usize, inner_height: usize) -> Rect {
+    let clamp = |n: usize, max: u16| u16::try_from(n + 2).unwrap_or(u16::MAX).min(max);
+    let (w, h) = (
+        clamp(inner_width, area.width),
+        clamp(inner_height, area.height),
+    );
+    Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
         w,
         h,
+    )
+}
+
+/// Clears `rect`, draws a titled border in `border` and returns the inside.
+pub fn frame_box(frame: &mut Frame, rect: Rect, title: &str, border: Style) -> Rect {
+    let title = text::clip(
+        &format!(" {title} "),
+        usize::from(rect.width.saturating_sub(2)),
     );
+    let block = Block::bordered().title(title).border_style(border);
+    let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(text)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(format!(" {title} "))),
-        rect,
-    );
+    frame.render_widget(block, rect);
+    inner
+}
+
+/// A modal of wrapped lines; when they do not fit, the last line (how to
+/// close it) is kept and the cut is marked.
+fn text_box(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    mut lines: Vec<Line<'static>>,
+    border: Style,
+) {
+    let width = lines
+        .iter()
+        .map(Line::width)
+        .max()
+        .unwrap_or(0)
+        .max(title.len() + 2);
+    let rect = centred(area, width, lines.len());
+    let inner = frame_box(frame, rect, title, border);
+    let room = usize::from(inner.height);
+    if lines.len() > room && room >= 2 {
+        let last = lines.pop().unwrap_or_default();
+        lines.truncate(room - 2);
+        lines.push(Line::styled("…", theme::label()));
+        lines.push(last);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }

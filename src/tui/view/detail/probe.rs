@@ -1,18 +1,74 @@
-//! The last probe: status, latency, hint, and the body. (Scaffold.)
+//! The last probe: the request, status and reason with the latency (green
+//! for a 2xx, red otherwise), the hint, then the body as the server sent
+//! it, pretty-printed JSON one row per line. The body joins the scrolling
+//! document as raw rows, shaped only when on screen.
 
-use ratatui::text::Line;
+use ratatui::style::Style;
+
+use crate::expiry;
 
 use super::super::super::msg::ProbeView;
+use super::super::super::{strings, theme};
+use super::super::text::{self, Doc};
 
-/// The probe section.
-pub fn lines(view: &ProbeView, _now: i64, _width: u16) -> Vec<Line<'static>> {
-    let status = view
-        .status
-        .map_or_else(|| "no answer".to_owned(), |s| s.to_string());
-    let mut lines = vec![Line::from(format!(
-        "{} {} · {:.1} ms",
-        status, view.reason, view.latency_ms
-    ))];
-    lines.extend(view.body.iter().map(|l| Line::from(l.clone())));
-    lines
+/// Appends the probe section (or how to start one) to `doc`.
+pub fn push<'a>(
+    doc: &mut Doc<'a>,
+    view: Option<&'a ProbeView>,
+    keys: &str,
+    now: i64,
+    width: usize,
+) {
+    let Some(view) = view else {
+        let mut lines = vec![text::rule("probe", "", width)];
+        lines.extend(text::paragraph(
+            &strings::not_probed(keys),
+            width,
+            theme::label(),
+        ));
+        doc.lines(lines);
+        return;
+    };
+    let when = expiry::relative(view.at, now, false);
+    let mut lines = vec![text::rule("probe", &when, width)];
+    lines.extend(text::paragraph(&view.request, width, Style::new()));
+    let status = match view.status {
+        Some(code) => format!("{code} {} · {}", view.reason, latency(view.latency_ms)),
+        None => format!("{} · {}", view.reason, latency(view.latency_ms)),
+    };
+    let style = if view.ok() {
+        theme::ok()
+    } else {
+        theme::error()
+    };
+    lines.extend(text::paragraph(&status, width, style));
+    if let Some(hint) = &view.hint {
+        lines.extend(text::paragraph(hint, width, theme::hint()));
+    }
+    doc.lines(lines);
+    doc.raw(&view.body, Style::new());
+}
+
+/// `42 ms`, `0.8 ms`, `1.25 s`.
+fn latency(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else if ms >= 10.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_reads_at_every_scale() {
+        let cases = [(0.84, "0.8 ms"), (42.4, "42 ms"), (1250.0, "1.25 s")];
+        for (ms, want) in cases {
+            assert_eq!(latency(ms), want);
+        }
+    }
 }

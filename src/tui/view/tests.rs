@@ -1,0 +1,296 @@
+//! Whole-screen tests on ratatui's `TestBackend` with a fixed clock: insta
+//! snapshots at 80×24 and 40×12 of the main screen, the claims panel, the
+//! help, a probe result and an error, each checked to hold no secret; and
+//! every size from 1×1 to 100×40 drawn without a panic.
+//!
+//! The tokens are minted here (base64url JSON and a dummy signature), so
+//! nothing random reaches a snapshot.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use unicode_width::UnicodeWidthStr;
+
+use crate::credential::Secret;
+
+use super::super::app::{App, Modal};
+use super::super::config::Config;
+use super::super::keymap::Keymap;
+use super::super::msg::{Action, Done, Job, Msg};
+
+mod fixtures;
+use fixtures::*;
+
+fn app(width: u16, height: u16) -> App {
+    let mut app = App::new(Config::default(), Keymap::default(), data(), "demo".into());
+    app.update(Msg::Resize(width, height), NOW_MS);
+    app
+}
+
+fn act(app: &mut App, action: Action) {
+    app.update(Msg::Action(action), NOW_MS);
+}
+
+/// Focuses the details and scrolls with the keys until `heading` is the
+/// first row under the gauges.
+fn scroll_to(app: &mut App, heading: &str) {
+    act(app, Action::SwitchPane);
+    let mut presses = 0;
+    while !render(app).lines().nth(3).unwrap().contains(heading) {
+        act(app, Action::Down);
+        presses += 1;
+        assert!(presses < 40, "{:?}: never scrolled to {heading}", app.size);
+    }
+}
+
+fn job(app: &App, name: &str) -> Job {
+    let entry = app.entry(name).unwrap();
+    Job {
+        name: name.to_owned(),
+        generation: entry.generation,
+    }
+}
+
+/// The screen as text, one line per row, trailing blanks trimmed.
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut row = String::new();
+        let mut skip = 0;
+        for x in 0..area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = symbol.width().saturating_sub(1);
+            row.push_str(symbol);
+        }
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn render(app: &App) -> String {
+    let (width, height) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| super::draw(f, app, NOW_MS)).unwrap();
+    text(terminal.backend().buffer())
+}
+
+/// Renders, checks no secret is on screen, and snapshots as `name_WxH`.
+fn snapshot(name: &str, app: &App) -> String {
+    let screen = render(app);
+    for secret in secrets() {
+        assert!(!screen.contains(&secret), "{name}: a secret is on screen");
+    }
+    assert!(
+        !screen.contains("SIGNATURE"),
+        "{name}: the signature decoded"
+    );
+    let (w, h) = app.size;
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+    screen
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (40, 12)];
+
+#[test]
+fn main_screen_lists_every_kind_with_badges_and_masks_secrets() {
+    for (w, h) in SIZES {
+        let screen = snapshot("main", &app(w, h));
+        for group in ["OAuth sessions", "Personal access tokens", "Basic logins"] {
+            assert!(screen.contains(group), "{w}x{h}: {group}");
+        }
+        assert!(screen.contains("login required") || screen.contains("login!"));
+    }
+}
+
+#[test]
+fn claims_panel_shows_header_and_keycloak_claims_without_the_token() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        scroll_to(&mut app, "── access token");
+        let screen = snapshot("claims", &app);
+        for want in [
+            "alg\u{a0}RS256",
+            "realm_access.roles",
+            "default-roles, balance:read",
+        ] {
+            assert!(screen.contains(want), "{w}x{h}: {want}");
+        }
+        if h >= 24 {
+            assert!(screen.contains("2023-11-14 22:17:20 UTC"), "{screen}");
+        }
+    }
+}
+
+#[test]
+fn opaque_tokens_are_described_by_length_only() {
+    let mut app = app(80, 24);
+    act(&mut app, Action::Down);
+    assert_eq!(app.current().unwrap().name(), "opaque-import");
+    let screen = render(&app);
+    let want = format!("opaque token ({} chars), not a JWT", OPAQUE.len());
+    assert!(screen.contains(&want), "{screen}");
+    assert!(!screen.contains(OPAQUE));
+}
+
+#[test]
+fn help_overlay_lists_every_binding() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        act(&mut app, Action::Help);
+        let screen = snapshot("help", &app);
+        assert!(screen.contains("Esc closes"), "{w}x{h}");
+        if w >= 80 {
+            for (action, _) in app.keymap.bindings() {
+                let line = super::super::strings::action_help(*action);
+                assert!(screen.contains(line), "{w}x{h}: {line}");
+            }
+        } else {
+            assert!(screen.contains("more: enlarge the window"), "{screen}");
+        }
+    }
+}
+
+#[test]
+fn probe_result_shows_status_latency_and_the_body() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        let job = job(&app, "alice-session");
+        app.update(Msg::Done(job, Done::Probe(Ok(probe_view()))), NOW_MS);
+        if h < 24 {
+            scroll_to(&mut app, "── probe");
+        }
+        let screen = snapshot("probe", &app);
+        assert!(screen.contains("200 OK · 43 ms"), "{w}x{h}");
+        assert!(screen.contains(r#""company": "Example GmbH""#), "{screen}");
+    }
+}
+
+#[test]
+fn errors_open_a_modal_that_says_how_to_close_it() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        let job = job(&app, "alice-session");
+        let why = "could not write the store: permission denied".to_owned();
+        app.update(Msg::Done(job, Done::Deleted(Err(why))), NOW_MS);
+        assert!(matches!(app.modal, Some(Modal::Error(_))));
+        let screen = snapshot("error", &app);
+        assert!(screen.contains("Enter or Esc closes"), "{screen}");
+    }
+}
+
+#[test]
+fn the_shown_modal_displays_the_value_asked_for() {
+    let mut app = app(80, 24);
+    app.modal = Some(Modal::Shown {
+        what: "Authorization header".into(),
+        value: Secret::new(format!("Authorization: Basic {PAT_TOKEN}")),
+    });
+    let screen = render(&app);
+    assert!(screen.contains(PAT_TOKEN), "{screen}");
+    assert!(screen.contains("No clipboard took it"), "{screen}");
+}
+
+#[test]
+fn modals_say_what_happens_and_how_to_leave() {
+    let url = format!("{ISSUER}/protocol/openid-connect/auth?client_id=x");
+    let cases = [
+        (
+            Modal::ConfirmDelete {
+                name: "alice-session".into(),
+                revoke: true,
+            },
+            vec!["Delete alice-session?", "revoked at the server", "n or Esc"],
+        ),
+        (
+            Modal::ConfirmDelete {
+                name: "prod-pat".into(),
+                revoke: false,
+            },
+            vec!["Delete prod-pat?", "nothing is revoked"],
+        ),
+        (
+            Modal::Login {
+                name: "alice-session".into(),
+                url: Some(url.clone()),
+            },
+            // No login in progress on the entry: the spinner's first frame.
+            vec![
+                "⣾ waiting for the browser",
+                "auth?client_id=x",
+                "Esc cancels",
+            ],
+        ),
+        (
+            Modal::Login {
+                name: "alice-session".into(),
+                url: None,
+            },
+            vec!["⣾ finding the login page", "Esc cancels"],
+        ),
+    ];
+    for (modal, wants) in cases {
+        let mut app = app(80, 24);
+        app.modal = Some(modal);
+        let screen = render(&app);
+        for want in wants {
+            assert!(screen.contains(want), "{want}: {screen}");
+        }
+    }
+}
+
+/// Every modal and pane state, so the size sweep reaches every drawing path.
+fn states() -> Vec<App> {
+    let base = || app(80, 24);
+    let mut states = Vec::new();
+    states.push(base());
+    let mut detail = base();
+    let job = job(&detail, "alice-session");
+    detail.update(Msg::Done(job, Done::Probe(Ok(probe_view()))), NOW_MS);
+    act(&mut detail, Action::SwitchPane);
+    for _ in 0..200 {
+        act(&mut detail, Action::Down);
+    }
+    states.push(detail);
+    let modals = [
+        Modal::Help,
+        Modal::ConfirmDelete {
+            name: "alice-session".into(),
+            revoke: true,
+        },
+        Modal::Login {
+            name: "alice-session".into(),
+            url: Some(format!("{ISSUER}/protocol/openid-connect/auth?client_id=x")),
+        },
+        Modal::Error("something went wrong ".repeat(8)),
+    ];
+    for modal in modals {
+        let mut app = base();
+        app.modal = Some(modal);
+        states.push(app);
+    }
+    states
+}
+
+#[test]
+fn every_size_down_to_one_cell_draws_without_panic() {
+    let mut states = states();
+    let mut turn = 0;
+    for width in 1..=100 {
+        for height in 1..=40 {
+            // The states take turns: with 40 heights a width and six states,
+            // each meets every width and hundreds of sizes, tiny ones included.
+            turn = (turn + 1) % states.len();
+            let app = &mut states[turn];
+            app.update(Msg::Resize(width, height), NOW_MS);
+            let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+            let frame = terminal.draw(|f| super::draw(f, app, NOW_MS)).unwrap();
+            assert_eq!(frame.area, ratatui::layout::Rect::new(0, 0, width, height));
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! Text shaping shared by the panes and modals: cutting and wrapping by
+//! display width (not bytes or chars, so wide characters never overflow a
+//! cell), label/value rows, section rules, and a scroll window over a
+//! document whose long parts are only shaped when they are on screen.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::jwt::claims::clean_line;
+
+use super::super::theme;
+
+/// Cuts text to `width` columns, ending in `…` when cut.
+pub fn clip(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Splits text into pieces of at most `width` columns, at spaces when a
+/// piece can end at one, else anywhere (tokens and URLs have no spaces).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    let mut last_space: Option<usize> = None;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && !line.is_empty() {
+            if c == ' ' {
+                // The line ends at a word's end: the space is not carried.
+                out.push(std::mem::take(&mut line));
+                used = 0;
+                last_space = None;
+                continue;
+            }
+            match last_space.filter(|&at| at > 0) {
+                Some(at) => {
+                    let rest = line.split_off(at + 1);
+                    out.push(line.trim_end().to_owned());
+                    line = rest;
+                }
+                None => out.push(std::mem::take(&mut line)),
+            }
+            used = line.width();
+            last_space = None;
+        }
+        if c == ' ' {
+            last_space = Some(line.len());
+        }
+        line.push(c);
+        used += w;
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// `label  value` rows: the label in a column `label_width` wide, the
+/// value wrapped beside it. A label wider than its column gets a row of
+/// its own and the value follows, indented, so neither is cut.
+pub fn field(
+    label: &str,
+    value: &str,
+    label_width: usize,
+    width: usize,
+    style: Style,
+) -> Vec<Line<'static>> {
+    let value = clean_line(value);
+    let label_width = label_width.min(width.saturating_sub(4));
+    let (mut lines, indent) = if label.width() <= label_width {
+        (Vec::new(), label_width + 1)
+    } else {
+        let own = Line::from(Span::styled(clip(label, width), theme::label()));
+        (vec![own], 2.min(width))
+    };
+    let room = width.saturating_sub(indent).max(1);
+    for (i, piece) in wrap(&value, room).into_iter().enumerate() {
+        let lead = if i == 0 && lines.is_empty() {
+            Span::styled(format!("{label:<label_width$} "), theme::label())
+        } else {
+            Span::raw(" ".repeat(indent))
+        };
+        lines.push(Line::from(vec![lead, Span::styled(piece, style)]));
+    }
+    lines
+}
+
+/// Plain text wrapped to `width`, every row in `style`.
+pub fn paragraph(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    wrap(&clean_line(text), width)
+        .into_iter()
+        .map(|piece| Line::styled(piece, style))
+        .collect()
+}
+
+/// `── title ── note ────`: the start of a section, as wide as the pane.
+pub fn rule(title: &str, note: &str, width: usize) -> Line<'static> {
+    let mut spans = vec![
+        Span::styled("── ", theme::label()),
+        Span::styled(title.to_owned(), theme::heading()),
+    ];
+    let mut used = 3 + title.width();
+    if !note.is_empty() {
+        spans.push(Span::styled(format!(" · {note}"), theme::label()));
+        used += 3 + note.width();
+    }
+    spans.push(Span::styled(
+        format!(" {}", "─".repeat(width.saturating_sub(used + 1))),
+        theme::label(),
+    ));
+    let line = Line::from(spans);
+    if used > width {
+        Line::styled(
+            clip(&format!("── {title} · {note}"), width),
+            theme::heading(),
+        )
+    } else {
+        line
+    }
+}
+
+/// `4:59`, `1:02:03`, `29d`: a countdown short enough for a list row.
+pub fn short(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        0..3600 => format!("{}:{:02}", s / 60, s % 60),
+        3600..86_400 => format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// A part of a scrolling document.
+pub enum Part<'a> {
+    /// Rows already shaped.
+    Lines(Vec<Line<'static>>),
+    /// Raw rows (a probe body) shaped only when shown: cleaned and cut to
+    /// the width, so a megabyte body costs a frame only what fits on it.
+    Raw(&'a [String], Style),
+}
+
+/// A document of parts, scrolled as one.
+#[derive(Default)]
+pub struct Doc<'a> {
+    parts: Vec<Part<'a>>,
+}
+
+impl<'a> Doc<'a> {
+    /// Appends shaped rows.
+    pub fn lines(&mut self, lines: Vec<Line<'static>>) {
+        self.parts.push(Part::Lines(lines));
+    }
+
+    /// Appends raw rows.
+    pub fn raw(&mut self, rows: &'a [String], style: Style) {
+        self.parts.push(Part::Raw(rows, style));
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Lines(l) => l.len(),
+                Part::Raw(r, _) => r.len(),
+            })
+            .sum()
+    }
+
+    /// The rows `from..from + height`, raw ones cut to `width`.
+    pub fn window(self, from: usize, height: usize, width: usize) -> Vec<Line<'static>> {
+        let mut skip = from;
+        let mut out = Vec::with_capacity(height);
+        for part in self.parts {
+            if out.len() >= height {
+                break;
+            }
+            let want = height - out.len();
+            match part {
+                Part::Lines(lines) => {
+                    let n = lines.len();
+                    out.extend(lines.into_iter().skip(skip).take(want));
+                    skip = skip.saturating_sub(n);
+                }
+                Part::Raw(rows, style) => {
+                    let shown = rows.iter().skip(skip).take(want);
+                    out.extend(shown.map(|r| Line::styled(clip(&clean_line(r), width), style)));
+                    skip = skip.saturating_sub(rows.len());
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_else_anywhere_and_never_overflows() {
+        let cases: [(&str, usize, &[&str]); 5] = [
+            ("alpha beta gamma", 10, &["alpha beta", "gamma"]),
+            ("abcdefghij", 4, &["abcd", "efgh", "ij"]),
+            ("", 5, &[""]),
+            ("日本語テキスト", 5, &["日本", "語テ", "キス", "ト"]),
+            ("a b", 0, &["a", "b"]),
+        ];
+        for (text, width, want) in cases {
+            let got = wrap(text, width);
+            assert_eq!(got, want, "{text:?} at {width}");
+            assert!(got.iter().all(|l| l.width() <= width.max(1)), "{got:?}");
+        }
+    }
+
+    #[test]
+    fn clip_marks_a_cut_and_respects_wide_characters() {
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("日本語", 4), "日…");
+        assert_eq!(clip("abc", 0), "");
+    }
+
+    #[test]
+    fn a_window_shapes_only_the_rows_it_shows() {
+        let body: Vec<String> = (0..1000).map(|i| format!("row {i} \u{1b}x")).collect();
+        let mut doc = Doc::default();
+        doc.lines(vec![Line::from("head")]);
+        doc.raw(&body, Style::new());
+        doc.lines(vec![Line::from("tail")]);
+        assert_eq!(doc.len(), 1002);
+        let shown = doc.window(999, 5, 6);
+        let text: Vec<String> = shown.iter().map(ToString::to_string).collect();
+        assert_eq!(text, ["row 9…", "row 9…", "tail"]);
+    }
+}
