@@ -107,7 +107,13 @@ pub enum Health {
 
 /// Classifies a session at `now`; `margin` is what counts as "expiring".
 pub fn health(session: &Session, now: i64, margin: i64) -> Health {
-    classify(session, access_expiry(session), refresh_expiry(session), now, margin)
+    classify(
+        session,
+        access_expiry(session),
+        refresh_expiry(session),
+        now,
+        margin,
+    )
 }
 
 /// [`health`] with the session's expiries already worked out (the TUI
