@@ -85,6 +85,17 @@ fn x11_copy_is_served_to_others_and_cleared_only_while_still_ours() {
             Some("copied by someone else"),
             "cleared another program's copy"
         );
+
+        // A panic drops the clipboard with a copy still pending: it goes.
+        let mut doomed = clipboard::open(ClipboardMode::System);
+        assert_eq!(doomed.copy(&header), Copied::System);
+        wait_for(&display, Some(HEADER));
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            let _owner = doomed;
+            panic!("a bug in the app");
+        }));
+        assert!(unwound.is_err());
+        assert_eq!(display.clipboard(), None, "a panic left the copy behind");
         return;
     }
     let xvfb = Xvfb::start();
