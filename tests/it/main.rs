@@ -20,4 +20,5 @@ mod realm;
 mod render;
 mod sandbox_cmd;
 mod store_file;
+mod tui_e2e;
 mod verify;
