@@ -132,21 +132,21 @@ impl Entry {
     }
 
     /// When auto-refresh should refresh this entry (Unix seconds), if ever:
-    /// `margin` before the access token expires, while the refresh token
-    /// is usable and the client is known.
+    /// `margin` before the access token expires, or before the refresh
+    /// token does (a refresh then keeps the session alive), while the
+    /// client is known. (Tokens that are due as soon as they arrive are
+    /// handled by a back-off in the app, not here.)
     pub fn refresh_due(&self, margin: i64) -> Option<i64> {
         let session = self.session()?;
         if session.login_required || self.credential.auth.client().is_none() {
             return None;
         }
-        if matches!(self.refresh, Refresh::None) {
-            return None;
-        }
-        let due = self.access_exp?.saturating_sub(margin);
-        // A refresh token that dies before the refresh is due is no use.
+        let before = |at: i64| at.saturating_sub(margin);
+        let access = self.access_exp.map(before);
         match self.refresh {
-            Refresh::At(at) if at <= due => None,
-            _ => Some(due),
+            Refresh::None => None,
+            Refresh::At(at) => Some(access.map_or(before(at), |a| a.min(before(at)))),
+            Refresh::Never | Refresh::Unknown => access,
         }
     }
 }

@@ -99,6 +99,16 @@ impl App {
         match result {
             RefreshDone::Ok { session, refreshed } => {
                 self.set_session(name, *session);
+                // A server that hands out tokens already due (a session at
+                // its maximum lifespan) must not be asked again at once.
+                let margin = i64::from(self.config.refresh_margin);
+                if let Some(entry) = self.entry_mut(name)
+                    && entry
+                        .refresh_due(margin)
+                        .is_some_and(|due| due <= now.div_euclid(1000))
+                {
+                    entry.retry_at = now + RETRY_MS;
+                }
                 if refreshed {
                     self.say(format!("{label} {name}"), now);
                 } else if !auto {

@@ -249,3 +249,42 @@ fn probe_of_a_session_with_time_left_goes_straight_out() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn refresh_due_is_the_margin_before_whichever_token_ends_first() {
+    // (access seconds left, refresh seconds left) -> due, seconds from now
+    let cases = [(300, 1_800, 240), (300, 100, 40), (30, 1_800, -30)];
+    for (access, refresh, want) in cases {
+        let mut credential = oauth("s", access);
+        if let Auth::Oauth {
+            session: Some(s), ..
+        } = &mut credential.auth
+        {
+            s.refresh_expires_in = Some(refresh + 10);
+        }
+        let app = app_with(vec![credential]);
+        let due = app.entry("s").and_then(|e| e.refresh_due(60));
+        assert_eq!(due, Some(NOW_S + want), "{access} {refresh}");
+    }
+}
+
+#[test]
+fn a_refresh_that_returns_a_token_already_due_backs_off() {
+    let mut app = app_with(vec![oauth("soon", 30)]);
+    let (job, _) = refresh_of(&app.update(Msg::Tick, NOW));
+    // The server answers with another token that is due at once (say the
+    // session hit its maximum lifespan): no second request right away.
+    let mut session = session_with(5);
+    session.refresh_expires_in = Some(5);
+    let done = RefreshDone::Ok {
+        session: Box::new(session),
+        refreshed: true,
+    };
+    app.update(Msg::Done(job, Done::Refresh(done)), NOW);
+    assert!(app.update(Msg::Tick, NOW + 1_000).is_empty(), "no storm");
+    assert!(
+        app.update(Msg::Tick, NOW + 29_000).is_empty(),
+        "backing off"
+    );
+    refresh_of(&app.update(Msg::Tick, NOW + 30_000));
+}
