@@ -272,9 +272,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         logging::init_tui(ctx.store.path())?;
         return tui::run(&ctx);
     };
-    if matches!(command, Command::Demo) {
-        logging::init_tui(ctx.store.path())?;
-    } else {
+    // The demo logs beside its temporary store, once it has one.
+    if !matches!(command, Command::Demo) {
         logging::init(ctx.store.path())?;
     }
     tracing::debug!(command = command.name(), "start");

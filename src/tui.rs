@@ -23,6 +23,7 @@ pub mod keymap;
 pub mod layout;
 pub mod msg;
 pub mod strings;
+pub mod task;
 pub mod theme;
 pub mod view;
 
@@ -103,13 +104,22 @@ type Term = Terminal<CrosstermBackend<Stdout>>;
 fn enter() -> Result<Term> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if task::in_task() {
+            // Caught and reported by the task; the app keeps running.
+            tracing::error!(%info, "panic in background work");
+            return;
+        }
         leave();
         previous(info);
     }));
-    let terminal = ratatui::try_init().context("cannot set up the terminal")?;
-    crossterm::execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)
-        .context("cannot set up the terminal")?;
-    Ok(terminal)
+    let entered = ratatui::try_init().and_then(|terminal| {
+        crossterm::execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)
+            .map(|()| terminal)
+    });
+    // Half set up is still set up: undo whatever part of it happened.
+    entered
+        .inspect_err(|_| leave())
+        .context("cannot set up the terminal")
 }
 
 /// Restores the terminal; safe to call more than once.
@@ -182,18 +192,19 @@ fn perform(
     login: &mut Option<tokio::task::AbortHandle>,
 ) {
     let s = services.clone();
+    let tx = &services.tx;
     match effect {
         Effect::Refresh { job, force } => {
-            tokio::spawn(s.refresh(job, force));
+            task::spawn(tx, job.clone(), s.refresh(job, force));
         }
         Effect::Probe { job, credential } => {
-            tokio::spawn(s.probe(job, *credential));
+            task::spawn(tx, job.clone(), s.probe(job, *credential));
         }
         Effect::Login(job) => {
             if let Some(old) = login.take() {
                 old.abort();
             }
-            *login = Some(tokio::spawn(s.login(job)).abort_handle());
+            *login = Some(task::spawn(tx, job.clone(), s.login(job)).abort_handle());
         }
         Effect::CancelLogin => {
             if let Some(task) = login.take() {
@@ -201,10 +212,10 @@ fn perform(
             }
         }
         Effect::Save(job, change) => {
-            tokio::spawn(s.save(job, change));
+            task::spawn(tx, job.clone(), s.save(job, change));
         }
         Effect::Delete { job, revoke } => {
-            tokio::spawn(s.delete(job, revoke));
+            task::spawn(tx, job.clone(), s.delete(job, revoke));
         }
         Effect::Copy(job, value) => {
             let copied = clipboard.copy(&value);

@@ -46,6 +46,7 @@ pub fn demo() -> Result<Outcome> {
         .tempdir()
         .context("cannot create the demo store's directory")?;
     let store = Store::new(dir.path().join("store.json"));
+    super::logging::init_tui(store.path())?;
     let mut data = runtime()?.block_on(demo::seed(&sandbox, now()))?;
     store.lock()?.save(&mut data)?;
     tui::run(tui::Options {

@@ -6,7 +6,7 @@
 //! auto_refresh = true     # refresh sessions in the background
 //! refresh_margin = 60     # ... when fewer seconds of access are left
 //! clipboard = "auto"      # auto | system | osc52 | none
-//! clipboard_clear = 45    # seconds until a copied secret is cleared; 0 keeps it
+//! clipboard_clear = 45    # seconds until a copied secret is cleared; 0: only on quit
 //! reveal_seconds = 10     # how long `s` shows a secret
 //! probe_path = "/account" # what `p` asks for under the API base
 //!
@@ -48,7 +48,7 @@ pub struct Config {
     pub refresh_margin: u32,
     /// Where copies go.
     pub clipboard: ClipboardMode,
-    /// Seconds until a copied value is cleared (0: never).
+    /// Seconds until a copied value is cleared (0: only on quit).
     pub clipboard_clear: u32,
     /// Seconds a revealed secret stays visible.
     pub reveal_seconds: u32,

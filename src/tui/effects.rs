@@ -140,11 +140,14 @@ impl Services {
         .map_err(|e| chain(&e))?;
         let url = pending.authorization_url().to_string();
         self.answer(job.clone(), Done::LoginStarted(url.clone()));
-        tokio::task::spawn_blocking(move || {
-            if let Err(e) = webbrowser::open(&url) {
-                tracing::info!(error = %e, "no browser opened");
-            }
-        });
+        if has_display() {
+            tokio::task::spawn_blocking(move || {
+                let opened = super::task::guarded(|| webbrowser::open(&url));
+                if let Ok(Err(e)) = opened {
+                    tracing::info!(error = %e, "no browser opened");
+                }
+            });
+        }
         let response = pending.finish().await.map_err(|e| chain(&e))?;
         let session = response.into_session(now_secs(), None);
         let stored = session.clone();
@@ -169,7 +172,22 @@ impl Services {
                             if credential.name != old {
                                 d.rename(&old, &credential.name)?;
                             }
-                            d.credentials[at] = *credential;
+                            let mut credential = *credential;
+                            // An edit changes the client, never the tokens:
+                            // the session on disk may have been refreshed
+                            // (and its refresh token rotated) since the form
+                            // opened, and writing the form's copy back would
+                            // revive a dead refresh token.
+                            if let (
+                                Auth::Oauth { session, .. },
+                                Auth::Oauth {
+                                    session: stored, ..
+                                },
+                            ) = (&mut credential.auth, &d.credentials[at].auth)
+                            {
+                                session.clone_from(stored);
+                            }
+                            d.credentials[at] = credential;
                         }
                     }
                     Ok::<_, crate::store::StoreError>(d.clone())
@@ -232,10 +250,23 @@ impl Services {
         work: impl FnOnce(&Store) -> Result<T, E> + Send + 'static,
     ) -> Result<T, String> {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || work(&store).map_err(|e| chain(&e)))
+        let work = move || work(&store).map_err(|e| chain(&e));
+        tokio::task::spawn_blocking(move || super::task::guarded(work))
             .await
             .map_err(|e| e.to_string())?
+            .map_err(|panic| format!("internal error: {panic}"))?
     }
+}
+
+/// Whether a graphical browser can be opened. Without a display server a
+/// Unix "browser" is a text one (w3m, lynx) that would take over this very
+/// terminal; the login window shows the URL to open elsewhere instead.
+fn has_display() -> bool {
+    let unix_desktop = cfg!(all(unix, not(target_os = "macos")));
+    !unix_desktop
+        || ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
 /// A probe outcome as the detail pane shows it.
@@ -277,3 +308,6 @@ pub fn view(outcome: &ProbeOutcome, at: i64) -> ProbeView {
 pub fn lock_wait(timeouts: Timeouts) -> Duration {
     (timeouts.total * 2 + Duration::from_secs(5)).max(crate::store::DEFAULT_LOCK_TIMEOUT)
 }
+
+#[cfg(test)]
+mod tests;

@@ -164,6 +164,8 @@ pub enum Done {
     Deleted(Result<(StoreData, Option<String>), String>),
     /// A copy went somewhere.
     Copy(Copied),
+    /// The work panicked (a bug); the app reports it and keeps running.
+    Crashed(String),
 }
 
 /// A change to the store, made under its lock.

@@ -141,7 +141,9 @@ impl Entry {
         if session.login_required || self.credential.auth.client().is_none() {
             return None;
         }
-        let before = |at: i64| at.saturating_sub(margin);
+        // The first whole second with less than `margin` left: the core's
+        // rule (`oauth::refresh::due`), so the two never disagree.
+        let before = |at: i64| at.saturating_sub(margin).saturating_add(1);
         let access = self.access_exp.map(before);
         match self.refresh {
             Refresh::None => None,

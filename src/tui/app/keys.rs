@@ -191,7 +191,10 @@ impl App {
             Action::Refresh => return self.start(Work::Refresh { auto: false }, now),
             Action::Login => return self.start(Work::Login, now),
             Action::Delete => {
-                if let Some(entry) = self.current() {
+                if let Some((_, name)) = self.current().and_then(|e| e.busy.zip(Some(e.name()))) {
+                    let text = format!("{name} is busy: wait until it is done, then delete");
+                    self.warn(text, now);
+                } else if let Some(entry) = self.current() {
                     let revoke =
                         entry.session().is_some() && entry.credential.auth.client().is_some();
                     self.modal = Some(Modal::ConfirmDelete {

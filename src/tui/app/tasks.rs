@@ -11,30 +11,63 @@ use super::{App, Modal};
 
 /// How long auto-refresh leaves an entry alone after a failed refresh (ms).
 const RETRY_MS: i64 = 30_000;
+/// A deadline that never comes (a copy kept until quit).
+const NEVER: i64 = i64::MAX;
 /// Spinner frame length (ms).
 pub const SPINNER_MS: i64 = 120;
 
 impl App {
-    /// Work finished. Answers for a credential that changed or vanished
-    /// since the work started are dropped.
+    /// Work finished. A refresh or probe answer for a credential that
+    /// changed or vanished since the work started is dropped; what is
+    /// already in the store (a save, a login, a delete) and a copy stand
+    /// whatever happened meanwhile.
     pub(super) fn done(&mut self, job: Job, done: Done, now: i64) -> Vec<Effect> {
-        if let Done::Saved(result) = done {
-            return self.saved(&job.name, result, now);
-        }
-        let Some(entry) = self.entries.iter_mut().find(|e| e.name() == job.name) else {
-            return Vec::new();
+        let name = job.name.as_str();
+        let (work, fresh) = match self.entry_mut(name) {
+            Some(entry) => {
+                let work = entry.busy.map(|(w, _)| w);
+                let fresh = entry.generation == job.generation;
+                let keeps_busy = matches!(done, Done::LoginStarted(_) | Done::Copy(_))
+                    || (!fresh && matches!(done, Done::Refresh(_) | Done::Probe(_)));
+                if !keeps_busy {
+                    entry.busy = None;
+                }
+                (work, fresh)
+            }
+            None => (None, false),
         };
-        if entry.generation != job.generation {
-            tracing::debug!(name = %job.name, "stale answer dropped");
-            return Vec::new();
-        }
-        let work = entry.busy.map(|(w, _)| w);
-        if !matches!(done, Done::LoginStarted(_) | Done::Copy(_)) {
-            entry.busy = None;
-        }
-        let name = job.name;
         match done {
-            Done::Refresh(result) => return self.refreshed(&name, result, work, now),
+            Done::Saved(result) => return self.saved(name, result, now),
+            Done::Copy(copied) => return self.copied(copied, now),
+            Done::Deleted(Ok((data, note))) => {
+                self.load(data);
+                let note = note.map(|n| format!("; {n}")).unwrap_or_default();
+                self.say(format!("deleted {name}{note}"), now);
+            }
+            Done::Deleted(Err(e)) => self.modal = Some(Modal::Error(format!("delete {name}: {e}"))),
+            Done::LoginStarted(url) => {
+                if let Some(Modal::Login { name: n, url: slot }) = self.modal.as_mut()
+                    && n == name
+                {
+                    *slot = Some(url);
+                }
+            }
+            Done::Login(result) => {
+                if matches!(&self.modal, Some(Modal::Login { name: n, .. }) if n == name) {
+                    self.modal = None;
+                }
+                match result {
+                    Ok(session) => {
+                        self.set_session(name, *session);
+                        self.say(format!("logged in {name}"), now);
+                    }
+                    Err(e) => self.modal = Some(Modal::Error(format!("login {name}: {e}"))),
+                }
+            }
+            Done::Refresh(_) | Done::Probe(_) if !fresh => {
+                tracing::debug!(name, "stale answer dropped");
+            }
+            Done::Refresh(result) => return self.refreshed(name, result, work, now),
             Done::Probe(Ok(view)) => {
                 let summary = match view.status {
                     Some(status) => format!(
@@ -44,7 +77,9 @@ impl App {
                     None => format!("probe {name}: {}", view.reason),
                 };
                 let ok = view.ok();
-                entry.probe = Some(view);
+                if let Some(entry) = self.entry_mut(name) {
+                    entry.probe = Some(view);
+                }
                 if ok {
                     self.say(summary, now)
                 } else {
@@ -52,33 +87,14 @@ impl App {
                 }
             }
             Done::Probe(Err(e)) => self.warn(format!("probe {name}: {e}"), now),
-            Done::LoginStarted(url) => {
-                if let Some(Modal::Login { name: n, url: slot }) = self.modal.as_mut()
-                    && *n == name
-                {
-                    *slot = Some(url);
-                }
-            }
-            Done::Login(result) => {
-                if matches!(self.modal, Some(Modal::Login { .. })) {
+            Done::Crashed(panic) => {
+                if matches!(&self.modal, Some(Modal::Login { name: n, .. }) if n == name) {
                     self.modal = None;
                 }
-                match result {
-                    Ok(session) => {
-                        self.set_session(&name, *session);
-                        self.say(format!("logged in {name}"), now);
-                    }
-                    Err(e) => self.modal = Some(Modal::Error(format!("login {name}: {e}"))),
-                }
+                let text =
+                    format!("internal error while working on {name}: {panic} (details in the log)");
+                self.modal = Some(Modal::Error(text));
             }
-            Done::Deleted(Ok((data, note))) => {
-                self.load(data);
-                let note = note.map(|n| format!("; {n}")).unwrap_or_default();
-                self.say(format!("deleted {name}{note}"), now);
-            }
-            Done::Deleted(Err(e)) => self.modal = Some(Modal::Error(format!("delete {name}: {e}"))),
-            Done::Copy(copied) => return self.copied(copied, now),
-            Done::Saved(_) => {}
         }
         Vec::new()
     }
@@ -191,13 +207,13 @@ impl App {
         match copied {
             Copied::System => {
                 let clear = self.config.clipboard_clear;
-                if let Some((old, _)) = self.clipboard.take() {
-                    // The new copy replaced it; nothing to clear later.
-                    drop(old);
-                }
-                if clear > 0 {
-                    self.clipboard = Some((value, now + i64::from(clear) * 1000));
-                }
+                // The new copy replaced any older one: only it is cleared,
+                // after `clear` seconds, or (with 0) only on quit.
+                let at = match clear {
+                    0 => NEVER,
+                    s => now + i64::from(s) * 1000,
+                };
+                self.clipboard = Some((value, at));
                 self.say(strings::copied(&what, clear), now);
             }
             Copied::Osc52 => self.say(strings::sent_osc52(&what), now),
@@ -232,12 +248,15 @@ impl App {
             for entry in &mut self.entries {
                 let due = entry.refresh_due(margin).is_some_and(|d| d <= secs);
                 if due && entry.busy.is_none() && entry.retry_at <= now {
+                    // Due because the refresh token ends soon, not the
+                    // access token: the core would say "not needed".
+                    let force = entry.access_exp.is_none_or(|at| at - secs >= margin);
                     entry.busy = Some((Work::Refresh { auto: true }, now));
                     let job = Job {
                         name: entry.name().to_owned(),
                         generation: entry.generation,
                     };
-                    effects.push(Effect::Refresh { job, force: false });
+                    effects.push(Effect::Refresh { job, force });
                 }
             }
         }
@@ -264,7 +283,7 @@ impl App {
         if let Some((_, until)) = &self.reveal {
             at(*until);
         }
-        if let Some((_, clear)) = &self.clipboard {
+        if let Some((_, clear)) = self.clipboard.as_ref().filter(|(_, c)| *c != NEVER) {
             at(*clear);
         }
         if self.auto_refresh {

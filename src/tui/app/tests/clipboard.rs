@@ -102,3 +102,52 @@ fn other_copies_say_where_the_value_went() {
         }
     }
 }
+
+#[test]
+fn a_copy_answer_stands_even_after_the_credential_changed() {
+    let mut app = app();
+    let (job, value) = copy(&mut app, "fresh", Action::CopyHeader);
+    // A refresh lands between the key and the copy's answer.
+    let session = app.entry("fresh").and_then(|e| e.session().cloned());
+    let refreshed = crate::tui::msg::RefreshDone::Ok {
+        session: Box::new(session.expect("a session")),
+        refreshed: true,
+    };
+    let newer = Job {
+        generation: job.generation,
+        ..job.clone()
+    };
+    app.update(Msg::Done(newer, Done::Refresh(refreshed)), NOW);
+    assert_ne!(
+        app.entry("fresh").map(|e| e.generation),
+        Some(job.generation)
+    );
+    app.update(Msg::Done(job, Done::Copy(Copied::System)), NOW);
+    let held = app.clipboard.as_ref().map(|(v, _)| v.expose().to_owned());
+    assert_eq!(held, Some(value), "still cleared later");
+}
+
+#[test]
+fn with_clear_after_0_the_copy_stays_until_quit_and_is_cleared_then() {
+    let mut app = app_with(vec![pat("pat"), john("john")]);
+    app.config.clipboard_clear = 0;
+    let (job, value) = copy(&mut app, "john", Action::CopyHeader);
+    app.update(Msg::Done(job, Done::Copy(Copied::System)), NOW);
+    assert_eq!(
+        app.status.as_ref().map(|s| s.text.as_str()),
+        Some("Authorization header copied")
+    );
+    assert!(
+        app.update(Msg::Tick, NOW + 86_400_000).is_empty(),
+        "no timer"
+    );
+    assert_eq!(
+        app.next_wakeup(NOW + 86_400_000),
+        None,
+        "nothing to wake for"
+    );
+    match act(&mut app, Action::Quit).as_slice() {
+        [Effect::ClearClipboard(v), Effect::Quit] => assert_eq!(v.expose(), value),
+        other => panic!("want a clear then quit, got {other:?}"),
+    }
+}

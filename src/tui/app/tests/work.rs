@@ -88,9 +88,10 @@ fn refresh_key_warns_on_a_pat_and_forces_a_session_refresh() {
 
 #[test]
 fn auto_refresh_fires_under_the_margin_only_while_switched_on() {
-    // 90 s left; the margin is 60 s, so the refresh is due in 30 s.
+    // 90 s left; the margin is 60 s, so the refresh is due in 31 s (the
+    // first second with less than 60 s left).
     let mut app = app_with(vec![pat("pat"), oauth("soon", 90)]);
-    let due = NOW + 30_000;
+    let due = NOW + 31_000;
     assert!(app.update(Msg::Tick, due - 1_000).is_empty());
     assert_eq!(app.next_wakeup(due - 1_000), Some(due));
     press(&mut app, KeyCode::Char('A'), NOW);
@@ -253,7 +254,8 @@ fn probe_of_a_session_with_time_left_goes_straight_out() {
 #[test]
 fn refresh_due_is_the_margin_before_whichever_token_ends_first() {
     // (access seconds left, refresh seconds left) -> due, seconds from now
-    let cases = [(300, 1_800, 240), (300, 100, 40), (30, 1_800, -30)];
+    // Due at the first second with *less* than the margin left (+1).
+    let cases = [(300, 1_800, 241), (300, 100, 41), (30, 1_800, -29)];
     for (access, refresh, want) in cases {
         let mut credential = oauth("s", access);
         if let Auth::Oauth {
@@ -287,4 +289,44 @@ fn a_refresh_that_returns_a_token_already_due_backs_off() {
         "backing off"
     );
     refresh_of(&app.update(Msg::Tick, NOW + 30_000));
+}
+
+#[test]
+fn delete_waits_for_work_in_progress_and_a_delete_answer_always_reloads() {
+    let mut app = app();
+    select(&mut app, "pat");
+    press(&mut app, KeyCode::Char('p'), NOW);
+    press(&mut app, KeyCode::Char('d'), NOW);
+    assert!(app.modal.is_none(), "no confirm while probing");
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.error && s.text.contains("busy"))
+    );
+    // An answer tagged with an old generation still reflects the store.
+    let mut left = data(vec![john("john"), oauth("fresh", 300)]);
+    left.version = crate::store::STORE_VERSION;
+    let job = Job {
+        name: "pat".into(),
+        generation: 0,
+    };
+    app.update(Msg::Done(job, Done::Deleted(Ok((left, None)))), NOW);
+    assert!(app.entry("pat").is_none());
+}
+
+#[test]
+fn a_refresh_due_only_because_the_refresh_token_ends_is_forced() {
+    let mut credential = oauth("s", 300);
+    if let Auth::Oauth {
+        session: Some(s), ..
+    } = &mut credential.auth
+    {
+        s.refresh_expires_in = Some(40);
+    }
+    let mut app = app_with(vec![credential]);
+    let (_, force) = refresh_of(&app.update(Msg::Tick, NOW));
+    assert!(
+        force,
+        "the core refreshes unforced only for the access token"
+    );
 }

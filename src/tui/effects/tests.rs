@@ -1,0 +1,70 @@
+//! Store-side effects on a real store file.
+
+use super::*;
+use crate::credential::{AuthMethod, OauthClient, Secret, Session};
+
+fn services(store: Store) -> (Services, tokio::sync::mpsc::UnboundedReceiver<Msg>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let timeouts = Timeouts::default();
+    let services = Services {
+        store,
+        http: oauth::http_client(timeouts).unwrap(),
+        timeouts,
+        margin: 60,
+        probe_path: "/account".into(),
+        tx,
+    };
+    (services, rx)
+}
+
+fn session(token: &str) -> Session {
+    Session::bearer(Secret::new(token.into()), 1_700_000_000)
+}
+
+fn oauth(client_id: &str, token: &str) -> Credential {
+    let client = OauthClient {
+        issuer: crate::credential::DEFAULT_ISSUER.into(),
+        client_id: client_id.into(),
+        auth_method: AuthMethod::Post,
+        client_secret: Some(Secret::new("s".into())),
+        scope: None,
+        redirect_uri: None,
+    };
+    let auth = Auth::Oauth {
+        client: Some(client),
+        session: Some(session(token)),
+    };
+    Credential::new("w", crate::credential::DEFAULT_API, auth).unwrap()
+}
+
+#[tokio::test]
+async fn an_edit_keeps_the_session_on_disk_not_the_one_the_form_saw() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("store.json"));
+    let mut data = StoreData::empty();
+    // The form opened on the session with "old"; meanwhile a refresh stored "new".
+    data.insert(oauth("client-1", "new")).unwrap();
+    store.lock().unwrap().save(&mut data).unwrap();
+    let (services, mut rx) = services(store.clone());
+    let job = Job {
+        name: "w".into(),
+        generation: 1,
+    };
+    let edited = Change::Replace {
+        old: "w".into(),
+        credential: Box::new(oauth("client-2", "old")),
+    };
+    services.save(job, edited).await;
+    assert!(matches!(
+        rx.recv().await,
+        Some(Msg::Done(_, Done::Saved(Ok(_))))
+    ));
+    let stored = store.load().unwrap();
+    let w = stored.get("w").unwrap();
+    assert_eq!(
+        w.auth.client().map(|c| c.client_id.as_str()),
+        Some("client-2")
+    );
+    let token = w.auth.session().map(|s| s.access_token.expose().to_owned());
+    assert_eq!(token.as_deref(), Some("new"));
+}

@@ -1,0 +1,107 @@
+//! Background work that cannot take the screen down with it.
+//!
+//! A panic anywhere runs the panic hook, which restores the terminal
+//! before printing the message. That is right when the app itself dies,
+//! and wrong when a background task panics: tokio catches that panic and
+//! the app would go on drawing into a terminal already handed back. So
+//! tasks run with a thread-local mark while they are polled; the hook
+//! leaves the terminal alone for a marked panic (logging it instead), and
+//! the task answers with [`Done::Crashed`] so its spinner stops and the
+//! user sees an error.
+
+use std::cell::Cell;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::msg::{Done, Job, Msg};
+
+thread_local! {
+    static IN_TASK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the current thread is running background work (for the hook).
+pub fn in_task() -> bool {
+    IN_TASK.get()
+}
+
+/// Runs `work` marked as background work; a panic becomes its text.
+pub fn guarded<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    let was = IN_TASK.replace(true);
+    let result = catch_unwind(AssertUnwindSafe(work));
+    IN_TASK.set(was);
+    result.map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a background task panicked".into())
+    })
+}
+
+/// A future polled under [`guarded`].
+struct Guarded<F>(Pin<Box<F>>);
+
+impl<F: Future<Output = ()>> Future for Guarded<F> {
+    type Output = Result<(), String>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = &mut self.get_mut().0;
+        match guarded(|| inner.as_mut().poll(cx)) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+/// Spawns background work for `job`; if it panics, the app hears
+/// [`Done::Crashed`] instead of nothing.
+pub fn spawn(
+    tx: &UnboundedSender<Msg>,
+    job: Job,
+    work: impl Future<Output = ()> + Send + 'static,
+) -> tokio::task::JoinHandle<()> {
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        if let Err(panic) = Guarded(Box::pin(work)).await {
+            tracing::error!(name = %job.name, %panic, "background task panicked");
+            let _ = tx.send(Msg::Done(job, Done::Crashed(panic)));
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_task_answers_crashed_and_is_marked_while_it_runs() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let job = Job {
+            name: "x".into(),
+            generation: 3,
+        };
+        assert!(!in_task());
+        spawn(&tx, job.clone(), async {
+            assert!(in_task());
+            tokio::task::yield_now().await;
+            panic!("boom");
+        })
+        .await
+        .unwrap();
+        assert!(!in_task());
+        match rx.recv().await {
+            Some(Msg::Done(j, Done::Crashed(text))) => {
+                assert_eq!(j, job);
+                assert_eq!(text, "boom");
+            }
+            other => panic!("want Crashed, got {other:?}"),
+        }
+        spawn(&tx, job, async {}).await.unwrap();
+        assert!(rx.try_recv().is_err(), "a task that ends well says nothing");
+    }
+}
