@@ -44,7 +44,7 @@ impl App {
                     None => format!("probe {name}: {}", view.reason),
                 };
                 let ok = view.ok();
-                entry.probe = Some(view);
+                entry.probe = Some(Box::new(view));
                 if ok {
                     self.say(summary, now)
                 } else {
