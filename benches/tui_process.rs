@@ -6,7 +6,9 @@
 //!   hour of access left, so auto-refresh stays quiet). CPU is utime+stime
 //!   from `/proc/PID/stat` over the window, as a share of one core (target
 //!   at most 0.2%); the main thread's voluntary context switches count its
-//!   wake-ups, which should be one per second (the countdown tick).
+//!   wake-ups: a countdown tick each second costs two (tokio's timer wheel
+//!   first wakes at the start of the 64 ms slot holding the deadline, then
+//!   at the deadline; seen with strace), so 1 to 2.5 a second passes.
 //! - **idle**: PATs only, no countdown. The app should sleep on input
 //!   alone: no wake-ups, about 0% CPU.
 //! - **10k**: 10,000 credentials (the mix of `benches/tui/fixture.rs`) at
@@ -291,10 +293,10 @@ fn main() -> ExitCode {
         }
         let per_second = u.wakeups as f64 / u.seconds;
         match *name {
-            // One tick a second (a little slack for the loop's own
-            // wake-ups), and none at all without a countdown.
-            "countdowns" if !(0.9..=1.5).contains(&per_second) => missed.push(format!(
-                "countdowns: {per_second:.2} wake-ups/s, not one a second"
+            // One tick a second (two wake-ups each, see above), and none
+            // at all without a countdown.
+            "countdowns" if !(0.9..=2.5).contains(&per_second) => missed.push(format!(
+                "countdowns: {per_second:.2} wake-ups/s, not one tick a second"
             )),
             "idle" if u.wakeups > 2 => {
                 missed.push(format!("idle: {} wake-ups without a countdown", u.wakeups))
