@@ -115,7 +115,7 @@ pub fn client(i: u64) -> OauthClient {
 pub fn oauth(name: &str, i: u64, obtained_at: i64, access_ttl: i64) -> Credential {
     let auth = Auth::Oauth {
         client: Some(client(i)),
-        session: Some(session(i, obtained_at, access_ttl)),
+        session: Some(Box::new(session(i, obtained_at, access_ttl))),
     };
     Credential::new(name, DEFAULT_API, auth).expect("valid fixture credential")
 }

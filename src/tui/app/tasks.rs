@@ -151,7 +151,7 @@ impl App {
         let Some(old) = self.entry(name) else { return };
         let mut credential = old.credential.clone();
         if let Auth::Oauth { session: slot, .. } = &mut credential.auth {
-            *slot = Some(session);
+            *slot = Some(Box::new(session));
         }
         let probe = old.probe.clone();
         let generation = self.bump();
