@@ -231,7 +231,7 @@ fn token_response(text: &str, now: i64) -> Result<Imported, ImportError> {
         format: Format::TokenResponse,
         auth: Auth::Oauth {
             client,
-            session: Some(session),
+            session: Some(Box::new(session)),
         },
     })
 }
@@ -366,7 +366,7 @@ fn bearer(value: &str, now: i64) -> Result<Imported, ImportError> {
         format: Format::BearerHeader,
         auth: Auth::Oauth {
             client: None,
-            session: Some(session),
+            session: Some(Box::new(session)),
         },
     })
 }

@@ -95,7 +95,7 @@ impl StoreData {
             .ok_or_else(|| StoreError::NotFound { name: name.into() })?;
         match &mut credential.auth {
             crate::credential::Auth::Oauth { session: slot, .. } => {
-                *slot = Some(session);
+                *slot = Some(Box::new(session));
                 Ok(())
             }
             other => Err(StoreError::NotOauth {

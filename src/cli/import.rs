@@ -132,7 +132,7 @@ fn attach(ctx: &Ctx, into: &str, auth: Auth, force: bool) -> Result<()> {
             ours.issuer
         );
     }
-    ctx.store.update(|d| d.set_session(into, session))?;
+    ctx.store.update(|d| d.set_session(into, *session))?;
     Ok(())
 }
 

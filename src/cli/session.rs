@@ -107,7 +107,7 @@ pub fn usable(ctx: &Ctx, credential: &Credential, margin: Duration) -> Result<Cr
         };
         let mut fresh = credential.clone();
         if let Auth::Oauth { session, .. } = &mut fresh.auth {
-            *session = Some(outcome.session().clone());
+            *session = Some(Box::new(outcome.session().clone()));
         }
         return Ok(fresh);
     }

@@ -27,9 +27,10 @@ fn config() -> Result<Config> {
 /// The app on the user's store.
 pub fn run(ctx: &Ctx) -> Result<Outcome> {
     // Read it before the screen switches, so a broken store is a plain error.
-    ctx.load()?;
+    let data = ctx.load()?;
     tui::run(tui::Options {
         store: ctx.store.clone(),
+        data,
         config: config()?,
         title: ctx.store.path().display().to_string(),
         timeouts: http_timeouts()?,
@@ -51,6 +52,7 @@ pub fn demo() -> Result<Outcome> {
     store.lock()?.save(&mut data)?;
     tui::run(tui::Options {
         store,
+        data,
         config: config()?,
         title: format!("demo · sandbox {}", sandbox.base_url()),
         timeouts: http_timeouts()?,

@@ -177,7 +177,10 @@ mod tests {
         Credential::new(
             "work",
             super::super::DEFAULT_API,
-            Auth::Oauth { client, session },
+            Auth::Oauth {
+                client,
+                session: session.map(Box::new),
+            },
         )
     }
 

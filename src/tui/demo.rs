@@ -75,7 +75,7 @@ pub async fn seed(sandbox: &SandboxHandle, now: i64) -> Result<StoreData> {
 
     let oauth = |session: Session| Auth::Oauth {
         client: Some(client.clone()),
-        session: Some(session),
+        session: Some(Box::new(session)),
     };
     let mut data = StoreData::empty();
     let credentials = [

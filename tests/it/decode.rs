@@ -141,7 +141,7 @@ fn from_decodes_a_stored_session_without_pasting() {
     };
     let auth = Auth::Oauth {
         client: None,
-        session: Some(session),
+        session: Some(Box::new(session)),
     };
     let c = Credential::new("kc", DEFAULT_API, auth).unwrap();
     Store::new(&env.store).update(|d| d.insert(c)).unwrap();

@@ -351,7 +351,7 @@ fn a_stored_session_verifies_its_access_and_id_tokens_but_not_the_refresh_token(
     };
     let auth = Auth::Oauth {
         client: None,
-        session: Some(session),
+        session: Some(Box::new(session)),
     };
     let c = Credential::new("kc", DEFAULT_API, auth).unwrap();
     Store::new(&env.store).update(|d| d.insert(c)).unwrap();

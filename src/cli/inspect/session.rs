@@ -194,13 +194,13 @@ mod tests {
     fn oauth(expires_in: Option<u64>, refresh: Option<u64>, login_required: bool) -> Auth {
         Auth::Oauth {
             client: None,
-            session: Some(Session {
+            session: Some(Box::new(Session {
                 refresh_token: refresh.map(|_| Secret::new("opaque-refresh".into())),
                 expires_in,
                 refresh_expires_in: refresh,
                 login_required,
                 ..Session::bearer(Secret::new("opaque-access".into()), 1_000)
-            }),
+            })),
         }
     }
 

@@ -66,8 +66,9 @@ pub struct Entry {
     pub generation: u64,
     /// Work in progress, and since when (Unix ms).
     pub busy: Option<(Work, i64)>,
-    /// The last probe's answer.
-    pub probe: Option<ProbeView>,
+    /// The last probe's answer (boxed: most entries never have one, and
+    /// inline it would add 112 bytes to each of 10,000 entries).
+    pub probe: Option<Box<ProbeView>>,
     /// The last refresh error, if the last refresh failed.
     pub refresh_error: Option<String>,
     /// Unix ms before which auto-refresh leaves this entry alone (after a
@@ -190,7 +191,47 @@ pub fn rows(entries: &[Entry], filter: &str) -> Vec<Row> {
 
 fn matches(entry: &Entry, needle: &str) -> bool {
     let c = &entry.credential;
-    c.name.to_lowercase().contains(needle)
-        || c.auth.kind_label().to_lowercase().contains(needle)
-        || c.api.to_lowercase().contains(needle)
+    [c.name.as_str(), c.auth.kind_label(), c.api.as_str()]
+        .into_iter()
+        .any(|text| contains_folded(text, needle))
+}
+
+/// Whether `text` holds `needle` (lower case) ignoring case. ASCII text,
+/// the usual case, is compared in place: lower-casing three strings of
+/// each of 10,000 entries on every filter keystroke took most of `rows`.
+fn contains_folded(text: &str, needle: &str) -> bool {
+    if !(text.is_ascii() && needle.is_ascii()) {
+        return text.to_lowercase().contains(needle);
+    }
+    needle.is_empty()
+        || text
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_folded;
+
+    #[test]
+    fn filter_text_matches_ignoring_case_in_ascii_and_beyond() {
+        let cases = [
+            ("Team-PAT-01", "pat-0", true),
+            ("https://api.sipgate.com/v2", "sipgate", true),
+            ("OAuth session", "oauth s", true),
+            ("alice", "alicex", false),
+            ("alice", "", true),
+            ("Ärger-Büro", "büro", true),
+            ("Ärger-Büro", "ärger", true),
+            ("Ärger-Büro", "buro", false),
+        ];
+        for (text, needle, expected) in cases {
+            assert_eq!(
+                contains_folded(text, needle),
+                expected,
+                "{text:?} / {needle:?}"
+            );
+        }
+    }
 }

@@ -78,7 +78,7 @@ impl App {
                 };
                 let ok = view.ok();
                 if let Some(entry) = self.entry_mut(name) {
-                    entry.probe = Some(view);
+                    entry.probe = Some(Box::new(view));
                 }
                 if ok {
                     self.say(summary, now)
@@ -167,7 +167,7 @@ impl App {
         let Some(old) = self.entry(name) else { return };
         let mut credential = old.credential.clone();
         if let Auth::Oauth { session: slot, .. } = &mut credential.auth {
-            *slot = Some(session);
+            *slot = Some(Box::new(session));
         }
         let probe = old.probe.clone();
         let generation = self.bump();

@@ -84,7 +84,7 @@ fn session_with(left: i64) -> Session {
 fn oauth(name: &str, left: i64) -> Credential {
     let auth = Auth::Oauth {
         client: Some(client()),
-        session: Some(session_with(left)),
+        session: Some(Box::new(session_with(left))),
     };
     Credential::new(name, DEFAULT_API, auth).expect("valid session")
 }

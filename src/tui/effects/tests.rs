@@ -32,7 +32,7 @@ fn oauth(client_id: &str, token: &str) -> Credential {
     };
     let auth = Auth::Oauth {
         client: Some(client),
-        session: Some(session(token)),
+        session: Some(Box::new(session(token))),
     };
     Credential::new("w", crate::credential::DEFAULT_API, auth).unwrap()
 }

@@ -98,7 +98,9 @@ impl Form {
             }),
             Kind::Client => self.client().map(|client| Auth::Oauth {
                 client: Some(client),
-                session: self.original().and_then(|c| c.auth.session().cloned()),
+                session: self
+                    .original()
+                    .and_then(|c| c.auth.session().cloned().map(Box::new)),
             }),
             Kind::Bearer => self.original().map(|c| c.auth.clone()),
             Kind::Import => match parse_import(self.value("input"), now) {

@@ -64,7 +64,10 @@ fn probe_marks_the_entry_busy_and_a_stale_answer_is_dropped() {
     assert!(app.entry("pat").is_some_and(|e| e.probe.is_none()));
     assert_eq!(busy(&app, "pat"), Some(Work::Probe), "still waiting");
     app.update(Msg::Done(job, Done::Probe(Ok(view.clone()))), NOW);
-    assert_eq!(app.entry("pat").and_then(|e| e.probe.clone()), Some(view));
+    assert_eq!(
+        app.entry("pat").and_then(|e| e.probe.as_deref().cloned()),
+        Some(view)
+    );
     assert_eq!(busy(&app, "pat"), None);
     let status = app.status.as_ref().map(|s| s.text.as_str());
     assert_eq!(status, Some("probe pat: 200 OK · 42 ms"));

@@ -115,7 +115,10 @@ pub fn data() -> StoreData {
     stale.login_required = true;
     let mut opaque = Session::bearer(Secret::new(OPAQUE.into()), NOW - 280);
     opaque.expires_in = Some(300);
-    let oauth = |client: Option<OauthClient>, session| Auth::Oauth { client, session };
+    let oauth = |client: Option<OauthClient>, session: Option<Session>| Auth::Oauth {
+        client,
+        session: session.map(Box::new),
+    };
     let credentials = [
         (
             "alice-session",
