@@ -79,7 +79,7 @@ pub fn run(options: Options) -> Result<()> {
             .store
             .clone()
             .with_lock_timeout(effects::lock_wait(options.timeouts)),
-        http: crate::oauth::http_client(options.timeouts)?,
+        http: Default::default(),
         timeouts: options.timeouts,
         margin: i64::from(options.config.refresh_margin),
         probe_path: options.config.probe_path.clone(),

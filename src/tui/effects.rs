@@ -20,8 +20,10 @@ use super::msg::{Change, Done, Job, Msg, ProbeView, RefreshDone};
 pub struct Services {
     /// The store, with a lock wait that outlasts a token request.
     pub store: Store,
-    /// The HTTP client for authorization servers.
-    pub http: reqwest::Client,
+    /// The HTTP client for authorization servers, made on first use:
+    /// loading the TLS roots costs memory an app that is only looked at
+    /// never needs.
+    pub http: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
     /// Its timeouts.
     pub timeouts: Timeouts,
     /// Seconds of access left under which auto-refresh refreshes.
@@ -60,6 +62,15 @@ pub fn chain(e: &dyn Error) -> String {
 }
 
 impl Services {
+    /// The HTTP client, made now if this is the first network work.
+    fn http(&self) -> Result<reqwest::Client, String> {
+        if let Some(client) = self.http.get() {
+            return Ok(client.clone());
+        }
+        let client = oauth::http_client(self.timeouts).map_err(|e| chain(&e))?;
+        Ok(self.http.get_or_init(|| client).clone())
+    }
+
     fn answer(&self, job: Job, done: Done) {
         // The loop is gone only when the app is quitting.
         let _ = self.tx.send(Msg::Done(job, done));
@@ -67,13 +78,17 @@ impl Services {
 
     /// Refreshes through the store's locked, rotation-safe path.
     pub async fn refresh(self, job: Job, force: bool) {
+        let http = match self.http() {
+            Ok(http) => http,
+            Err(e) => return self.answer(job, Done::Refresh(RefreshDone::Failed(e))),
+        };
         let result = oauth::refresh(
             &self.store,
             &job.name,
             now_secs(),
             self.margin,
             force,
-            &self.http,
+            &http,
             self.timeouts,
         )
         .await;
@@ -126,11 +141,12 @@ impl Services {
             .client()
             .cloned()
             .ok_or_else(|| format!("{} has no OAuth client", job.name))?;
-        let endpoints = oauth::discover(&self.http, self.timeouts, &client.issuer)
+        let http = self.http()?;
+        let endpoints = oauth::discover(&http, self.timeouts, &client.issuer)
             .await
             .map_err(|e| chain(&e))?;
         let pending = oauth::prepare(
-            self.http.clone(),
+            http,
             self.timeouts,
             endpoints,
             client,
@@ -218,9 +234,10 @@ impl Services {
                 session: Some(session),
             } = &credential.auth
         {
+            let http = self.http()?;
             let revoked = async {
-                let endpoints = oauth::discover(&self.http, self.timeouts, &client.issuer).await?;
-                oauth::revoke(&self.http, self.timeouts, &endpoints, client, session).await
+                let endpoints = oauth::discover(&http, self.timeouts, &client.issuer).await?;
+                oauth::revoke(&http, self.timeouts, &endpoints, client, session).await
             }
             .await;
             note = Some(match revoked {

@@ -8,7 +8,7 @@ fn services(store: Store) -> (Services, tokio::sync::mpsc::UnboundedReceiver<Msg
     let timeouts = Timeouts::default();
     let services = Services {
         store,
-        http: oauth::http_client(timeouts).unwrap(),
+        http: Default::default(),
         timeouts,
         margin: 60,
         probe_path: "/account".into(),
