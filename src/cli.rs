@@ -32,7 +32,13 @@ mod tui;
 /// Keep credentials for the sipgate REST API (and any Basic-auth API); print
 /// ready Authorization headers and curl commands; probe them.
 #[derive(Debug, Parser)]
-#[command(name = "sipauth-tui", version, about, max_term_width = 100)]
+#[command(
+    name = "sipauth-tui",
+    version,
+    about,
+    max_term_width = 100,
+    after_help = "Without a command, sipauth-tui opens the full-screen app on the store (press ? there for its keys)."
+)]
 pub struct Cli {
     /// The store file [default: $XDG_DATA_HOME/sipauth-tui/store.json]
     #[arg(long, global = true, env = "SIPAUTH_STORE", value_name = "PATH")]

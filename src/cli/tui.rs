@@ -24,10 +24,23 @@ fn config() -> Result<Config> {
     }
 }
 
+/// The app draws on a terminal and reads keys from one; anything else is a
+/// plain error rather than escape codes in a file.
+fn need_terminal() -> Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the full-screen app needs a terminal; for scripts use a command such as `sipauth-tui list` (see --help)"
+        );
+    }
+    Ok(())
+}
+
 /// The app on the user's store.
 pub fn run(ctx: &Ctx) -> Result<Outcome> {
     // Read it before the screen switches, so a broken store is a plain error.
     let data = ctx.load()?;
+    need_terminal()?;
     tui::run(tui::Options {
         store: ctx.store.clone(),
         data,
@@ -40,6 +53,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
 
 /// The app against the sandbox on a store that is deleted afterwards.
 pub fn demo() -> Result<Outcome> {
+    need_terminal()?;
     let sandbox =
         BackgroundSandbox::start_with(demo::realm()).context("cannot start the sandbox")?;
     let dir = tempfile::Builder::new()

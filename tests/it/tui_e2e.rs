@@ -363,3 +363,22 @@ fn a_corrupt_store_exits_1_before_touching_the_screen() {
     assert!(stderr.contains("store.json"), "{stderr}");
     assert_eq!(std::fs::read(&store).unwrap(), text);
 }
+
+#[test]
+fn without_a_terminal_the_app_and_the_demo_refuse_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&[][..], &["demo"][..]] {
+        let out = std::process::Command::new(BIN)
+            .arg("--store")
+            .arg(dir.path().join("store.json"))
+            .args(args)
+            .env("SIPAUTH_CONFIG", dir.path().join("none.toml"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: escape codes written");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("needs a terminal"), "{args:?}: {stderr}");
+    }
+}
