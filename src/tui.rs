@@ -107,28 +107,24 @@ type Term = Terminal<CrosstermBackend<Stdout>>;
 /// Switches the terminal into app mode and installs the panic hook that
 /// switches it back.
 fn enter() -> Result<Term> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if task::in_task() {
-            // Caught and reported by the task; the app keeps running.
-            tracing::error!(%info, "panic in background work");
-            return;
-        }
-        leave();
-        previous(info);
-    }));
     let entered = ratatui::try_init().and_then(|terminal| {
         crossterm::execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)
             .map(|()| terminal)
     });
     // Half set up is still set up: undo whatever part of it happened.
-    entered
+    let terminal = entered
         .inspect_err(|_| leave())
-        .context("cannot set up the terminal")
+        .context("cannot set up the terminal")?;
+    // After ratatui's own hook (which restores on every panic), so that
+    // ours decides first.
+    task::install_panic_hook(leave);
+    task::terminal_taken(true);
+    Ok(terminal)
 }
 
 /// Restores the terminal; safe to call more than once.
 fn leave() {
+    task::terminal_taken(false);
     let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
 }

@@ -225,8 +225,12 @@ impl Services {
         job: &Job,
         revoke: bool,
     ) -> Result<(StoreData, Option<String>), String> {
-        let data = self.load().await?;
-        let credential = data.get(&job.name).map_err(|e| chain(&e))?;
+        // Under the lock from the read to the write: a refresh elsewhere
+        // could otherwise rotate the token after we read it, and we would
+        // revoke the dead one and leave the live one valid at the server.
+        let guard = self.blocking(|store| store.lock()).await?;
+        let mut data = guard.load().map_err(|e| chain(&e))?;
+        let credential = data.get(&job.name).map_err(|e| chain(&e))?.clone();
         let mut note = None;
         if revoke
             && let Auth::Oauth {
@@ -245,15 +249,14 @@ impl Services {
                 Err(e) => format!("could not revoke at the server ({})", chain(&e)),
             });
         }
-        let name = job.name.clone();
-        let data = self
-            .blocking(move |store| {
-                store.update(|d| {
-                    d.remove(&name)?;
-                    Ok::<_, crate::store::StoreError>(d.clone())
-                })
-            })
-            .await?;
+        data.remove(&job.name).map_err(|e| chain(&e))?;
+        let data = tokio::task::spawn_blocking(move || {
+            super::task::guarded(|| guard.save(&mut data).map(|()| data))
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|panic| format!("internal error: {panic}"))?
+        .map_err(|e| chain(&e))?;
         Ok((data, note))
     }
 

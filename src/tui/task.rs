@@ -2,17 +2,20 @@
 //!
 //! A panic anywhere runs the panic hook, which restores the terminal
 //! before printing the message. That is right when the app itself dies,
-//! and wrong when a background task panics: tokio catches that panic and
-//! the app would go on drawing into a terminal already handed back. So
-//! tasks run with a thread-local mark while they are polled; the hook
-//! leaves the terminal alone for a marked panic (logging it instead), and
-//! the task answers with [`Done::Crashed`] so its spinner stops and the
-//! user sees an error.
+//! and wrong when background work panics: tokio catches that panic and the
+//! app would go on drawing into a terminal already handed back. So the
+//! hook ([`install_panic_hook`]) restores the terminal only for a panic on
+//! the thread that drew it, outside background work; our tasks run with a
+//! thread-local mark while they are polled, answer [`Done::Crashed`] so
+//! their spinner stops and the user sees an error, and any other thread's
+//! panic (a blocking task, the demo's sandbox) is logged while the app
+//! holds the terminal.
 
 use std::cell::Cell;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -21,11 +24,41 @@ use super::msg::{Done, Job, Msg};
 
 thread_local! {
     static IN_TASK: Cell<bool> = const { Cell::new(false) };
+    static DRAWS: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Whether the current thread is running background work (for the hook).
+/// Set while the app holds the terminal (raw mode, alternate screen).
+static TERMINAL_TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// Whether the current thread is running background work.
 pub fn in_task() -> bool {
     IN_TASK.get()
+}
+
+/// Records that the app took (`true`) or gave back the terminal, on the
+/// thread that draws.
+pub fn terminal_taken(taken: bool) {
+    DRAWS.set(taken);
+    TERMINAL_TAKEN.store(taken, Ordering::SeqCst);
+}
+
+/// Installs the app's panic hook over the current one (see the module
+/// docs): `restore` runs, then the previous hook, only for a panic that
+/// ends the app.
+pub fn install_panic_hook(restore: fn()) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let taken = TERMINAL_TAKEN.load(Ordering::SeqCst);
+        if !taken {
+            previous(info);
+        } else if DRAWS.get() && !IN_TASK.get() {
+            restore();
+            previous(info);
+        } else {
+            // Caught (tokio, or our guard): the app keeps running.
+            tracing::error!(%info, "panic in background work");
+        }
+    }));
 }
 
 /// Runs `work` marked as background work; a panic becomes its text.
@@ -103,5 +136,29 @@ mod tests {
         }
         spawn(&tx, job, async {}).await.unwrap();
         assert!(rx.try_recv().is_err(), "a task that ends well says nothing");
+    }
+
+    static RESTORES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    fn count_restore() {
+        RESTORES.fetch_add(1, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn the_hook_restores_only_for_a_panic_that_ends_the_app() {
+        install_panic_hook(count_restore);
+        terminal_taken(true);
+        // Background work on the drawing thread, caught by its guard.
+        assert!(guarded(|| panic!("task")).is_err());
+        // Another thread (a blocking task, the sandbox) while the app runs.
+        assert!(std::thread::spawn(|| panic!("elsewhere")).join().is_err());
+        let after_background = RESTORES.load(Ordering::SeqCst);
+        // The drawing thread itself: the app dies, the terminal comes back.
+        assert!(catch_unwind(|| panic!("app")).is_err());
+        let after_app = RESTORES.load(Ordering::SeqCst);
+        terminal_taken(false);
+        drop(std::panic::take_hook());
+        assert_eq!(after_background, 0);
+        assert_eq!(after_app, 1);
     }
 }

@@ -132,6 +132,13 @@ impl Entry {
                 || matches!(self.refresh, Refresh::At(at) if future(at)))
     }
 
+    /// Whether a refresh due at `now` must be forced: it is due because the
+    /// refresh token ends soon, not the access token, and the core refreshes
+    /// unforced only for the access token.
+    pub fn needs_force(&self, now: i64, margin: i64) -> bool {
+        self.access_exp.is_none_or(|at| at - now >= margin)
+    }
+
     /// When auto-refresh should refresh this entry (Unix seconds), if ever:
     /// `margin` before the access token expires, or before the refresh
     /// token does (a refresh then keeps the session alive), while the

@@ -89,6 +89,12 @@ impl App {
                     let Some(entry) = self.entries.iter_mut().find(|e| e.name() == name) else {
                         return Vec::new();
                     };
+                    if entry.busy.is_some() {
+                        // Auto-refresh may have started while the box was open.
+                        let text = format!("{name} is busy: wait until it is done, then delete");
+                        self.warn(text, now);
+                        return Vec::new();
+                    }
                     entry.busy = Some((Work::Delete, now));
                     let job = Job {
                         name,
@@ -252,12 +258,11 @@ impl App {
             self.warn(refusal, now);
             return Vec::new();
         }
-        let due = entry
-            .refresh_due(i64::from(self.config.refresh_margin))
-            .is_some_and(|at| at <= now.div_euclid(1000));
-        if work == Work::Probe && due {
+        let (secs, margin) = (now.div_euclid(1000), i64::from(self.config.refresh_margin));
+        if work == Work::Probe && entry.refresh_due(margin).is_some_and(|at| at <= secs) {
             entry.busy = Some((Work::RefreshThenProbe, now));
-            return vec![Effect::Refresh { job, force: false }];
+            let force = entry.needs_force(secs, margin);
+            return vec![Effect::Refresh { job, force }];
         }
         entry.busy = Some((work, now));
         match work {

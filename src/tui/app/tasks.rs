@@ -27,10 +27,25 @@ impl App {
             Some(entry) => {
                 let work = entry.busy.map(|(w, _)| w);
                 let fresh = entry.generation == job.generation;
-                let keeps_busy = matches!(done, Done::LoginStarted(_) | Done::Copy(_))
-                    || (!fresh && matches!(done, Done::Refresh(_) | Done::Probe(_)));
-                if !keeps_busy {
+                // Only the work this answers ends: a stale answer or one of
+                // another kind leaves newer work's spinner (and its
+                // follow-up, such as a probe after a refresh) alone.
+                let ends = match (&done, work) {
+                    (Done::Refresh(_), Some(Work::Refresh { .. } | Work::RefreshThenProbe))
+                    | (Done::Probe(_), Some(Work::Probe)) => fresh,
+                    (Done::Login(_), Some(Work::Login))
+                    | (Done::Deleted(_), Some(Work::Delete))
+                    | (Done::Saved(_), Some(Work::Save)) => true,
+                    (Done::Crashed(_), Some(Work::Login | Work::Delete | Work::Save)) => true,
+                    (Done::Crashed(_), Some(_)) => fresh,
+                    _ => false,
+                };
+                if ends {
                     entry.busy = None;
+                }
+                if matches!(done, Done::Crashed(_)) {
+                    // A bug that crashes every time must not become a loop.
+                    entry.retry_at = now + RETRY_MS;
                 }
                 (work, fresh)
             }
@@ -248,9 +263,7 @@ impl App {
             for entry in &mut self.entries {
                 let due = entry.refresh_due(margin).is_some_and(|d| d <= secs);
                 if due && entry.busy.is_none() && entry.retry_at <= now {
-                    // Due because the refresh token ends soon, not the
-                    // access token: the core would say "not needed".
-                    let force = entry.access_exp.is_none_or(|at| at - secs >= margin);
+                    let force = entry.needs_force(secs, margin);
                     entry.busy = Some((Work::Refresh { auto: true }, now));
                     let job = Job {
                         name: entry.name().to_owned(),

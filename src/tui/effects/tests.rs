@@ -68,3 +68,40 @@ async fn an_edit_keeps_the_session_on_disk_not_the_one_the_form_saw() {
     let token = w.auth.session().map(|s| s.access_token.expose().to_owned());
     assert_eq!(token.as_deref(), Some("new"));
 }
+
+#[test]
+fn delete_revokes_the_stored_session_and_removes_it() {
+    let sandbox =
+        crate::sandbox::BackgroundSandbox::start_with(super::super::demo::realm()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("store.json"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut data = runtime
+        .block_on(super::super::demo::seed(&sandbox, now_secs()))
+        .unwrap();
+    store.lock().unwrap().save(&mut data).unwrap();
+    let (services, mut rx) = services(store.clone());
+    let job = Job {
+        name: "third-party".into(),
+        generation: 1,
+    };
+    let answer = runtime.block_on(async {
+        services.delete(job, true).await;
+        rx.recv().await
+    });
+    match answer {
+        Some(Msg::Done(_, Done::Deleted(Ok((left, note))))) => {
+            assert!(left.get("third-party").is_err());
+            assert_eq!(
+                note.as_deref(),
+                Some("revoked the refresh token at the server")
+            );
+        }
+        other => panic!("want Deleted(Ok), got {other:?}"),
+    }
+    assert!(store.load().unwrap().get("third-party").is_err());
+    assert_eq!(sandbox.revocations().len(), 1);
+}

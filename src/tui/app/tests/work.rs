@@ -333,3 +333,27 @@ fn a_refresh_due_only_because_the_refresh_token_ends_is_forced() {
         "the core refreshes unforced only for the access token"
     );
 }
+
+#[test]
+fn a_crash_in_background_work_is_shown_and_not_retried_at_once() {
+    let mut app = app_with(vec![oauth("soon", 30)]);
+    let (job, _) = refresh_of(&app.update(Msg::Tick, NOW));
+    let effects = app.update(Msg::Done(job, Done::Crashed("boom".into())), NOW);
+    assert!(effects.is_empty(), "no loop: {effects:?}");
+    assert_eq!(busy(&app, "soon"), None, "the spinner stops");
+    assert!(matches!(&app.modal, Some(Modal::Error(e)) if e.contains("boom")));
+    assert!(app.update(Msg::Tick, NOW + 29_000).is_empty());
+    refresh_of(&app.update(Msg::Tick, NOW + 30_000));
+}
+
+#[test]
+fn an_answer_of_another_kind_leaves_running_work_alone() {
+    let mut app = app_with(vec![oauth("soon", 30)]);
+    let (job, _) = refresh_of(&app.update(Msg::Tick, NOW));
+    let same = data(vec![oauth("soon", 30)]);
+    app.update(Msg::Done(job.clone(), Done::Saved(Ok(same))), NOW);
+    assert_eq!(busy(&app, "soon"), Some(Work::Refresh { auto: true }));
+    let late_login = Done::Login(Err("cancelled".into()));
+    app.update(Msg::Done(job, late_login), NOW);
+    assert_eq!(busy(&app, "soon"), Some(Work::Refresh { auto: true }));
+}
