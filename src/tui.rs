@@ -86,13 +86,13 @@ pub fn run(options: Options) -> Result<()> {
         tx,
     };
     let mut terminal = enter()?;
-    let result = runtime.block_on(event_loop(
+    let result = runtime.block_on(task::drawing(event_loop(
         &mut terminal,
         &mut app,
         &services,
         clipboard.as_mut(),
         rx,
-    ));
+    )));
     // Tasks still running (a login waiting, a refresh) end with the runtime.
     runtime.shutdown_background();
     if let Some((value, _)) = app.clipboard.take() {

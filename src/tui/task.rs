@@ -4,12 +4,14 @@
 //! before printing the message. That is right when the app itself dies,
 //! and wrong when background work panics: tokio catches that panic and the
 //! app would go on drawing into a terminal already handed back. So the
-//! hook ([`install_panic_hook`]) restores the terminal only for a panic on
-//! the thread that drew it, outside background work; our tasks run with a
-//! thread-local mark while they are polled, answer [`Done::Crashed`] so
-//! their spinner stops and the user sees an error, and any other thread's
-//! panic (a blocking task, the demo's sandbox) is logged while the app
-//! holds the terminal.
+//! hook ([`install_panic_hook`]) restores the terminal only for a panic in
+//! the app's own code: the event loop marks the drawing thread only while
+//! the loop itself is polled ([`drawing`]), not while the runtime polls
+//! spawned tasks on that same thread (ours, or the HTTP client's
+//! connections). Our tasks also carry a mark of their own and answer
+//! [`Done::Crashed`] so their spinner stops and the user sees an error; any
+//! other thread's panic (a blocking task, the demo's sandbox) is logged
+//! while the app holds the terminal.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -73,6 +75,26 @@ pub fn guarded<T>(work: impl FnOnce() -> T) -> Result<T, String> {
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a background task panicked".into())
     })
+}
+
+/// The event loop, marked as the app's own code while it is polled (and
+/// after it ends, until the terminal is given back).
+pub async fn drawing<F: Future>(event_loop: F) -> F::Output {
+    Drawing(Box::pin(event_loop)).await
+}
+
+struct Drawing<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for Drawing<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        DRAWS.set(true);
+        let polled = self.get_mut().0.as_mut().poll(cx);
+        // While pending, the runtime polls spawned tasks on this thread.
+        DRAWS.set(polled.is_ready());
+        polled
+    }
 }
 
 /// A future polled under [`guarded`].
@@ -150,6 +172,15 @@ mod tests {
         terminal_taken(true);
         // Background work on the drawing thread, caught by its guard.
         assert!(guarded(|| panic!("task")).is_err());
+        // A task nobody guards (an HTTP connection's, say), polled by the
+        // runtime on the drawing thread while the event loop waits.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let unguarded = runtime.block_on(drawing(async {
+            tokio::spawn(async { panic!("connection task") }).await
+        }));
+        assert!(unguarded.is_err_and(|e| e.is_panic()));
         // Another thread (a blocking task, the sandbox) while the app runs.
         assert!(std::thread::spawn(|| panic!("elsewhere")).join().is_err());
         let after_background = RESTORES.load(Ordering::SeqCst);
