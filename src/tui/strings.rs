@@ -37,7 +37,6 @@ pub fn work(work: Work) -> &'static str {
         Work::RefreshThenProbe => "refreshing, then probing…",
         Work::Login => "logging in…",
         Work::Delete => "deleting…",
-        Work::Save => "saving…",
     }
 }
 

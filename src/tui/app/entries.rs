@@ -53,8 +53,6 @@ pub enum Work {
     Login,
     /// A delete (with revocation).
     Delete,
-    /// A store write.
-    Save,
 }
 
 /// One credential and what the app knows about it.

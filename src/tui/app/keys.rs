@@ -278,7 +278,7 @@ impl App {
                 });
                 vec![Effect::Login(job)]
             }
-            Work::Delete | Work::Save | Work::RefreshThenProbe => Vec::new(),
+            Work::Delete | Work::RefreshThenProbe => Vec::new(),
         }
     }
 

@@ -34,9 +34,8 @@ impl App {
                     (Done::Refresh(_), Some(Work::Refresh { .. } | Work::RefreshThenProbe))
                     | (Done::Probe(_), Some(Work::Probe)) => fresh,
                     (Done::Login(_), Some(Work::Login))
-                    | (Done::Deleted(_), Some(Work::Delete))
-                    | (Done::Saved(_), Some(Work::Save)) => true,
-                    (Done::Crashed(_), Some(Work::Login | Work::Delete | Work::Save)) => true,
+                    | (Done::Deleted(_), Some(Work::Delete)) => true,
+                    (Done::Crashed(_), Some(Work::Login | Work::Delete)) => true,
                     (Done::Crashed(_), Some(_)) => fresh,
                     _ => false,
                 };
