@@ -382,3 +382,29 @@ fn without_a_terminal_the_app_and_the_demo_refuse_plainly() {
         assert!(stderr.contains("needs a terminal"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_resize_redraws_at_the_new_size_and_back() {
+    let app = App::start(Setup::default());
+    let wide = app.wait_for("every credential", |s| {
+        SEEDED.iter().all(|name| s.contains(name))
+    });
+    assert!(wide.contains("kind "), "the detail pane shows:\n{wide}");
+    app.tmux.resize(40, 12);
+    // Under 60 columns only the focused pane (the list) is drawn.
+    let narrow = app.wait_for("the narrow layout", |s| {
+        s.contains("expiring-soon")
+            && !s.contains("kind ")
+            && s.lines().all(|l| l.chars().count() <= 40)
+    });
+    assert!(narrow.lines().count() <= 12, "{narrow}");
+    app.tmux.keys(&["Tab"]);
+    app.wait_for("the detail pane alone", |s| {
+        s.contains("kind ") && !s.contains("sandbox-pat ")
+    });
+    app.tmux.keys(&["Tab"]);
+    app.tmux.resize(100, 30);
+    app.wait_for("both panes again", |s| {
+        s.contains("kind ") && s.contains("expiring-soon")
+    });
+}

@@ -93,6 +93,12 @@ impl Tmux {
         self.run(&args);
     }
 
+    /// Resizes the pane's window, as a user dragging the terminal would.
+    pub fn resize(&self, columns: u16, rows: u16) {
+        let (x, y) = (columns.to_string(), rows.to_string());
+        self.run(&["resize-window", "-t", "main", "-x", &x, "-y", &y]);
+    }
+
     /// Types text literally.
     pub fn type_text(&self, text: &str) {
         self.run(&["send-keys", "-t", "main", "-l", text]);
