@@ -17,10 +17,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "common/filler.rs"]
+mod filler;
+
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use filler::{ALNUM, filler};
 use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, Secret};
 use sipauth_tui::header::authorization_header;
 use sipauth_tui::store::{Store, StoreData, StoreError};
@@ -31,28 +35,17 @@ const CREDENTIALS: usize = 1_000;
 /// The credential looked up in the combined benchmark (a PAT, mid-file).
 const LOOKUP: &str = "cred500";
 
-/// A deterministic pseudo-random alphanumeric string of `len` characters.
-fn filler(seed: usize, len: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut state = (seed as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            char::from(ALPHABET[(state % ALPHABET.len() as u64) as usize])
-        })
-        .collect()
-}
-
 /// Credential number `i`: even numbers are PATs (`token-` + 6 characters and
 /// a 36-character token, like sipgate's), odd numbers Basic logins (an e-mail
 /// address and a 20-character password).
 fn credential(i: usize) -> Credential {
     let auth = if i.is_multiple_of(2) {
-        let t = filler(i, 32);
+        let t = filler(i as u64, 32, ALNUM);
         Auth::Pat {
-            token_id: format!("token-{}", filler(i + 7_919, 6).to_uppercase()),
+            token_id: format!(
+                "token-{}",
+                filler(i as u64 + 7_919, 6, ALNUM).to_uppercase()
+            ),
             token: Secret::new(format!(
                 "{}-{}-{}-{}-{}",
                 &t[..8],
@@ -64,8 +57,11 @@ fn credential(i: usize) -> Credential {
         }
     } else {
         Auth::Basic {
-            username: format!("user{i}.{}@example.com", filler(i, 8).to_lowercase()),
-            password: Secret::new(filler(i + 104_729, 20)),
+            username: format!(
+                "user{i}.{}@example.com",
+                filler(i as u64, 8, ALNUM).to_lowercase()
+            ),
+            password: Secret::new(filler(i as u64 + 104_729, 20, ALNUM)),
         }
     };
     Credential::new(&format!("cred{i}"), DEFAULT_API, auth).unwrap()

@@ -26,6 +26,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "common/filler.rs"]
+mod filler;
 #[path = "tui/fixture.rs"]
 mod fixture;
 
