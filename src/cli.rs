@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use sipauth_tui::store::{Store, StoreData};
 
 mod add;
+pub(crate) mod advice;
 mod decode;
 mod grants;
 mod import;
@@ -23,6 +24,8 @@ mod logging;
 mod login;
 mod probe;
 mod refresh;
+mod remove;
+mod rename;
 mod render;
 mod sandbox;
 mod secret_input;
@@ -289,12 +292,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Add(cmd) => add::run(&ctx, cmd)?,
         Command::List { json } => inspect::list(&ctx, &mut out, json)?,
         Command::Show { name, json, reveal } => inspect::show(&ctx, &mut out, &name, json, reveal)?,
-        Command::Remove { name, no_revoke } => refresh::remove(&ctx, &name, no_revoke)?,
-        Command::Rename { old, new } => {
-            ctx.store.update(|d| d.rename(&old, &new))?;
-            diag!("renamed `{old}` to `{new}`");
-            Outcome::Success
-        }
+        Command::Remove { name, no_revoke } => remove::run(&ctx, &name, no_revoke)?,
+        Command::Rename { old, new } => rename::run(&ctx, &old, &new)?,
         Command::Header {
             name,
             value,

@@ -139,12 +139,51 @@ pub fn classify(
     }
 }
 
-/// Whether a refresh is due: less than `margin` seconds of access left (or
-/// none known to be left) and a refresh token that can still be used.
-pub fn needs_refresh(session: &Session, now: i64, margin: i64) -> bool {
-    !session.login_required
-        && refresh_expiry(session).usable(now)
-        && access_expiry(session).is_some_and(|at| at.saturating_sub(now) < margin)
+/// The refresh rule: the one place that decides when a session is
+/// refreshed, for the command line (`header`, `curl`, `probe`,
+/// `refresh --if-due`), the app's auto-refresh and its probe.
+///
+/// A session is due from the first whole second at which less than
+/// `margin` seconds are left of its access token, or of its refresh token
+/// when that has a deadline (a refresh then keeps the session alive).
+/// `None` when no refresh can help at `now` or nothing says when: the
+/// server refused the session (login required), it has no refresh token,
+/// its refresh token has expired, or no expiry of either token is known.
+/// The time returned may be `now` or earlier: the refresh is due.
+pub fn refresh_due_at(session: &Session, now: i64, margin: i64) -> Option<i64> {
+    due_at(
+        session,
+        access_expiry(session),
+        refresh_expiry(session),
+        now,
+        margin,
+    )
+}
+
+/// [`refresh_due_at`] with the session's expiries already worked out (the
+/// app caches them: auto-refresh looks at every entry on every tick).
+pub fn due_at(
+    session: &Session,
+    access: Option<i64>,
+    refresh: Refresh,
+    now: i64,
+    margin: i64,
+) -> Option<i64> {
+    if session.login_required || !refresh.usable(now) {
+        return None;
+    }
+    let before = |at: i64| at.saturating_sub(margin).saturating_add(1);
+    let access = access.map(before);
+    match refresh {
+        Refresh::None => None,
+        Refresh::At(at) => Some(access.map_or(before(at), |a| a.min(before(at)))),
+        Refresh::Never | Refresh::Unknown => access,
+    }
+}
+
+/// Whether [`refresh_due_at`] has come at `now`.
+pub fn refresh_due(session: &Session, now: i64, margin: i64) -> bool {
+    refresh_due_at(session, now, margin).is_some_and(|at| at <= now)
 }
 
 /// The `exp` claim of a token, when it is a JWT that has one.
@@ -279,10 +318,40 @@ mod tests {
             let mut s = session(&token, Some(u64::MAX));
             s.refresh_token = Some(Secret::new("r".into()));
             for now in [i64::MIN, 0, i64::MAX] {
-                let _ = (health(&s, now, i64::MAX), needs_refresh(&s, now, i64::MAX));
+                let _ = (health(&s, now, i64::MAX), refresh_due(&s, now, i64::MAX));
                 let _ = access_expiry(&s).map(|at| relative(at, now, true));
             }
         }
+    }
+
+    #[test]
+    fn the_refresh_rule_is_the_margin_before_whichever_token_ends_first() {
+        // (access left, refresh: Some(left) / None = no refresh token,
+        //  login required, now offset) -> due at, relative to obtained_at
+        let cases: [(Option<u64>, Option<Option<u64>>, bool, i64, Option<i64>); 8] = [
+            (Some(300), Some(Some(1_800)), false, 0, Some(271)),
+            (Some(300), Some(Some(100)), false, 0, Some(71)),
+            (Some(300), Some(None), false, 0, Some(271)),
+            (None, Some(Some(1_800)), false, 0, Some(1_771)),
+            (None, Some(None), false, 0, None),
+            (Some(300), None, false, 0, None),
+            (Some(300), Some(Some(1_800)), true, 0, None),
+            // The refresh token has expired: only a new login helps.
+            (Some(300), Some(Some(100)), false, 100, None),
+        ];
+        let failures: Vec<String> = cases
+            .iter()
+            .filter_map(|&(access, refresh, refused, later, want)| {
+                let mut s = session("opaque", access);
+                s.refresh_token = refresh.map(|_| Secret::new("r".into()));
+                s.refresh_expires_in = refresh.flatten();
+                s.login_required = refused;
+                let got = refresh_due_at(&s, 1_000 + later, 30);
+                (got != want.map(|w| 1_000 + w))
+                    .then(|| format!("{access:?} {refresh:?} {refused} +{later}: {got:?}"))
+            })
+            .collect();
+        assert!(failures.is_empty(), "{failures:#?}");
     }
 
     #[test]
@@ -293,9 +362,9 @@ mod tests {
         assert_eq!(health(&s, 1_000, 30), Health::Valid);
         assert_eq!(health(&s, 1_280, 30), Health::Expiring);
         assert_eq!(health(&s, 1_400, 30), Health::Expired);
-        assert!(needs_refresh(&s, 1_280, 30) && !needs_refresh(&s, 1_000, 30));
+        assert!(refresh_due(&s, 1_280, 30) && !refresh_due(&s, 1_000, 30));
         assert_eq!(health(&s, 5_000, 30), Health::LoginRequired);
-        assert!(!needs_refresh(&s, 5_000, 30));
+        assert!(!refresh_due(&s, 5_000, 30));
         s.login_required = true;
         assert_eq!(health(&s, 1_000, 30), Health::LoginRequired);
     }

@@ -15,15 +15,13 @@ use crate::credential::{Auth, Credential, Secret};
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum HeaderError {
     /// An OAuth client that has not logged in yet.
-    #[error("`{name}` has no session yet: run `sipauth-tui login {name}`")]
+    #[error("`{name}` has no session yet")]
     NotLoggedIn {
         /// The credential's name.
         name: String,
     },
     /// The server refused the refresh token.
-    #[error(
-        "`{name}` needs a new login: the server refused its refresh token; run `sipauth-tui login {name}`"
-    )]
+    #[error("`{name}` needs a new login: the server refused its refresh token")]
     LoginRequired {
         /// The credential's name.
         name: String,

@@ -18,6 +18,7 @@ pub mod header;
 pub mod import;
 pub mod jwt;
 pub mod oauth;
+pub mod ops;
 pub mod probe;
 pub mod sandbox;
 pub mod store;

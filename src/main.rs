@@ -26,9 +26,12 @@ fn main() -> ExitCode {
         Ok(cli::Outcome::Failure) => ExitCode::FAILURE,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            diag!("error: {e}");
-            for cause in e.chain().skip(1) {
-                diag!("  caused by: {cause}");
+            for (i, cause) in e.chain().enumerate() {
+                let advice = cli::advice::suffix(cause).unwrap_or_default();
+                match i {
+                    0 => diag!("error: {cause}{advice}"),
+                    _ => diag!("  caused by: {cause}{advice}"),
+                }
             }
             ExitCode::FAILURE
         }

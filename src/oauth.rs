@@ -182,9 +182,7 @@ pub(crate) fn issuer_slash_hint(expected: &str, found: &str) -> String {
     } else {
         return String::new();
     };
-    format!(
-        "; the configured issuer {has}; OIDC compares issuers exactly: re-add the client with --issuer {found}"
-    )
+    format!("; the configured issuer {has}; OIDC compares issuers exactly")
 }
 
 fn status_advice(status: u16) -> &'static str {
@@ -210,16 +208,12 @@ mod tests {
             (
                 "https://id.example/r/",
                 "https://id.example/r",
-                Some(
-                    "has a trailing slash that the server's lacks; OIDC compares issuers exactly: re-add the client with --issuer https://id.example/r",
-                ),
+                Some("has a trailing slash that the server's lacks; OIDC compares issuers exactly"),
             ),
             (
                 "https://id.example/r",
                 "https://id.example/r/",
-                Some(
-                    "lacks the trailing slash the server's has; OIDC compares issuers exactly: re-add the client with --issuer https://id.example/r/",
-                ),
+                Some("lacks the trailing slash the server's has; OIDC compares issuers exactly"),
             ),
             ("https://id.example/r", "https://evil.example/r", None),
             ("https://id.example/r//", "https://id.example/r", None),

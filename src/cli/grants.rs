@@ -19,6 +19,8 @@ use sipauth_tui::oauth::{
     self, Endpoints, Timeouts, TokenResponse, device, grants, implicit, pkce,
 };
 
+use sipauth_tui::ops::browser::{self, Launch};
+
 use super::secret_input::read_secret;
 use super::session::{http_timeouts, now, runtime, summary};
 use super::{Ctx, Outcome, diag};
@@ -199,15 +201,12 @@ impl Ask<'_> {
     }
 }
 
-/// Opens a URL in the user's browser on a thread of its own, so a slow
-/// launcher neither delays the polling nor holds the exit; failing to is
-/// not an error, the URL is on the screen.
+/// Opens a URL in the user's browser ([`browser::open`]: a thread of its
+/// own, so a slow launcher neither delays the polling nor holds the exit);
+/// failing to is not an error, the URL is on the screen.
 fn open_browser(url: &str) {
-    let url = url.to_owned();
-    std::thread::spawn(move || {
-        if let Err(e) = webbrowser::open(&url) {
-            diag!("note: could not open a browser ({e}); open the address yourself");
-        }
+    browser::open(url, Launch::Any, |e| {
+        diag!("note: could not open a browser ({e}); open the address yourself");
     });
 }
 

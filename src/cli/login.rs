@@ -8,17 +8,21 @@
 
 use std::time::Duration;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
 use sipauth_tui::expiry::humanize;
 use sipauth_tui::oauth::{self, LoginError, LoginOptions};
+use sipauth_tui::ops::{
+    self,
+    browser::{self, Launch},
+};
 use tokio::signal::unix::{SignalKind, signal};
 
 use super::grants::{self, OtherGrant};
 use super::session::{http_timeouts, now, runtime, summary};
 use super::{Ctx, Outcome, diag, positive_seconds};
 
-/// `login` arguments.
+/// Log in with an OAuth client and store the session.
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Credential name (an OAuth client)
@@ -64,58 +68,44 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
         return grants::run(ctx, &args.name, grant, args.no_browser, args.timeout);
     }
     let name = args.name.as_str();
-    let data = ctx.load()?;
-    let credential = data.get(name)?;
-    let client = credential.auth.client().cloned().ok_or_else(|| {
-        anyhow!(
-            "`{name}` is a {} without an OAuth client; there is nothing to log in with",
-            credential.auth.kind_label()
-        )
-    })?;
+    if let Some(warning) = ctx.store.permission_warning() {
+        diag!("warning: {warning}");
+    }
     let timeouts = http_timeouts()?;
     let options = LoginOptions {
         timeout: args.timeout,
         port: args.port,
     };
     let rt = runtime()?;
-    let result = rt.block_on(async {
+    let session = rt.block_on(async {
         let http = oauth::http_client(timeouts)?;
-        let endpoints = oauth::discover(&http, timeouts, &client.issuer).await?;
-        let pending = oauth::prepare(http, timeouts, endpoints, client, options).await?;
+        let started = ops::login::begin(&ctx.store, name, http, timeouts, options).await?;
         // Listen for Ctrl-C before the URL is out: a signal in between
         // would otherwise kill the process without closing the listener.
         let mut interrupt = signal(SignalKind::interrupt())?;
-        let url = pending.authorization_url().to_string();
+        let url = started.url().to_string();
         diag!("Open this URL to log in: {url}");
         if !args.no_browser {
-            tokio::spawn(open_browser(url));
+            browser::open(&url, Launch::Any, |e| {
+                diag!("note: could not open a browser ({e}); open the URL above yourself");
+            });
         }
         diag!(
             "Waiting up to {} for the browser to come back to {} (Ctrl-C cancels)…",
             humanize(args.timeout.as_secs()),
-            pending.redirect_uri()
+            started.redirect_uri()
         );
         tokio::select! {
-            response = pending.finish() => response,
-            _ = interrupt.recv() => Err(LoginError::Cancelled),
+            session = started.finish(&ctx.store, now) => session,
+            _ = interrupt.recv() => Err(LoginError::Cancelled.into()),
         }
         .map_err(anyhow::Error::from)
     });
-    // A browser launcher still running must not hold the exit.
     rt.shutdown_background();
-    let session = result?.into_session(now(), None);
-    ctx.store.update(|d| d.set_session(name, session.clone()))?;
+    let session = session?;
     diag!("Logged in `{name}`.");
     for line in summary(&session, now()) {
         diag!("{line}");
     }
     Ok(Outcome::Success)
-}
-
-/// Opens the system browser ($BROWSER first); failing is a note, not an error.
-async fn open_browser(url: String) {
-    let opened = tokio::task::spawn_blocking(move || webbrowser::open(&url)).await;
-    if let Ok(Err(e)) = opened {
-        diag!("note: could not open a browser ({e}); open the URL above yourself");
-    }
 }

@@ -6,9 +6,10 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow};
-use sipauth_tui::credential::{Auth, Credential, Session};
-use sipauth_tui::expiry::{Refresh, access_expiry, needs_refresh, refresh_expiry, relative, utc};
-use sipauth_tui::oauth::{self, RefreshError, RefreshOutcome, Timeouts};
+use sipauth_tui::credential::{Credential, Session};
+use sipauth_tui::expiry::{Refresh, access_expiry, refresh_expiry, relative, utc};
+use sipauth_tui::oauth::{self, RefreshOutcome, Timeouts};
+use sipauth_tui::ops;
 use sipauth_tui::store::{DEFAULT_LOCK_TIMEOUT, Store};
 
 use super::{Ctx, diag, parse_seconds};
@@ -62,12 +63,11 @@ pub fn refresh(ctx: &Ctx, name: &str, margin: Duration, force: bool) -> Result<R
     let timeouts = http_timeouts()?;
     let store = refresh_store(ctx, timeouts);
     let http = oauth::http_client(timeouts)?;
-    let margin = i64::try_from(margin.as_secs()).unwrap_or(i64::MAX);
-    let outcome = runtime()?.block_on(oauth::refresh(
+    let outcome = runtime()?.block_on(ops::refresh(
         &store,
         name,
         now(),
-        margin,
+        secs(margin),
         force,
         &http,
         timeouts,
@@ -75,57 +75,43 @@ pub fn refresh(ctx: &Ctx, name: &str, margin: Duration, force: bool) -> Result<R
     Ok(outcome)
 }
 
-/// The credential ready to use: a session with less than `margin` left is
-/// refreshed first; an expired one that cannot be refreshed is an error
-/// rather than a dead token.
+/// The credential ready to use ([`ops::usable`]): a session with less
+/// than `margin` left is refreshed first; after a refresh that failed for
+/// a passing reason the current token is used, with a warning.
 pub fn usable(ctx: &Ctx, credential: &Credential, margin: Duration) -> Result<Credential> {
-    let Auth::Oauth {
-        client,
-        session: Some(session),
-    } = &credential.auth
-    else {
-        return Ok(credential.clone());
-    };
-    if session.login_required {
-        // The header module says "needs a new login".
-        return Ok(credential.clone());
-    }
-    let at = now();
-    let margin_secs = i64::try_from(margin.as_secs()).unwrap_or(i64::MAX);
-    if client.is_some() && needs_refresh(session, at, margin_secs) {
-        let outcome = match refresh(ctx, &credential.name, margin, false) {
-            Ok(outcome) => outcome,
-            // A token that still works beats none when the server is away.
-            Err(e)
-                if matches!(e.downcast_ref(), Some(RefreshError::Failed { .. }))
-                    && access_expiry(session).is_some_and(|x| x > at) =>
-            {
-                diag!("warning: {e:#}; using the current access token until it expires");
-                return Ok(credential.clone());
+    // Without a request there is no runtime and no HTTP client to make
+    // (TLS roots): a `header` of a fresh credential stays fast.
+    match ops::usable::plan(credential, now(), secs(margin)) {
+        ops::Plan::Ready => return Ok(credential.clone()),
+        ops::Plan::Unusable(unusable) => {
+            return Err(ops::UsableError::Unusable {
+                name: credential.name.clone(),
+                unusable,
             }
-            Err(e) => return Err(e),
-        };
-        let mut fresh = credential.clone();
-        if let Auth::Oauth { session, .. } = &mut fresh.auth {
-            *session = Some(Box::new(outcome.session().clone()));
+            .into());
         }
-        return Ok(fresh);
+        ops::Plan::Refresh => {}
     }
-    if let Some(expired) = access_expiry(session).filter(|&e| e <= at) {
-        let why = match (client, refresh_expiry(session)) {
-            (None, _) => "it was stored without its OAuth client".to_owned(),
-            (_, Refresh::None) => "the session has no refresh token".to_owned(),
-            (_, Refresh::At(r)) => format!("its refresh token expired at {}", utc(r)),
-            (_, _) => "the refresh token cannot be used".to_owned(),
-        };
-        let name = &credential.name;
-        anyhow::bail!(
-            "the access token of `{name}` expired at {} ({}) and cannot be refreshed: {why}; run `sipauth-tui login {name}`",
-            utc(expired),
-            relative(expired, at, true)
-        );
+    let timeouts = http_timeouts()?;
+    let store = refresh_store(ctx, timeouts);
+    let http = oauth::http_client(timeouts)?;
+    let usable = runtime()?.block_on(ops::usable::usable(
+        &store,
+        credential,
+        now(),
+        secs(margin),
+        &http,
+        timeouts,
+    ))?;
+    if let Some(e) = &usable.warning {
+        diag!("warning: {e:#}; using the current access token until it expires");
     }
-    Ok(credential.clone())
+    Ok(usable.credential)
+}
+
+/// Whole seconds of a margin, for the core's rule.
+fn secs(margin: Duration) -> i64 {
+    i64::try_from(margin.as_secs()).unwrap_or(i64::MAX)
 }
 
 /// Lines describing a session's lifetimes and scope.

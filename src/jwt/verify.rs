@@ -49,8 +49,8 @@ pub enum VerifyError {
     /// The token does not decode.
     #[error(transparent)]
     Decode(#[from] DecodeError),
-    /// No `--issuer` and no `iss` claim.
-    #[error("the token has no iss claim; give the issuer with --issuer URL")]
+    /// No issuer given and no `iss` claim.
+    #[error("the token has no iss claim and no issuer was given")]
     NoIssuer,
     /// The issuer URL is refused (not https, user info…).
     #[error(transparent)]

@@ -46,7 +46,7 @@ pub enum LoginError {
         description: Option<String>,
     },
     /// No callback arrived in time.
-    #[error("no login arrived within {}; the listener is closed, run `login` again", humanize(after.as_secs()))]
+    #[error("no login arrived within {}; the listener is closed", humanize(after.as_secs()))]
     Timeout {
         /// The time waited.
         after: Duration,
@@ -97,9 +97,9 @@ pub enum LoginError {
         #[source]
         source: io::Error,
     },
-    /// `--port` differs from the configured redirect URI's port.
+    /// The port asked for differs from the configured redirect URI's port.
     #[error(
-        "--port {given} conflicts with the registered redirect URI's port {configured}; drop --port or change the client's redirect URI"
+        "the port {given} asked for conflicts with the registered redirect URI's port {configured}"
     )]
     PortConflict {
         /// The port asked for.

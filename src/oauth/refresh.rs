@@ -24,7 +24,7 @@ use thiserror::Error;
 
 use super::{OauthError, Timeouts, discover, token};
 use crate::credential::{OauthClient, Secret, Session};
-use crate::expiry::{Refresh, access_expiry, refresh_expiry, utc};
+use crate::expiry::{Refresh, access_expiry, refresh_due, refresh_expiry, utc};
 use crate::store::{Store, StoreData, StoreError};
 
 /// How a refresh ended well.
@@ -53,7 +53,7 @@ pub enum RefreshError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// An OAuth client that never logged in.
-    #[error("`{name}` has no session yet: run `sipauth-tui login {name}`")]
+    #[error("`{name}` has no session yet")]
     NotLoggedIn {
         /// The credential's name.
         name: String,
@@ -65,12 +65,12 @@ pub enum RefreshError {
         name: String,
     },
     /// Only a new login helps.
-    #[error("`{name}` needs a new login: {why}; run `sipauth-tui login {name}`")]
+    #[error("`{name}` needs a new login: {why}")]
     LoginRequired {
         /// The credential's name.
         name: String,
-        /// Why, e.g. "the server refused its refresh token (invalid_grant: …)".
-        why: String,
+        /// Why.
+        why: LoginReason,
     },
     /// The refresh failed for a reason that may pass; nothing was changed.
     #[error("cannot refresh `{name}`; the stored session is unchanged")]
@@ -86,9 +86,52 @@ pub enum RefreshError {
     Wait(String),
 }
 
-/// Refreshes the session `name` when less than `margin` seconds of its
-/// access token are left at `now` (always with `force`), under the store's
-/// lock. See the module docs for the protocol. The new session is stamped
+/// Why only a new login helps a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoginReason {
+    /// The server refused its refresh token now: the OAuth `error` (e.g.
+    /// `invalid_grant`) and its description, cleaned.
+    Refused {
+        /// The OAuth error code, or the failure when there was none.
+        error: String,
+        /// `error_description`.
+        description: Option<String>,
+    },
+    /// The server refused it before (the store says so).
+    RefusedEarlier,
+    /// The grant gave no refresh token.
+    NoRefreshToken,
+    /// The refresh token expired at this Unix time.
+    RefreshExpired(i64),
+}
+
+impl std::fmt::Display for LoginReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoginReason::Refused { error, description } => {
+                write!(f, "the server refused its refresh token ({error}")?;
+                if let Some(d) = description {
+                    write!(f, ": {d}")?;
+                }
+                f.write_str(")")
+            }
+            LoginReason::RefusedEarlier => {
+                f.write_str("the server refused its refresh token earlier")
+            }
+            LoginReason::NoRefreshToken => {
+                f.write_str("the session has no refresh token (the grant gave none)")
+            }
+            LoginReason::RefreshExpired(at) => {
+                write!(f, "its refresh token expired at {}", utc(*at))
+            }
+        }
+    }
+}
+
+/// Refreshes the session `name` when the refresh rule
+/// ([`crate::expiry::refresh_due_at`]) says it is due at `now`, or when its
+/// access token has expired (then the error says why no refresh helps),
+/// and always with `force`; under the store's lock. See the module docs for the protocol. The new session is stamped
 /// `now` even if the lock took a while: an early stamp only makes the next
 /// refresh come a little sooner.
 pub async fn refresh(
@@ -155,17 +198,19 @@ pub async fn refresh(
             guard.save(&mut data)?;
             Err(RefreshError::LoginRequired {
                 name: name.to_owned(),
-                why: format!("the server refused its refresh token ({})", refused(&e)),
+                why: refused(&e),
             })
         }
         Err(source) => Err(failed(source)),
     }
 }
 
-/// Whether the session should be refreshed at `now`: less than `margin`
-/// seconds of access left. An unknown expiry is not due: nothing says so.
-pub fn due(session: &Session, now: i64, margin: i64) -> bool {
-    access_expiry(session).is_some_and(|at| at.saturating_sub(now) < margin)
+/// Whether a refresh is attempted at `now`: the refresh rule says it is
+/// due, or the access token has expired (a session the rule leaves alone,
+/// because no refresh can help, then gets its reason as an error). An
+/// unknown expiry is not due: nothing says so.
+fn due(session: &Session, now: i64, margin: i64) -> bool {
+    refresh_due(session, now, margin) || access_expiry(session).is_some_and(|at| at <= now)
 }
 
 /// The refresh token, if the session has one that can still be used.
@@ -174,22 +219,18 @@ fn refresh_token<'a>(
     session: &'a Session,
     now: i64,
 ) -> Result<&'a Secret, RefreshError> {
-    let login = |why: String| RefreshError::LoginRequired {
+    let login = |why: LoginReason| RefreshError::LoginRequired {
         name: name.to_owned(),
         why,
     };
     if session.login_required {
-        return Err(login("the server refused its refresh token earlier".into()));
+        return Err(login(LoginReason::RefusedEarlier));
     }
     let Some(token) = &session.refresh_token else {
-        return Err(login(
-            "the session has no refresh token (the grant gave none)".into(),
-        ));
+        return Err(login(LoginReason::NoRefreshToken));
     };
     match refresh_expiry(session) {
-        Refresh::At(at) if at <= now => {
-            Err(login(format!("its refresh token expired at {}", utc(at))))
-        }
+        Refresh::At(at) if at <= now => Err(login(LoginReason::RefreshExpired(at))),
         _ => Ok(token),
     }
 }
@@ -220,16 +261,19 @@ fn parts<'a>(
     Ok((client, session))
 }
 
-/// `invalid_grant: description`, for the message.
-fn refused(e: &OauthError) -> String {
+/// The server's refusal, as a reason.
+fn refused(e: &OauthError) -> LoginReason {
     match e {
         OauthError::Refused {
             error, description, ..
-        } => match description {
-            Some(d) => format!("{error}: {d}"),
-            None => error.clone(),
+        } => LoginReason::Refused {
+            error: error.clone(),
+            description: description.clone(),
         },
-        other => other.to_string(),
+        other => LoginReason::Refused {
+            error: other.to_string(),
+            description: None,
+        },
     }
 }
 
@@ -278,7 +322,7 @@ mod tests {
             assert!(matches!(err, RefreshError::LoginRequired { .. }));
             let text = err.to_string();
             assert!(
-                text.contains(want) && text.contains("sipauth-tui login n"),
+                text.contains(want) && text.contains("`n` needs a new login"),
                 "{text}"
             );
         }

@@ -11,7 +11,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum StoreError {
     /// No home directory to put the default store in.
-    #[error("cannot find a data directory for the store; pass --store PATH or set SIPAUTH_STORE")]
+    #[error("cannot find a data directory for the store")]
     NoDataDir,
     /// A file-system call failed.
     #[error("cannot {action} {}", path.display())]
@@ -85,7 +85,7 @@ pub enum StoreError {
         waited: Duration,
     },
     /// No credential has that name.
-    #[error("no credential named `{name}` (see `sipauth-tui list`)")]
+    #[error("no credential named `{name}`")]
     NotFound {
         /// The name asked for.
         name: String,
@@ -107,4 +107,7 @@ pub enum StoreError {
     /// A value was refused.
     #[error(transparent)]
     Invalid(#[from] crate::credential::CredentialError),
+    /// Work on the store stopped before it ended (the runtime shut down).
+    #[error("the store work was interrupted: {0}")]
+    Interrupted(String),
 }

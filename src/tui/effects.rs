@@ -8,8 +8,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::credential::{Auth, Credential};
+use crate::credential::Credential;
 use crate::oauth::{self, LoginOptions, RefreshError, RefreshOutcome, Timeouts};
+use crate::ops::browser::{self, Launch};
+use crate::ops::{self, Revocation};
 use crate::probe::{self, Body, ProbeOutcome, ProbeRequest};
 use crate::store::{Store, StoreData};
 
@@ -63,11 +65,11 @@ pub fn chain(e: &dyn Error) -> String {
 
 impl Services {
     /// The HTTP client, made now if this is the first network work.
-    fn http(&self) -> Result<reqwest::Client, String> {
+    fn http(&self) -> Result<reqwest::Client, oauth::OauthError> {
         if let Some(client) = self.http.get() {
             return Ok(client.clone());
         }
-        let client = oauth::http_client(self.timeouts).map_err(|e| chain(&e))?;
+        let client = oauth::http_client(self.timeouts)?;
         Ok(self.http.get_or_init(|| client).clone())
     }
 
@@ -80,9 +82,9 @@ impl Services {
     pub async fn refresh(self, job: Job, force: bool) {
         let http = match self.http() {
             Ok(http) => http,
-            Err(e) => return self.answer(job, Done::Refresh(RefreshDone::Failed(e))),
+            Err(e) => return self.answer(job, Done::Refresh(RefreshDone::Failed(chain(&e)))),
         };
-        let result = oauth::refresh(
+        let result = ops::refresh(
             &self.store,
             &job.name,
             now_secs(),
@@ -134,80 +136,35 @@ impl Services {
     }
 
     async fn login_inner(&self, job: &Job) -> Result<crate::credential::Session, String> {
-        let data = self.load().await?;
-        let credential = data.get(&job.name).map_err(|e| chain(&e))?;
-        let client = credential
-            .auth
-            .client()
-            .cloned()
-            .ok_or_else(|| format!("{} has no OAuth client", job.name))?;
-        let http = self.http()?;
-        let endpoints = oauth::discover(&http, self.timeouts, &client.issuer)
-            .await
-            .map_err(|e| chain(&e))?;
-        let pending = oauth::prepare(
+        let http = self.http().map_err(|e| chain(&e))?;
+        let started = ops::login::begin(
+            &self.store,
+            &job.name,
             http,
             self.timeouts,
-            endpoints,
-            client,
             LoginOptions::default(),
         )
         .await
         .map_err(|e| chain(&e))?;
-        let url = pending.authorization_url().to_string();
+        let url = started.url().to_string();
         self.answer(job.clone(), Done::LoginStarted(url.clone()));
-        if has_display() {
-            tokio::task::spawn_blocking(move || {
-                let opened = super::task::guarded(|| webbrowser::open(&url));
-                if let Ok(Err(e)) = opened {
-                    tracing::info!(error = %e, "no browser opened");
-                }
-            });
-        }
-        let response = pending.finish().await.map_err(|e| chain(&e))?;
-        let session = response.into_session(now_secs(), None);
-        let stored = session.clone();
-        let name = job.name.clone();
-        self.blocking(move |store| store.update(|d| d.set_session(&name, stored)))
-            .await?;
-        Ok(session)
+        browser::open(&url, Launch::GraphicalOnly, |_| {});
+        started
+            .finish(&self.store, now_secs)
+            .await
+            .map_err(|e| chain(&e))
     }
 
-    /// Writes a change under the store's lock.
+    /// Writes a change under the store's lock; an edit keeps the session
+    /// on disk ([`ops::edit`]).
     pub async fn save(self, job: Job, change: Change) {
         let result = self
-            .blocking(move |store| {
-                store.update(|d| {
-                    match change {
-                        Change::Insert(c) => d.insert(*c)?,
-                        Change::Replace { old, credential } => {
-                            let at =
-                                d.credentials.iter().position(|c| c.name == old).ok_or(
-                                    crate::store::StoreError::NotFound { name: old.clone() },
-                                )?;
-                            if credential.name != old {
-                                d.rename(&old, &credential.name)?;
-                            }
-                            let mut credential = *credential;
-                            // An edit changes the client, never the tokens:
-                            // the session on disk may have been refreshed
-                            // (and its refresh token rotated) since the form
-                            // opened, and writing the form's copy back would
-                            // revive a dead refresh token.
-                            if let (
-                                Auth::Oauth { session, .. },
-                                Auth::Oauth {
-                                    session: stored, ..
-                                },
-                            ) = (&mut credential.auth, &d.credentials[at].auth)
-                            {
-                                session.clone_from(stored);
-                            }
-                            d.credentials[at] = credential;
-                        }
-                    }
+            .blocking(move |store| match change {
+                Change::Insert(c) => store.update(|d| {
+                    d.insert(*c)?;
                     Ok::<_, crate::store::StoreError>(d.clone())
-                })
+                }),
+                Change::Replace { old, credential } => ops::edit(store, &old, |_| *credential),
             })
             .await;
         self.answer(job, Done::Saved(result));
@@ -225,43 +182,23 @@ impl Services {
         job: &Job,
         revoke: bool,
     ) -> Result<(StoreData, Option<String>), String> {
-        // Under the lock from the read to the write: a refresh elsewhere
-        // could otherwise rotate the token after we read it, and we would
-        // revoke the dead one and leave the live one valid at the server.
-        let guard = self.blocking(|store| store.lock()).await?;
-        let mut data = guard.load().map_err(|e| chain(&e))?;
-        let credential = data.get(&job.name).map_err(|e| chain(&e))?.clone();
-        let mut note = None;
-        if revoke
-            && let Auth::Oauth {
-                client: Some(client),
-                session: Some(session),
-            } = &credential.auth
-        {
-            let http = self.http()?;
-            let revoked = async {
-                let endpoints = oauth::discover(&http, self.timeouts, &client.issuer).await?;
-                oauth::revoke(&http, self.timeouts, &endpoints, client, session).await
-            }
-            .await;
-            note = Some(match revoked {
-                Ok(r) => r.describe().to_owned(),
-                Err(e) => format!("could not revoke at the server ({})", chain(&e)),
-            });
-        }
-        data.remove(&job.name).map_err(|e| chain(&e))?;
-        let data = tokio::task::spawn_blocking(move || {
-            super::task::guarded(|| guard.save(&mut data).map(|()| data))
-        })
+        let removed = ops::remove(
+            &self.store,
+            &job.name,
+            revoke,
+            || self.http(),
+            self.timeouts,
+        )
         .await
-        .map_err(|e| e.to_string())?
-        .map_err(|panic| format!("internal error: {panic}"))?
         .map_err(|e| chain(&e))?;
-        Ok((data, note))
-    }
-
-    async fn load(&self) -> Result<StoreData, String> {
-        self.blocking(|store| store.load()).await
+        let note = match removed.revocation {
+            Revocation::Done(r) => Some(r.describe().to_owned()),
+            Revocation::Failed(e) => {
+                Some(format!("could not revoke at the server ({})", chain(&e)))
+            }
+            Revocation::NoSession | Revocation::NotAsked | Revocation::NoClient => None,
+        };
+        Ok((removed.data, note))
     }
 
     /// Runs store work (file locks wait) off the event loop's thread.
@@ -276,17 +213,6 @@ impl Services {
             .map_err(|e| e.to_string())?
             .map_err(|panic| format!("internal error: {panic}"))?
     }
-}
-
-/// Whether a graphical browser can be opened. Without a display server a
-/// Unix "browser" is a text one (w3m, lynx) that would take over this very
-/// terminal; the login window shows the URL to open elsewhere instead.
-fn has_display() -> bool {
-    let unix_desktop = cfg!(all(unix, not(target_os = "macos")));
-    !unix_desktop
-        || ["DISPLAY", "WAYLAND_DISPLAY"]
-            .iter()
-            .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
 /// A probe outcome as the detail pane shows it.

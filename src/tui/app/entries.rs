@@ -130,32 +130,14 @@ impl Entry {
                 || matches!(self.refresh, Refresh::At(at) if future(at)))
     }
 
-    /// Whether a refresh due at `now` must be forced: it is due because the
-    /// refresh token ends soon, not the access token, and the core refreshes
-    /// unforced only for the access token.
-    pub fn needs_force(&self, now: i64, margin: i64) -> bool {
-        self.access_exp.is_none_or(|at| at - now >= margin)
-    }
-
-    /// When auto-refresh should refresh this entry (Unix seconds), if ever:
-    /// `margin` before the access token expires, or before the refresh
-    /// token does (a refresh then keeps the session alive), while the
-    /// client is known. (Tokens that are due as soon as they arrive are
-    /// handled by a back-off in the app, not here.)
-    pub fn refresh_due(&self, margin: i64) -> Option<i64> {
+    /// When auto-refresh should refresh this entry (Unix seconds), if
+    /// ever: the core's refresh rule ([`expiry::due_at`]) over the cached
+    /// expiries, while the client is known. (Tokens that are due as soon
+    /// as they arrive are handled by a back-off in the app, not here.)
+    pub fn refresh_due(&self, now: i64, margin: i64) -> Option<i64> {
         let session = self.session()?;
-        if session.login_required || self.credential.auth.client().is_none() {
-            return None;
-        }
-        // The first whole second with less than `margin` left: the core's
-        // rule (`oauth::refresh::due`), so the two never disagree.
-        let before = |at: i64| at.saturating_sub(margin).saturating_add(1);
-        let access = self.access_exp.map(before);
-        match self.refresh {
-            Refresh::None => None,
-            Refresh::At(at) => Some(access.map_or(before(at), |a| a.min(before(at)))),
-            Refresh::Never | Refresh::Unknown => access,
-        }
+        self.credential.auth.client()?;
+        expiry::due_at(session, self.access_exp, self.refresh, now, margin)
     }
 }
 

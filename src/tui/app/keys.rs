@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent,
 
 use crate::credential::Auth;
 use crate::header;
+use crate::ops::usable::{self, Plan};
 
 use super::super::form::{Form, FormEvent};
 use super::super::layout::Pane;
@@ -259,10 +260,11 @@ impl App {
             return Vec::new();
         }
         let (secs, margin) = (now.div_euclid(1000), i64::from(self.config.refresh_margin));
-        if work == Work::Probe && entry.refresh_due(margin).is_some_and(|at| at <= secs) {
+        // The probe tests the credential a user would get: the core's
+        // "usable now" decides whether that needs a refresh first.
+        if work == Work::Probe && usable::plan(&entry.credential, secs, margin) == Plan::Refresh {
             entry.busy = Some((Work::RefreshThenProbe, now));
-            let force = entry.needs_force(secs, margin);
-            return vec![Effect::Refresh { job, force }];
+            return vec![Effect::Refresh { job, force: false }];
         }
         entry.busy = Some((work, now));
         match work {

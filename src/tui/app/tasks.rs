@@ -132,10 +132,11 @@ impl App {
                 // A server that hands out tokens already due (a session at
                 // its maximum lifespan) must not be asked again at once.
                 let margin = i64::from(self.config.refresh_margin);
+                let secs = now.div_euclid(1000);
                 if let Some(entry) = self.entry_mut(name)
                     && entry
-                        .refresh_due(margin)
-                        .is_some_and(|due| due <= now.div_euclid(1000))
+                        .refresh_due(secs, margin)
+                        .is_some_and(|due| due <= secs)
                 {
                     entry.retry_at = now + RETRY_MS;
                 }
@@ -260,9 +261,10 @@ impl App {
             let margin = i64::from(self.config.refresh_margin);
             let secs = now.div_euclid(1000);
             for entry in &mut self.entries {
-                let due = entry.refresh_due(margin).is_some_and(|d| d <= secs);
+                let due = entry.refresh_due(secs, margin).is_some_and(|d| d <= secs);
                 if due && entry.busy.is_none() && entry.retry_at <= now {
-                    let force = entry.needs_force(secs, margin);
+                    // Unforced: the core refreshes by the same rule.
+                    let force = false;
                     entry.busy = Some((Work::Refresh { auto: true }, now));
                     let job = Job {
                         name: entry.name().to_owned(),
@@ -301,7 +303,7 @@ impl App {
         if self.auto_refresh {
             let margin = i64::from(self.config.refresh_margin);
             for e in self.entries.iter().filter(|e| e.busy.is_none()) {
-                if let Some(due) = e.refresh_due(margin) {
+                if let Some(due) = e.refresh_due(secs, margin) {
                     at((due * 1000).max(e.retry_at).max(now));
                 }
             }

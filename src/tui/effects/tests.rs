@@ -1,7 +1,7 @@
 //! Store-side effects on a real store file.
 
 use super::*;
-use crate::credential::{AuthMethod, OauthClient, Secret, Session};
+use crate::credential::{Auth, AuthMethod, OauthClient, Secret, Session};
 
 fn services(store: Store) -> (Services, tokio::sync::mpsc::UnboundedReceiver<Msg>) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
