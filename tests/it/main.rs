@@ -17,6 +17,7 @@ mod oauth_probe;
 mod oauth_refresh;
 mod probe;
 mod realm;
+mod remove_race;
 mod render;
 mod sandbox_cmd;
 mod store_file;
