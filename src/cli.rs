@@ -16,21 +16,25 @@ use sipauth_tui::store::{Store, StoreData};
 
 mod add;
 pub(crate) mod advice;
+mod app;
+mod curl;
 mod decode;
+mod demo;
 mod grants;
+mod header;
 mod import;
-mod inspect;
+mod list;
 mod logging;
 mod login;
 mod probe;
 mod refresh;
 mod remove;
 mod rename;
-mod render;
 mod sandbox;
 mod secret_input;
 mod session;
-mod tui;
+mod session_view;
+mod show;
 
 /// Keep credentials for the sipgate REST API (and any Basic-auth API); print
 /// ready Authorization headers and curl commands; probe them.
@@ -279,7 +283,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     let ctx = Ctx::new(cli.store)?;
     let Some(command) = cli.command else {
         logging::init_tui(ctx.store.path())?;
-        return tui::run(&ctx);
+        return app::run(&ctx);
     };
     // The demo logs beside its temporary store, once it has one.
     if !matches!(command, Command::Demo) {
@@ -290,17 +294,17 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     let mut out = stdout.lock();
     let outcome = match command {
         Command::Add(cmd) => add::run(&ctx, cmd)?,
-        Command::List { json } => inspect::list(&ctx, &mut out, json)?,
-        Command::Show { name, json, reveal } => inspect::show(&ctx, &mut out, &name, json, reveal)?,
+        Command::List { json } => list::run(&ctx, &mut out, json)?,
+        Command::Show { name, json, reveal } => show::run(&ctx, &mut out, &name, json, reveal)?,
         Command::Remove { name, no_revoke } => remove::run(&ctx, &name, no_revoke)?,
         Command::Rename { old, new } => rename::run(&ctx, &old, &new)?,
         Command::Header {
             name,
             value,
             margin,
-        } => render::header(&ctx, &mut out, &name, value, margin.min_valid)?,
+        } => header::run(&ctx, &mut out, &name, value, margin.min_valid)?,
         Command::Curl { name, path, margin } => {
-            render::curl(&ctx, &mut out, &name, &path, margin.min_valid)?
+            curl::run(&ctx, &mut out, &name, &path, margin.min_valid)?
         }
         Command::Import(args) => import::run(&ctx, args)?,
         Command::Login(args) => login::run(&ctx, args)?,
@@ -312,7 +316,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Probe(args) => probe::run(&ctx, &mut out, args)?,
         Command::Sandbox(args) => sandbox::run(&mut out, args.port)?,
         Command::Decode(args) => decode::run(&ctx, &mut out, args)?,
-        Command::Demo => tui::demo()?,
+        Command::Demo => demo::run()?,
     };
     out.flush()?;
     Ok(outcome)

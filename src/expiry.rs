@@ -328,7 +328,8 @@ mod tests {
     fn the_refresh_rule_is_the_margin_before_whichever_token_ends_first() {
         // (access left, refresh: Some(left) / None = no refresh token,
         //  login required, now offset) -> due at, relative to obtained_at
-        let cases: [(Option<u64>, Option<Option<u64>>, bool, i64, Option<i64>); 8] = [
+        type Case = (Option<u64>, Option<Option<u64>>, bool, i64, Option<i64>);
+        let cases: [Case; 8] = [
             (Some(300), Some(Some(1_800)), false, 0, Some(271)),
             (Some(300), Some(Some(100)), false, 0, Some(71)),
             (Some(300), Some(None), false, 0, Some(271)),

@@ -1,91 +1,23 @@
-//! `list` and `show`: what is stored, secrets masked; OAuth entries with
-//! their status and lifetimes at the current time (read here, at the edge).
+//! `show NAME`: one credential, secrets masked unless `--reveal`; an OAuth
+//! entry with its status and lifetimes at the current time (read here, at
+//! the edge).
 
 use std::io::Write;
 
 use anyhow::Result;
 use serde_json::{Value, json};
-use sipauth_tui::credential::{Auth, Credential, mask_id};
+use sipauth_tui::credential::{Auth, Credential};
 use sipauth_tui::header::authorization_header;
 
-use super::{Ctx, Outcome, diag};
-
-mod session;
+use super::advice;
+use super::session_view as session;
+use super::{Ctx, Outcome};
 
 /// What a masked secret looks like; the same length whatever the secret.
-const MASK: &str = "********";
+pub(super) const MASK: &str = "********";
 
-pub fn list(ctx: &Ctx, out: &mut impl Write, json: bool) -> Result<Outcome> {
-    let data = ctx.load()?;
-    let now = super::session::now();
-    if json {
-        let rows: Vec<Value> = data
-            .credentials
-            .iter()
-            .map(|c| {
-                let mut row = json!({
-                    "name": c.name,
-                    "kind": c.auth.kind(),
-                    "api": c.api,
-                    "id": mask_id(c.auth.id()),
-                });
-                if let (Value::Object(row), Value::Object(extra)) =
-                    (&mut row, session::list_fields(&c.auth, now))
-                {
-                    row.extend(extra);
-                }
-                row
-            })
-            .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
-        return Ok(Outcome::Success);
-    }
-    if data.credentials.is_empty() {
-        diag!(
-            "no credentials in {}; add one with `sipauth-tui add pat NAME --token-id ID`",
-            ctx.store.path().display()
-        );
-        return Ok(Outcome::Success);
-    }
-    let rows: Vec<[String; 5]> = data
-        .credentials
-        .iter()
-        .map(|c| {
-            [
-                c.name.clone(),
-                c.auth.kind_label().to_owned(),
-                c.api.clone(),
-                mask_id(c.auth.id()),
-                session::status(&c.auth, now).map_or_else(String::new, |(_, words)| words),
-            ]
-        })
-        .collect();
-    let header = ["NAME", "KIND", "API", "ID", "STATUS"].map(str::to_owned);
-    let mut widths = [0usize; 5];
-    for row in std::iter::once(&header).chain(&rows) {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    for row in std::iter::once(&header).chain(&rows) {
-        let line = format!(
-            "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {}",
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3]
-        );
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(Outcome::Success)
-}
-
-pub fn show(
+/// Runs `show NAME [--json] [--reveal]`.
+pub fn run(
     ctx: &Ctx,
     out: &mut impl Write,
     name: &str,
@@ -168,7 +100,7 @@ fn shown_secrets(c: &Credential, reveal: bool) -> (String, String) {
     match (reveal, c.auth.secret(), header) {
         (true, secret, Err(e)) => (
             secret.map_or("(none)", |s| s.expose()).to_owned(),
-            format!("({e})"),
+            format!("({e}{})", advice::suffix(&e).unwrap_or_default()),
         ),
         (true, secret, Ok(h)) => (
             secret.map_or("(none)", |s| s.expose()).to_owned(),
@@ -184,7 +116,7 @@ fn shown_secrets(c: &Credential, reveal: bool) -> (String, String) {
                 secret.map_or("(none)", |_| MASK).to_owned(),
                 match header {
                     Ok(_) => format!("Authorization: {scheme} {MASK}"),
-                    Err(e) => format!("({e})"),
+                    Err(e) => format!("({e}{})", advice::suffix(&e).unwrap_or_default()),
                 },
             )
         }

@@ -1,0 +1,49 @@
+//! `sipauth-tui` with no command: the full-screen app on the store. Also
+//! what `demo` shares with it: the config file and the terminal check.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use sipauth_tui::tui::{self, config::Config};
+
+use super::session::http_timeouts;
+use super::{Ctx, Outcome};
+
+/// The config file: `SIPAUTH_CONFIG`, else the platform's config dir.
+pub(super) fn config() -> Result<Config> {
+    let path = std::env::var_os("SIPAUTH_CONFIG")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(Config::default_path);
+    match path {
+        Some(path) => Ok(Config::load(&path)?),
+        None => Ok(Config::default()),
+    }
+}
+
+/// The app draws on a terminal and reads keys from one; anything else is a
+/// plain error rather than escape codes in a file.
+pub(super) fn need_terminal() -> Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "the full-screen app needs a terminal; for scripts use a command such as `sipauth-tui list` (see --help)"
+        );
+    }
+    Ok(())
+}
+
+/// The app on the user's store.
+pub fn run(ctx: &Ctx) -> Result<Outcome> {
+    // Read it before the screen switches, so a broken store is a plain error.
+    let data = ctx.load()?;
+    need_terminal()?;
+    tui::run(tui::Options {
+        store: ctx.store.clone(),
+        data,
+        config: config()?,
+        title: ctx.store.path().display().to_string(),
+        timeouts: http_timeouts()?,
+    })?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,34 @@
+//! `demo`: the app on a temporary store against the in-process sandbox,
+//! seeded with sample credentials; the store is deleted on quit.
+
+use anyhow::{Context, Result};
+use sipauth_tui::sandbox::BackgroundSandbox;
+use sipauth_tui::store::Store;
+use sipauth_tui::tui::{self, demo};
+
+use super::Outcome;
+use super::app::{config, need_terminal};
+use super::session::{http_timeouts, now, runtime};
+
+/// The app against the sandbox on a store that is deleted afterwards.
+pub fn run() -> Result<Outcome> {
+    need_terminal()?;
+    let sandbox =
+        BackgroundSandbox::start_with(demo::realm()).context("cannot start the sandbox")?;
+    let dir = tempfile::Builder::new()
+        .prefix("sipauth-demo-")
+        .tempdir()
+        .context("cannot create the demo store's directory")?;
+    let store = Store::new(dir.path().join("store.json"));
+    super::logging::init_tui(store.path())?;
+    let mut data = runtime()?.block_on(demo::seed(&sandbox, now()))?;
+    store.lock()?.save(&mut data)?;
+    tui::run(tui::Options {
+        store,
+        data,
+        config: config()?,
+        title: format!("demo · sandbox {}", sandbox.base_url()),
+        timeouts: http_timeouts()?,
+    })?;
+    Ok(Outcome::Success)
+}
