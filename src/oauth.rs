@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::probe::{NetFailure, failure_hint};
+use crate::probe::{NetFailure, failure_text};
 
 pub mod callback;
 pub mod code_flow;
@@ -159,16 +159,9 @@ impl OauthError {
     }
 }
 
-/// The probe's words for a network failure, minus its advice to raise
-/// `--timeout`, an option the OAuth commands do not have.
+/// The probe's words for a network failure (its fix, a face's business).
 fn net_hint(failure: &NetFailure) -> String {
-    match failure {
-        NetFailure::Timeout { after } => format!(
-            "timeout: the server took the request but sent no complete answer within {} s",
-            after.as_secs_f32()
-        ),
-        other => failure_hint(other),
-    }
+    failure_text(failure)
 }
 
 /// Advice when two issuers differ only by a trailing slash, the common

@@ -20,7 +20,41 @@ use crate::credential::Secret;
 
 mod explain;
 
-pub use explain::{classify, failure_hint, status_hint};
+pub use explain::{classify, failure_hint, failure_text, status_hint};
+
+/// What to do about a probe's outcome: what happened and what to check, in
+/// words, and the fix as a value each face words for its user (the command
+/// line names commands and flags, the app its keys).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hint {
+    /// The facts and what to check.
+    pub text: String,
+    /// What would fix it, when one step does.
+    pub fix: Option<Fix>,
+}
+
+/// A fix a face words in its own terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fix {
+    /// Nothing listens there: start the server (the sandbox, say).
+    StartServer,
+    /// The answer did not come within the timeout: allow longer.
+    LongerTimeout,
+    /// The access token is refused: refresh the session, or log in again.
+    RenewSession,
+    /// The token lacks a scope: log in again asking for it.
+    LoginWithScope,
+}
+
+impl Hint {
+    /// The text with the fix in the words `words` gives it.
+    pub fn render(&self, words: impl FnOnce(Fix) -> String) -> String {
+        match self.fix {
+            Some(fix) => format!("{}{}", self.text, words(fix)),
+            None => self.text.clone(),
+        }
+    }
+}
 
 /// The largest body the probe reads; the rest is cut off.
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -187,7 +221,7 @@ pub struct ProbeOutcome {
     /// The answer, or why there is none.
     pub result: Result<Answer, NetFailure>,
     /// What to do about it; `None` when all is well.
-    pub hint: Option<String>,
+    pub hint: Option<Hint>,
 }
 
 impl ProbeOutcome {
@@ -196,8 +230,9 @@ impl ProbeOutcome {
         matches!(&self.result, Ok(a) if (200..300).contains(&a.status))
     }
 
-    /// The `--json` shape: `{status, ok, latency_ms, url, hint, body}`.
-    pub fn to_json(&self) -> Value {
+    /// The `--json` shape: `{status, ok, latency_ms, url, hint, body}`,
+    /// with the hint as the face words it.
+    pub fn to_json(&self, hint: Option<&str>) -> Value {
         let (status, body) = match &self.result {
             Ok(a) => (
                 json!(a.status),
@@ -215,7 +250,7 @@ impl ProbeOutcome {
             "latency_ms": u64::try_from(self.latency.as_millis()).unwrap_or(u64::MAX),
             "method": self.method,
             "url": self.url,
-            "hint": self.hint,
+            "hint": hint,
             "body": body,
         })
     }

@@ -9,7 +9,22 @@ use sipauth_tui::jwt::verify::VerifyError;
 use sipauth_tui::oauth::{LoginError, OauthError, RefreshError};
 use sipauth_tui::ops::UsableError;
 use sipauth_tui::ops::login::LoginFailed;
+use sipauth_tui::probe::{self, Fix};
 use sipauth_tui::store::StoreError;
+
+/// The command line's words for a probe's fix; `name` is the credential.
+pub fn fix(fix: Fix, name: &str) -> String {
+    match fix {
+        Fix::StartServer => ", or start the server (`sipauth-tui sandbox`)".into(),
+        Fix::LongerTimeout => " (raise it with --timeout)".into(),
+        Fix::RenewSession => {
+            format!("; run `sipauth-tui refresh {name}` (or `login {name}`) and check the issuer")
+        }
+        Fix::LoginWithScope => {
+            "; log in again asking for that scope (`--scope` of the client)".into()
+        }
+    }
+}
 
 /// What to append to the line of `error`, when there is advice for it.
 pub fn suffix(error: &(dyn Error + 'static)) -> Option<String> {
@@ -50,6 +65,12 @@ pub fn suffix(error: &(dyn Error + 'static)) -> Option<String> {
             }
             _ => None,
         };
+    }
+    if let Some(OauthError::Network { failure, .. }) = error.downcast_ref::<OauthError>()
+        && let Some(fix) = probe::failure_hint(failure).fix
+        && fix == Fix::StartServer
+    {
+        return Some(self::fix(fix, ""));
     }
     if let Some(OauthError::IssuerMismatch {
         expected, found, ..

@@ -74,7 +74,10 @@ pub(crate) fn run(
     // What the user must type is read before anything is sent.
     let request = match grant {
         OtherGrant::Password => {
-            diag!("warning: {}", grants::PASSWORD_WARNING);
+            diag!(
+                "warning: {}: prefer `--grant code` or `--grant device`",
+                grants::PASSWORD_WARNING
+            );
             let (username, password) = read_login(name)?;
             Request::Password(username, password)
         }
@@ -174,7 +177,10 @@ impl Ask<'_> {
     }
 
     fn implicit(&self, name: &str, no_browser: bool) -> Result<TokenResponse> {
-        diag!("warning: {}", grants::IMPLICIT_WARNING);
+        diag!(
+            "warning: {}: prefer `--grant code`",
+            grants::IMPLICIT_WARNING
+        );
         let request = implicit::authorization_url(
             self.endpoints,
             self.client,

@@ -8,7 +8,7 @@ use clap::Args;
 use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest};
 
 use super::session::usable;
-use super::{Ctx, Outcome, positive_seconds};
+use super::{Ctx, Outcome, advice, positive_seconds};
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
@@ -51,10 +51,15 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> 
         .build()
         .context("cannot start the async runtime")?;
     let outcome = runtime.block_on(probe::run(&request))?;
+    let hint = outcome
+        .hint
+        .as_ref()
+        .map(|h| h.render(|fix| advice::fix(fix, &args.name)));
     if args.json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&outcome.to_json())?)?;
+        let json = outcome.to_json(hint.as_deref());
+        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
     } else {
-        print_report(out, &outcome)?;
+        print_report(out, &outcome, hint.as_deref())?;
     }
     Ok(if outcome.ok() {
         Outcome::Success
@@ -63,7 +68,7 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> 
     })
 }
 
-fn print_report(out: &mut impl Write, outcome: &ProbeOutcome) -> Result<()> {
+fn print_report(out: &mut impl Write, outcome: &ProbeOutcome, hint: Option<&str>) -> Result<()> {
     writeln!(out, "{} {}", outcome.method, outcome.url)?;
     let ms = outcome.latency.as_secs_f64() * 1000.0;
     // Loopback answers take well under a millisecond; "0 ms" would say nothing.
@@ -80,7 +85,7 @@ fn print_report(out: &mut impl Write, outcome: &ProbeOutcome) -> Result<()> {
                 "{} {} · {ms} ms · {content_type}",
                 answer.status, answer.reason
             )?;
-            if let Some(hint) = &outcome.hint {
+            if let Some(hint) = hint {
                 writeln!(out, "hint: {hint}")?;
             }
             match &answer.body {
@@ -94,7 +99,7 @@ fn print_report(out: &mut impl Write, outcome: &ProbeOutcome) -> Result<()> {
         }
         Err(_) => {
             writeln!(out, "no answer · failed after {ms} ms")?;
-            if let Some(hint) = &outcome.hint {
+            if let Some(hint) = hint {
                 writeln!(out, "hint: {hint}")?;
             }
         }

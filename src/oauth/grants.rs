@@ -14,11 +14,13 @@ use super::token::{self, TokenResponse};
 use super::{Endpoints, OauthError, Timeouts};
 use crate::credential::{OauthClient, Secret};
 
-/// What to tell the user before the password grant.
-pub const PASSWORD_WARNING: &str = "the password grant hands your password to this program; RFC 9700 (OAuth 2.0 Security BCP, §2.4) says it must not be used: prefer `--grant code` or `--grant device`";
+/// What to tell the user before the password grant (a face adds which
+/// grant to prefer, in its own words).
+pub const PASSWORD_WARNING: &str = "the password grant hands your password to this program; RFC 9700 (OAuth 2.0 Security BCP, §2.4) says it must not be used";
 
-/// What to tell the user before the implicit grant.
-pub const IMPLICIT_WARNING: &str = "the implicit grant returns the token in the browser's URL; RFC 9700 (OAuth 2.0 Security BCP, §2.1.2) deprecates it: prefer `--grant code`";
+/// What to tell the user before the implicit grant (a face adds which
+/// grant to prefer).
+pub const IMPLICIT_WARNING: &str = "the implicit grant returns the token in the browser's URL; RFC 9700 (OAuth 2.0 Security BCP, §2.1.2) deprecates it";
 
 /// Adds `scope` to a form when the client has one.
 pub(crate) fn push_scope(client: &OauthClient, form: &mut Vec<(&'static str, Secret)>) {

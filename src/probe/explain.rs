@@ -9,7 +9,7 @@ use std::time::Duration;
 use reqwest::Method;
 use url::Url;
 
-use super::{Answer, NetFailure, Scheme, strip_controls};
+use super::{Answer, Fix, Hint, NetFailure, Scheme, strip_controls};
 
 /// Names the network failure behind a reqwest error, for a request to `url`
 /// made with these timeouts.
@@ -78,14 +78,28 @@ fn causes(err: &reqwest::Error) -> Vec<&DynError> {
 }
 
 /// The hint for a network failure.
-pub fn failure_hint(failure: &NetFailure) -> String {
+pub fn failure_hint(failure: &NetFailure) -> Hint {
+    let fix = match failure {
+        NetFailure::Refused { .. } => Some(Fix::StartServer),
+        NetFailure::Timeout { .. } => Some(Fix::LongerTimeout),
+        _ => None,
+    };
+    Hint {
+        text: failure_text(failure),
+        fix,
+    }
+}
+
+/// A network failure in words: what happened and what to check (the fix
+/// is in [`failure_hint`]).
+pub fn failure_text(failure: &NetFailure) -> String {
     match failure {
         NetFailure::Dns { host, detail } => format!(
             "DNS: cannot resolve `{host}` ({detail}); check the host in the API base URL and your network"
         ),
-        NetFailure::Refused { target } => format!(
-            "connection refused by {target}: nothing listens there; check the port, or start the server (`sipauth-tui sandbox`)"
-        ),
+        NetFailure::Refused { target } => {
+            format!("connection refused by {target}: nothing listens there; check the port")
+        }
         NetFailure::Tls { host, detail } => format!(
             "TLS handshake with `{host}` failed: {detail}; is this an https URL for a plain-http server, or is a proxy intercepting TLS?"
         ),
@@ -94,7 +108,7 @@ pub fn failure_hint(failure: &NetFailure) -> String {
             after.as_secs_f32()
         ),
         NetFailure::Timeout { after } => format!(
-            "timeout: the server took the request but sent no complete answer within {} s (raise it with --timeout)",
+            "timeout: the server took the request but sent no complete answer within {} s",
             after.as_secs_f32()
         ),
         NetFailure::Other { detail } => format!("network error: {detail}"),
@@ -102,7 +116,17 @@ pub fn failure_hint(failure: &NetFailure) -> String {
 }
 
 /// The hint for an HTTP answer; `None` for a 2xx.
-pub fn status_hint(answer: &Answer, method: &Method, url: &Url, scheme: Scheme) -> Option<String> {
+pub fn status_hint(answer: &Answer, method: &Method, url: &Url, scheme: Scheme) -> Option<Hint> {
+    let fix = match (answer.status, scheme) {
+        (401, Scheme::Bearer) => Some(Fix::RenewSession),
+        (403, Scheme::Bearer) => Some(Fix::LoginWithScope),
+        _ => None,
+    };
+    let text = status_text(answer, method, url, scheme)?;
+    Some(Hint { text, fix })
+}
+
+fn status_text(answer: &Answer, method: &Method, url: &Url, scheme: Scheme) -> Option<String> {
     let path = url.path();
     Some(match answer.status {
         200..=299 => return None,
@@ -128,7 +152,10 @@ pub fn status_hint(answer: &Answer, method: &Method, url: &Url, scheme: Scheme) 
             Scheme::Basic(id_field, secret_field) => format!(
                 "401 Unauthorized: the {id_field} and/or {secret_field} are wrong, or the credentials were not sent Base64-encoded as `{id_field}:{secret_field}`; check both values"
             ),
-            Scheme::Bearer => "401 Unauthorized: the access token is expired, revoked or not for this API; run `sipauth-tui refresh NAME` (or `login NAME`) and check the issuer".to_owned(),
+            Scheme::Bearer => {
+                "401 Unauthorized: the access token is expired, revoked or not for this API"
+                    .to_owned()
+            }
         },
         403 => {
             let scope = if path.ends_with("/account") {
@@ -137,11 +164,11 @@ pub fn status_hint(answer: &Answer, method: &Method, url: &Url, scheme: Scheme) 
                 ""
             };
             let fix = match scheme {
-                Scheme::Basic(..) => "create a token with that scope",
-                Scheme::Bearer => "log in again asking for that scope (`--scope` of the client)",
+                Scheme::Basic(..) => "; create a token with that scope",
+                Scheme::Bearer => "",
             };
             format!(
-                "403 Forbidden: the credential is valid but lacks the scope for {path}{scope}; {fix}"
+                "403 Forbidden: the credential is valid but lacks the scope for {path}{scope}{fix}"
             )
         }
         404 => format!(
@@ -194,8 +221,9 @@ mod tests {
             ),
         ];
         for (status, location, needles) in cases {
-            let hint =
-                status_hint(&answer(*status, *location), &Method::GET, &url, fields).unwrap();
+            let hint = status_hint(&answer(*status, *location), &Method::GET, &url, fields)
+                .unwrap()
+                .text;
             for n in *needles {
                 assert!(hint.contains(n), "{status}: `{n}` not in {hint}");
             }
@@ -205,13 +233,16 @@ mod tests {
             (304, Some("https://evil.example/x")),
             (302, Some("/v2/other")),
         ] {
-            let hint = status_hint(&answer(status, location), &Method::GET, &url, fields).unwrap();
+            let hint = status_hint(&answer(status, location), &Method::GET, &url, fields)
+                .unwrap()
+                .text;
             assert!(!hint.contains("leaves"), "{status}: {hint}");
         }
         let bearer = status_hint(&answer(401, None), &Method::GET, &url, Scheme::Bearer).unwrap();
         assert!(
-            bearer.contains("access token is expired") && !bearer.contains("token id"),
-            "{bearer}"
+            bearer.text.contains("access token is expired") && !bearer.text.contains("token id"),
+            "{bearer:?}"
         );
+        assert_eq!(bearer.fix, Some(Fix::RenewSession), "the fix is typed");
     }
 }

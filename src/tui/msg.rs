@@ -85,8 +85,8 @@ pub struct ProbeView {
     pub reason: String,
     /// Latency in milliseconds.
     pub latency_ms: f64,
-    /// What to do about it, when something is wrong.
-    pub hint: Option<String>,
+    /// What to do about it, when something is wrong (the app words its fix).
+    pub hint: Option<crate::probe::Hint>,
     /// The body, pretty-printed JSON or text, one entry per line.
     pub body: Vec<String>,
     /// Unix seconds when the answer came.

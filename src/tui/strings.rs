@@ -2,9 +2,10 @@
 //! status messages. Kept in one place so wording stays consistent.
 
 use crate::expiry::Health;
-use crate::probe::NetFailure;
+use crate::probe::{Fix, NetFailure};
 
 use super::app::entries::{Group, Work};
+use super::keymap::Keymap;
 use super::msg::Action;
 
 /// A group's heading in the list.
@@ -89,6 +90,25 @@ pub const HELP_CLOSE: &str = "Esc closes";
 /// Shown when the help does not fit the window.
 pub fn help_more(hidden: usize) -> String {
     format!("… {hidden} more: enlarge the window")
+}
+
+/// The app's words for a probe's fix, naming the keys bound now.
+pub fn fix(fix: Fix, keymap: &Keymap) -> String {
+    match fix {
+        Fix::StartServer => ", or start the server".into(),
+        // The app's probe has no timeout setting to raise.
+        Fix::LongerTimeout => String::new(),
+        Fix::RenewSession => format!(
+            "; press {} to refresh (or {} to log in again) and check the issuer",
+            keymap.keys_of(Action::Refresh),
+            keymap.keys_of(Action::Login)
+        ),
+        Fix::LoginWithScope => format!(
+            "; log in again asking for that scope (edit the client's scope with {}, then press {})",
+            keymap.keys_of(Action::Edit),
+            keymap.keys_of(Action::Login)
+        ),
+    }
 }
 
 /// A network failure in a few words: the probe's status line. (The hint

@@ -6,6 +6,7 @@
 
 mod common;
 mod concurrency;
+mod core_words;
 mod credentials;
 mod decode;
 mod grants;

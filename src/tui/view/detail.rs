@@ -58,7 +58,19 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
     let mut doc = Doc::default();
     doc.lines(facts(app, entry, now, width));
     let probe_keys = app.keymap.keys_of(Action::Probe);
-    probe::push(&mut doc, entry.probe.as_deref(), &probe_keys, secs, width);
+    let hint = entry
+        .probe
+        .as_deref()
+        .and_then(|p| p.hint.as_ref())
+        .map(|h| h.render(|fix| strings::fix(fix, &app.keymap)));
+    probe::push(
+        &mut doc,
+        entry.probe.as_deref(),
+        hint.as_deref(),
+        &probe_keys,
+        secs,
+        width,
+    );
     if let Some(session) = entry.session() {
         doc.lines(claims::lines(session, secs, width));
     }

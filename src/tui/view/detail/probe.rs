@@ -11,10 +11,12 @@ use super::super::super::msg::ProbeView;
 use super::super::super::{strings, theme};
 use super::super::text::{self, Doc};
 
-/// Appends the probe section (or how to start one) to `doc`.
+/// Appends the probe section (or how to start one) to `doc`; `hint` is the
+/// probe's hint in the app's words.
 pub fn push<'a>(
     doc: &mut Doc<'a>,
     view: Option<&'a ProbeView>,
+    hint: Option<&str>,
     keys: &str,
     now: i64,
     width: usize,
@@ -42,7 +44,7 @@ pub fn push<'a>(
         theme::error()
     };
     lines.extend(text::paragraph(&status, width, style));
-    if let Some(hint) = &view.hint {
+    if let Some(hint) = hint {
         lines.extend(text::paragraph(hint, width, theme::hint()));
     }
     doc.lines(lines);
