@@ -151,7 +151,7 @@ impl App {
         let mut effects = match msg {
             Msg::Action(action) => self.act(action, now),
             Msg::Key(key) => self.key(key, now),
-            Msg::Mouse(mouse) => self.mouse(mouse),
+            Msg::Pointer(pointer) => self.pointer(pointer),
             Msg::Paste(text) => self.paste(&text, now),
             Msg::Tick => Vec::new(),
             Msg::Resize(w, h) => {

@@ -158,7 +158,7 @@ impl Services {
         self.answer(job.clone(), Done::LoginStarted(url.clone()));
         if has_display() {
             tokio::task::spawn_blocking(move || {
-                let opened = super::task::guarded(|| webbrowser::open(&url));
+                let opened = super::terminal::guarded(|| webbrowser::open(&url));
                 if let Ok(Err(e)) = opened {
                     tracing::info!(error = %e, "no browser opened");
                 }
@@ -251,7 +251,7 @@ impl Services {
         }
         data.remove(&job.name).map_err(|e| chain(&e))?;
         let data = tokio::task::spawn_blocking(move || {
-            super::task::guarded(|| guard.save(&mut data).map(|()| data))
+            super::terminal::guarded(|| guard.save(&mut data).map(|()| data))
         })
         .await
         .map_err(|e| e.to_string())?
@@ -271,7 +271,7 @@ impl Services {
     ) -> Result<T, String> {
         let store = self.store.clone();
         let work = move || work(&store).map_err(|e| chain(&e));
-        tokio::task::spawn_blocking(move || super::task::guarded(work))
+        tokio::task::spawn_blocking(move || super::terminal::guarded(work))
             .await
             .map_err(|e| e.to_string())?
             .map_err(|panic| format!("internal error: {panic}"))?

@@ -1,12 +1,14 @@
-//! Input: keys (through the keymap, a modal or the filter), mouse and
-//! paste, and what each [`Action`] does.
-
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+//! Input: what each [`Action`] does, keys typed into a modal or the
+//! filter, the pointer and paste. Keys arrive already sorted by the edge
+//! ([`input::route`](super::super::input::route), following
+//! [`App::input_mode`]): a bound key as its action, anything a text field
+//! or a dialog needs as a [`Key`].
 
 use crate::credential::Auth;
 use crate::header;
 
 use super::super::form::{Form, FormEvent};
+use super::super::input::{InputMode, Key, KeyCode, Pointer, PointerKind};
 use super::super::layout::Pane;
 use super::super::msg::{Action, Change, Effect, Job};
 use super::super::strings;
@@ -14,12 +16,20 @@ use super::entries::{Row, Work};
 use super::{App, Modal};
 
 impl App {
-    /// A key press: the open modal or the filter takes it first, else the
-    /// keymap turns it into an action.
-    pub(super) fn key(&mut self, key: KeyEvent, now: i64) -> Vec<Effect> {
-        if key.kind == KeyEventKind::Release {
-            return Vec::new();
+    /// How keys are read now: the runner routes each key by this.
+    pub fn input_mode(&self) -> InputMode {
+        match &self.modal {
+            Some(Modal::Form(_)) => InputMode::Text,
+            Some(Modal::Help) => InputMode::Help,
+            Some(_) => InputMode::Dialog,
+            None if self.filtering => InputMode::Text,
+            None => InputMode::Actions,
         }
+    }
+
+    /// A key as input: the open modal or the filter takes it; on the main
+    /// screen only Esc (clearing the filter) means anything.
+    pub(super) fn key(&mut self, key: Key, now: i64) -> Vec<Effect> {
         if self.modal.is_some() {
             return self.modal_key(key, now);
         }
@@ -27,21 +37,15 @@ impl App {
             self.filter_key(key);
             return Vec::new();
         }
-        if key.code == KeyCode::Esc {
-            if !self.filter.is_empty() {
-                self.filter.clear();
-                let keep = self.current().map(|e| e.name().to_owned());
-                self.rebuild_rows(keep.as_deref());
-            }
-            return Vec::new();
+        if key.code == KeyCode::Esc && !self.filter.is_empty() {
+            self.filter.clear();
+            let keep = self.current().map(|e| e.name().to_owned());
+            self.rebuild_rows(keep.as_deref());
         }
-        match self.keymap.action(&key) {
-            Some(action) => self.act(action, now),
-            None => Vec::new(),
-        }
+        Vec::new()
     }
 
-    fn filter_key(&mut self, key: KeyEvent) {
+    fn filter_key(&mut self, key: Key) {
         match key.code {
             KeyCode::Esc => {
                 self.filter.clear();
@@ -58,7 +62,7 @@ impl App {
         self.rebuild_rows(keep.as_deref());
     }
 
-    fn modal_key(&mut self, key: KeyEvent, now: i64) -> Vec<Effect> {
+    fn modal_key(&mut self, key: Key, now: i64) -> Vec<Effect> {
         let Some(modal) = self.modal.as_mut() else {
             return Vec::new();
         };
@@ -121,10 +125,8 @@ impl App {
                 Vec::new()
             }
             Modal::Help | Modal::Error(_) | Modal::Shown { .. } => {
-                let closes = matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'))
-                    || (matches!(modal, Modal::Help)
-                        && self.keymap.action(&key) == Some(Action::Help));
-                if closes {
+                // The help's own key closes it too: it comes as its action.
+                if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
                     self.modal = None;
                 }
                 Vec::new()
@@ -159,7 +161,12 @@ impl App {
                     Pane::Detail => Pane::List,
                 };
             }
-            Action::Help => self.modal = Some(Modal::Help),
+            Action::Help => {
+                self.modal = match self.modal {
+                    Some(Modal::Help) => None,
+                    _ => Some(Modal::Help),
+                };
+            }
             Action::Quit => {
                 self.quit = true;
                 let mut effects = Vec::new();
@@ -317,7 +324,7 @@ impl App {
 
     /// A mouse event: a click selects a row or focuses the detail pane,
     /// the wheel scrolls whatever is under the pointer.
-    pub(super) fn mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+    pub(super) fn pointer(&mut self, mouse: Pointer) -> Vec<Effect> {
         if self.modal.is_some() {
             return Vec::new();
         }
@@ -325,7 +332,7 @@ impl App {
         let (col, row) = (mouse.column, mouse.row);
         let over_detail = areas.in_detail(col, row);
         match mouse.kind {
-            MouseEventKind::Down(MouseButton::Left) => {
+            PointerKind::Click => {
                 if let Some(offset) = areas.list_row_at(col, row) {
                     let at = self.scroll + offset;
                     if matches!(self.rows.get(at), Some(Row::Entry(_))) {
@@ -337,21 +344,20 @@ impl App {
                     self.focus = Pane::Detail;
                 }
             }
-            MouseEventKind::ScrollDown if over_detail => {
+            PointerKind::ScrollDown if over_detail => {
                 self.detail_scroll = self
                     .detail_scroll
                     .saturating_add(3)
                     .min(self.detail_max.get());
             }
-            MouseEventKind::ScrollUp if over_detail => {
+            PointerKind::ScrollUp if over_detail => {
                 self.detail_scroll = self
                     .detail_scroll
                     .min(self.detail_max.get())
                     .saturating_sub(3);
             }
-            MouseEventKind::ScrollDown => self.move_selection(3),
-            MouseEventKind::ScrollUp => self.move_selection(-3),
-            _ => {}
+            PointerKind::ScrollDown => self.move_selection(3),
+            PointerKind::ScrollUp => self.move_selection(-3),
         }
         Vec::new()
     }

@@ -8,7 +8,6 @@ mod work;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::credential::{
     Auth, AuthMethod, Credential, DEFAULT_API, DEFAULT_ISSUER, OauthClient, Secret, Session,
@@ -16,6 +15,7 @@ use crate::credential::{
 use crate::store::StoreData;
 
 use super::super::config::Config;
+use super::super::input::{self, Key, KeyCode};
 use super::super::keymap::Keymap;
 use super::super::layout::Pane;
 use super::super::msg::{Action, Effect, Msg};
@@ -109,13 +109,20 @@ fn app() -> App {
     app_with(vec![pat("pat"), john("john"), oauth("fresh", 300)])
 }
 
+/// A key as the runner delivers it: routed by the app's input mode.
+fn send(app: &mut App, key: Key, now: i64) -> Vec<Effect> {
+    match input::route(app.input_mode(), &app.keymap, key) {
+        Some(msg) => app.update(msg, now),
+        None => Vec::new(),
+    }
+}
+
 fn press(app: &mut App, code: KeyCode, now: i64) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
+    send(app, Key::plain(code), now)
 }
 
 fn ctrl(app: &mut App, c: char, now: i64) -> Vec<Effect> {
-    let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-    app.update(Msg::Key(key), now)
+    send(app, Key::ctrl(KeyCode::Char(c)), now)
 }
 
 fn type_text(app: &mut App, text: &str) {

@@ -215,7 +215,7 @@ fn footer(form: &Form, width: u16) -> Line<'static> {
 
 #[cfg(test)]
 mod tests {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use crate::tui::input::{Key, KeyCode};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
@@ -226,7 +226,7 @@ mod tests {
     /// The add form, PAT chosen, name and token id typed, the token pasted.
     fn filled() -> Form {
         let mut form = Form::add(Vec::new());
-        let mut key = |code| form.key(KeyEvent::new(code, KeyModifiers::NONE), 0);
+        let mut key = |code| form.key(Key::plain(code), 0);
         key(KeyCode::Enter);
         for c in "work".chars() {
             key(KeyCode::Char(c));
@@ -265,7 +265,7 @@ mod tests {
     #[test]
     fn ctrl_r_shows_secrets_while_the_form_is_open() {
         let mut form = filled();
-        form.key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL), 0);
+        form.key(Key::ctrl(KeyCode::Char('r')), 0);
         let screen = render(&form, 80, 24);
         assert!(screen.contains(SECRET), "{screen}");
     }
@@ -273,16 +273,16 @@ mod tests {
     #[test]
     fn errors_show_under_their_field_even_on_a_small_screen() {
         let mut form = filled();
-        form.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL), 0);
+        form.key(Key::ctrl(KeyCode::Char('s')), 0);
         let screen = render(&form, 40, 12);
         // Valid input: saving, nothing refused.
         assert!(screen.contains("saving"), "{screen}");
         let mut bad = Form::add(vec!["work".into()]);
-        bad.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), 0);
+        bad.key(Key::plain(KeyCode::Enter), 0);
         for c in "work".chars() {
-            bad.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), 0);
+            bad.key(Key::plain(KeyCode::Char(c)), 0);
         }
-        bad.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL), 0);
+        bad.key(Key::ctrl(KeyCode::Char('s')), 0);
         let screen = render(&bad, 40, 12);
         insta::assert_snapshot!("add_pat_taken_name_40x12", screen);
         assert!(screen.contains("is taken"), "{screen}");
