@@ -93,10 +93,6 @@ pub struct App {
     pub focus: Pane,
     /// The detail pane's scroll offset.
     pub detail_scroll: u16,
-    /// How far the detail pane can scroll, as last drawn: the view knows
-    /// the content's height, and keys must not count past the end (or `k`
-    /// would need extra presses to come back).
-    pub detail_max: std::cell::Cell<u16>,
     /// The open modal.
     pub modal: Option<Modal>,
     /// The status bar message.
@@ -132,7 +128,6 @@ impl App {
             filtering: false,
             focus: Pane::List,
             detail_scroll: 0,
-            detail_max: std::cell::Cell::new(u16::MAX),
             modal: None,
             status: None,
             reveal: None,
@@ -151,7 +146,7 @@ impl App {
         let mut effects = match msg {
             Msg::Action(action) => self.act(action, now),
             Msg::Key(key) => self.key(key, now),
-            Msg::Pointer(pointer) => self.pointer(pointer),
+            Msg::Pointer(pointer) => self.pointer(pointer, now),
             Msg::Paste(text) => self.paste(&text, now),
             Msg::Tick => Vec::new(),
             Msg::Resize(w, h) => {

@@ -26,6 +26,15 @@ pub fn spinner(since: i64, now: i64) -> &'static str {
     SPINNER[usize::try_from(frame).unwrap_or(0) % SPINNER.len()]
 }
 
+/// How far the detail pane can scroll at `now` for the selected entry, at
+/// the current size: what update clamps the scroll offset to, from the same
+/// document the pane draws.
+pub fn detail_scroll_max(app: &App, now: i64) -> u16 {
+    app.current().map_or(0, |entry| {
+        detail::scroll_max(app, entry, app.areas().detail, now)
+    })
+}
+
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App, now: i64) {
     let areas = app.areas();

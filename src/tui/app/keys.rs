@@ -11,7 +11,7 @@ use super::super::form::{Form, FormEvent};
 use super::super::input::{InputMode, Key, KeyCode, Pointer, PointerKind};
 use super::super::layout::Pane;
 use super::super::msg::{Action, Change, Effect, Job};
-use super::super::strings;
+use super::super::{strings, view};
 use super::entries::{Row, Work};
 use super::{App, Modal};
 
@@ -139,15 +139,7 @@ impl App {
         let page = self.areas().list_rows().max(1) as isize;
         match action {
             Action::Up | Action::Down if self.focus == Pane::Detail => {
-                self.detail_scroll = if action == Action::Up {
-                    self.detail_scroll
-                        .min(self.detail_max.get())
-                        .saturating_sub(1)
-                } else {
-                    self.detail_scroll
-                        .saturating_add(1)
-                        .min(self.detail_max.get())
-                };
+                self.scroll_detail(if action == Action::Up { -1 } else { 1 }, now);
             }
             Action::Up => self.move_selection(-1),
             Action::Down => self.move_selection(1),
@@ -324,7 +316,7 @@ impl App {
 
     /// A mouse event: a click selects a row or focuses the detail pane,
     /// the wheel scrolls whatever is under the pointer.
-    pub(super) fn pointer(&mut self, mouse: Pointer) -> Vec<Effect> {
+    pub(super) fn pointer(&mut self, mouse: Pointer, now: i64) -> Vec<Effect> {
         if self.modal.is_some() {
             return Vec::new();
         }
@@ -344,22 +336,23 @@ impl App {
                     self.focus = Pane::Detail;
                 }
             }
-            PointerKind::ScrollDown if over_detail => {
-                self.detail_scroll = self
-                    .detail_scroll
-                    .saturating_add(3)
-                    .min(self.detail_max.get());
-            }
-            PointerKind::ScrollUp if over_detail => {
-                self.detail_scroll = self
-                    .detail_scroll
-                    .min(self.detail_max.get())
-                    .saturating_sub(3);
-            }
+            PointerKind::ScrollDown if over_detail => self.scroll_detail(3, now),
+            PointerKind::ScrollUp if over_detail => self.scroll_detail(-3, now),
             PointerKind::ScrollDown => self.move_selection(3),
             PointerKind::ScrollUp => self.move_selection(-3),
         }
         Vec::new()
+    }
+
+    /// Scrolls the detail pane by `delta` rows, never past the end of what
+    /// it shows (else `k` would need extra presses to come back).
+    fn scroll_detail(&mut self, delta: i16, now: i64) {
+        let max = view::detail_scroll_max(self, now);
+        self.detail_scroll = self
+            .detail_scroll
+            .min(max)
+            .saturating_add_signed(delta)
+            .min(max);
     }
 
     /// Pasted text goes to an open form or the filter.

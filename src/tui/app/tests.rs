@@ -191,6 +191,8 @@ fn filter_narrows_rows_while_typing_and_esc_clears_it() {
 #[test]
 fn tab_switches_focus_and_arrows_then_scroll_the_detail_pane() {
     let mut app = app();
+    // Short enough that the session's details need scrolling.
+    app.update(Msg::Resize(80, 12), NOW);
     press(&mut app, KeyCode::Tab, NOW);
     assert_eq!(app.focus, Pane::Detail);
     press(&mut app, KeyCode::Down, NOW);
@@ -257,15 +259,17 @@ fn help_opens_and_closes_on_its_own_key() {
 }
 
 #[test]
-fn detail_scroll_stops_at_the_end_the_view_reported() {
+fn detail_scroll_stops_at_the_end_of_what_the_pane_shows() {
     let mut app = app();
+    app.update(Msg::Resize(80, 12), NOW);
     act(&mut app, Action::SwitchPane);
-    // As the view reports after drawing a document 3 rows taller than the pane.
-    app.detail_max.set(3);
-    for _ in 0..10 {
+    // The same measure the view lays the pane out by.
+    let max = super::super::view::detail_scroll_max(&app, NOW);
+    assert!(max >= 3, "the session's document is taller than the pane");
+    for _ in 0..max + 10 {
         press(&mut app, KeyCode::Char('j'), NOW);
     }
-    assert_eq!(app.detail_scroll, 3);
+    assert_eq!(app.detail_scroll, max);
     press(&mut app, KeyCode::Char('k'), NOW);
-    assert_eq!(app.detail_scroll, 2, "one press moves back at once");
+    assert_eq!(app.detail_scroll, max - 1, "one press moves back at once");
 }

@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
     frame.render_widget(block, area);
     let secs = now.div_euclid(1000);
     // The gauges stay put; everything below them scrolls as one document.
-    let gauges = if entry.session().is_some() { 2 } else { 0 };
+    let gauges = gauge_rows(entry);
     let (gauge_area, rest) = split_top(inner, gauges);
     if gauges > 0 {
         draw_gauges(frame, app, entry, gauge_area, secs);
@@ -55,16 +55,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
     if width == 0 || height == 0 {
         return;
     }
-    let mut doc = Doc::default();
-    doc.lines(facts(app, entry, now, width));
-    let probe_keys = app.keymap.keys_of(Action::Probe);
-    probe::push(&mut doc, entry.probe.as_deref(), &probe_keys, secs, width);
-    if let Some(session) = entry.session() {
-        doc.lines(claims::lines(session, secs, width));
-    }
+    let doc = document(app, entry, width, now);
     let total = doc.len();
     let max = total.saturating_sub(height);
-    app.detail_max.set(u16::try_from(max).unwrap_or(u16::MAX));
     let scroll = usize::from(app.detail_scroll).min(max);
     frame.render_widget(Paragraph::new(doc.window(scroll, height, width)), rest);
     if total > height {
@@ -81,6 +74,39 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
             &mut state,
         );
     }
+}
+
+/// How far the detail pane in `area` can scroll for `entry` at `now`: the
+/// rows of its document past the pane's height. Update clamps the scroll
+/// offset with this (so `k` moves back at once after scrolling past the
+/// end) and [`draw`] lays out the same document.
+pub fn scroll_max(app: &App, entry: &Entry, area: Rect, now: i64) -> u16 {
+    let (_, rest) = split_top(Block::bordered().inner(area), gauge_rows(entry));
+    let (width, height) = (usize::from(rest.width), usize::from(rest.height));
+    if width == 0 || height == 0 {
+        return 0;
+    }
+    let total = document(app, entry, width, now).len();
+    u16::try_from(total.saturating_sub(height)).unwrap_or(u16::MAX)
+}
+
+/// The gauges' rows at the top of the pane: two for a session.
+fn gauge_rows(entry: &Entry) -> u16 {
+    if entry.session().is_some() { 2 } else { 0 }
+}
+
+/// The scrolling part of the pane, `width` columns wide: the facts, the
+/// last probe and the claims panels.
+fn document<'a>(app: &App, entry: &'a Entry, width: usize, now: i64) -> Doc<'a> {
+    let secs = now.div_euclid(1000);
+    let mut doc = Doc::default();
+    doc.lines(facts(app, entry, now, width));
+    let probe_keys = app.keymap.keys_of(Action::Probe);
+    probe::push(&mut doc, entry.probe.as_deref(), &probe_keys, secs, width);
+    if let Some(session) = entry.session() {
+        doc.lines(claims::lines(session, secs, width));
+    }
+    doc
 }
 
 /// The top `rows` of `area` and the rest (plain arithmetic: the layout
