@@ -4,13 +4,14 @@
 //! the clipboard or the clock, so every behaviour is testable as
 //! message-in, state-and-effects-out.
 
+mod answers;
+mod deadlines;
 pub mod entries;
 mod keys;
-mod tasks;
 #[cfg(test)]
 mod tests;
 
-pub use tasks::SPINNER_MS;
+pub use deadlines::SPINNER_MS;
 
 use crate::credential::Secret;
 use crate::store::StoreData;

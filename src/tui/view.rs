@@ -3,6 +3,7 @@
 //! snapshot it with a fixed clock.
 
 mod detail;
+mod dialog;
 mod form;
 mod help;
 mod list;

@@ -19,6 +19,7 @@ use super::super::app::entries::Entry;
 use super::super::layout::Pane;
 use super::super::msg::Action;
 use super::super::{strings, theme};
+use super::dialog::split_top;
 use super::text::{self, Doc, short};
 
 /// Masked secrets show this many dots whatever their length.
@@ -107,23 +108,6 @@ fn document<'a>(app: &App, entry: &'a Entry, width: usize, now: i64) -> Doc<'a> 
         doc.lines(claims::lines(session, secs, width));
     }
     doc
-}
-
-/// The top `rows` of `area` and the rest (plain arithmetic: the layout
-/// solver is not needed for stacked rows).
-pub(super) fn split_top(area: Rect, rows: u16) -> (Rect, Rect) {
-    let top = rows.min(area.height);
-    (
-        Rect {
-            height: top,
-            ..area
-        },
-        Rect {
-            y: area.y + top,
-            height: area.height - top,
-            ..area
-        },
-    )
 }
 
 /// Kind, API, id and secret (masked unless revealed), header preview,

@@ -9,10 +9,11 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::super::form::{Field, Form, Input, Kind};
 use super::super::theme;
+use super::dialog::{centred, frame_box};
 
 /// The widest a form gets.
 const MAX_WIDTH: u16 = 72;
@@ -31,19 +32,9 @@ pub fn draw(frame: &mut Frame, form: &Form, area: Rect) {
         Some(_) => fields(form, usize::from(inner_width)),
     };
     let footer = footer(form, inner_width);
-    let height = (body.lines.len() as u16 + 3).min(area.height);
-    let rect = Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    );
-    let block = Block::bordered()
-        .border_style(theme::focused())
-        .title(format!(" {} ", form.title));
-    let inner = block.inner(rect);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(block, rect);
+    // The body, then the footer line.
+    let rect = centred(area, usize::from(inner_width), body.lines.len() + 1);
+    let inner = frame_box(frame, rect, &form.title, theme::focused());
     let rows = usize::from(inner.height.saturating_sub(1));
     // Scroll just enough that the focused field and its note show.
     let offset = (body.focus_end + 1).saturating_sub(rows);

@@ -12,8 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::super::app::App;
 use super::super::{strings, theme};
-use super::detail::split_top;
-use super::modal::{centred, frame_box};
+use super::dialog::{centred, frame_box, split_top};
 use super::text::clip;
 
 /// Keys wider than this are cut (a config may bind many keys to one action).

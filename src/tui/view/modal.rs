@@ -7,10 +7,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::super::app::{App, Modal};
 use super::super::{strings, theme};
+use super::dialog::{centred, frame_box};
 use super::help;
 use super::text;
 
@@ -88,35 +89,6 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
             text_box(frame, area, what, lines, theme::focused());
         }
     }
-}
-
-/// A box of `inner_width` × `inner_height` (plus its border) centred in
-/// `area`, never larger than it.
-pub fn centred(area: Rect, inner_width: usize, inner_height: usize) -> Rect {
-    let clamp = |n: usize, max: u16| u16::try_from(n + 2).unwrap_or(u16::MAX).min(max);
-    let (w, h) = (
-        clamp(inner_width, area.width),
-        clamp(inner_height, area.height),
-    );
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
-/// Clears `rect`, draws a titled border in `border` and returns the inside.
-pub fn frame_box(frame: &mut Frame, rect: Rect, title: &str, border: Style) -> Rect {
-    let title = text::clip(
-        &format!(" {title} "),
-        usize::from(rect.width.saturating_sub(2)),
-    );
-    let block = Block::bordered().title(title).border_style(border);
-    let inner = block.inner(rect);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(block, rect);
-    inner
 }
 
 /// A modal of wrapped lines; when they do not fit, the last line (how to
