@@ -59,7 +59,7 @@ fn app() -> App {
 
 /// A key press as the event loop delivers it: routed through the keymap.
 fn key(app: &App, code: KeyCode) -> Msg {
-    input::route(app.input_mode(), &app.keymap, Key::plain(code)).unwrap()
+    input::route(app.input_mode(), app.keymap(), Key::plain(code)).unwrap()
 }
 
 fn frames(c: &mut Criterion) {
@@ -89,7 +89,7 @@ fn frames(c: &mut Criterion) {
 fn updates(c: &mut Criterion) {
     let mut app = app();
     let (down, up) = (key(&app, KeyCode::Down), key(&app, KeyCode::Up));
-    let start = app.selected;
+    let start = app.selected();
     c.bench_function("update/key_down_up", |b| {
         b.iter(|| {
             black_box(app.update(black_box(key(&app, KeyCode::Down)), NOW_MS));
@@ -98,9 +98,9 @@ fn updates(c: &mut Criterion) {
     });
     // The keys moved the selection: down and back.
     app.update(down, NOW_MS);
-    assert_ne!(app.selected, start);
+    assert_ne!(app.selected(), start);
     app.update(up, NOW_MS);
-    assert_eq!(app.selected, start);
+    assert_eq!(app.selected(), start);
     c.bench_function("update/tick", |b| {
         b.iter(|| {
             black_box(app.update(Msg::Tick, NOW_MS));
@@ -114,15 +114,15 @@ fn updates(c: &mut Criterion) {
 fn rows(c: &mut Criterion) {
     let app = app();
     c.bench_function("rows/all_10k", |b| {
-        b.iter(|| black_box(entries::rows(black_box(&app.entries), "")))
+        b.iter(|| black_box(entries::rows(black_box(app.entries()), "")))
     });
     c.bench_function("rows/filter_10k", |b| {
-        b.iter(|| black_box(entries::rows(black_box(&app.entries), black_box("00042"))))
+        b.iter(|| black_box(entries::rows(black_box(app.entries()), black_box("00042"))))
     });
     // 10,000 entries in three groups (no client without a session); the
     // filter keeps login-00042 alone.
-    assert_eq!(entries::rows(&app.entries, "").len(), CREDENTIALS + 3);
-    assert_eq!(entries::rows(&app.entries, "00042").len(), 2);
+    assert_eq!(entries::rows(app.entries(), "").len(), CREDENTIALS + 3);
+    assert_eq!(entries::rows(app.entries(), "00042").len(), 2);
 }
 
 criterion_group! {

@@ -90,7 +90,7 @@ pub fn run(options: Options) -> Result<()> {
     )));
     // Tasks still running (a login waiting, a refresh) end with the runtime.
     runtime.shutdown_background();
-    if let Some((value, _)) = app.clipboard.take() {
+    if let Some(value) = app.take_clipboard_on_exit() {
         clipboard.clear_if_holding(&value);
     }
     leave();
@@ -111,10 +111,10 @@ async fn event_loop(
     loop {
         for msg in queue.drain(..) {
             for effect in app.update(msg, now_ms()) {
-                perform(effect, app, services, clipboard, &mut login);
+                perform(effect, services, clipboard, &mut login);
             }
         }
-        if app.quit {
+        if app.should_quit() {
             return Ok(());
         }
         terminal.draw(|frame| view::draw(frame, app, now_ms()))?;
@@ -133,7 +133,7 @@ async fn event_loop(
                 // Routed now, by the mode the last update left: the queue is
                 // empty, so no earlier message can change it first.
                 Some(Ok(event)) => {
-                    queue.extend(terminal::to_msg(event, app.input_mode(), &app.keymap));
+                    queue.extend(terminal::to_msg(event, app.input_mode(), app.keymap()));
                 }
                 Some(Err(e)) => return Err(e).context("cannot read the terminal"),
                 None => return Ok(()),
@@ -149,7 +149,6 @@ async fn event_loop(
 
 fn perform(
     effect: Effect,
-    app: &mut App,
     services: &Services,
     clipboard: &mut dyn Clipboard,
     login: &mut Option<tokio::task::AbortHandle>,
@@ -185,6 +184,5 @@ fn perform(
             let _ = services.tx.send(Msg::Done(job, Done::Copy(copied)));
         }
         Effect::ClearClipboard(value) => clipboard.clear_if_holding(&value),
-        Effect::Quit => app.quit = true,
     }
 }

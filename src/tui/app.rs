@@ -73,43 +73,43 @@ pub enum Modal {
 #[derive(Debug)]
 pub struct App {
     /// The settings.
-    pub config: Config,
+    config: Config,
     /// The key bindings.
-    pub keymap: Keymap,
+    keymap: Keymap,
     /// A label for the title bar ("demo" or the store path).
-    pub title: String,
+    title: String,
     /// Every credential.
-    pub entries: Vec<Entry>,
+    entries: Vec<Entry>,
     /// The list's rows under the current filter.
-    pub rows: Vec<Row>,
+    rows: Vec<Row>,
     /// The selected row (always an entry row while there is one).
-    pub selected: usize,
+    selected: usize,
     /// The first row on screen.
-    pub scroll: usize,
+    scroll: usize,
     /// The list filter.
-    pub filter: String,
+    filter: String,
     /// Whether keys go into the filter.
-    pub filtering: bool,
+    filtering: bool,
     /// Which pane has the keyboard.
-    pub focus: Pane,
+    focus: Pane,
     /// The detail pane's scroll offset.
-    pub detail_scroll: u16,
+    detail_scroll: u16,
     /// The open modal.
-    pub modal: Option<Modal>,
+    modal: Option<Modal>,
     /// The status bar message.
-    pub status: Option<Status>,
+    status: Option<Status>,
     /// Whether sessions are refreshed in the background.
-    pub auto_refresh: bool,
+    auto_refresh: bool,
     /// A revealed secret: whose, until when (Unix ms).
-    pub reveal: Option<(String, i64)>,
+    reveal: Option<(String, i64)>,
     /// The value on the clipboard and when to clear it (Unix ms).
-    pub clipboard: Option<(Secret, i64)>,
+    clipboard: Option<(Secret, i64)>,
     /// A copy on its way: what it is and the value, in case no clipboard takes it.
-    pub copying: Option<(String, Secret)>,
+    copying: Option<(String, Secret)>,
     /// The terminal size.
-    pub size: (u16, u16),
+    size: (u16, u16),
     /// Set once the app should end.
-    pub quit: bool,
+    quit: bool,
     next_generation: u64,
 }
 
@@ -159,6 +159,99 @@ impl App {
         };
         effects.extend(self.deadlines(now));
         effects
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The key bindings (the runner routes keys by them; the help and
+    /// the hints name them).
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+
+    /// The title bar label.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Every credential.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The list's rows under the current filter.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// The selected row.
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    /// The first row on screen.
+    pub fn scroll(&self) -> usize {
+        self.scroll
+    }
+
+    /// The list filter.
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    /// Whether keys go into the filter.
+    pub fn filtering(&self) -> bool {
+        self.filtering
+    }
+
+    /// Which pane has the keyboard.
+    pub fn focus(&self) -> Pane {
+        self.focus
+    }
+
+    /// The detail pane's scroll offset.
+    pub fn detail_scroll(&self) -> u16 {
+        self.detail_scroll
+    }
+
+    /// The open modal.
+    pub fn modal(&self) -> Option<&Modal> {
+        self.modal.as_ref()
+    }
+
+    /// The status bar message.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+
+    /// Whether sessions are refreshed in the background.
+    pub fn auto_refresh(&self) -> bool {
+        self.auto_refresh
+    }
+
+    /// The terminal size.
+    pub fn size(&self) -> (u16, u16) {
+        self.size
+    }
+
+    /// Whether the app should end (the runner stops its loop).
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// The value still on the clipboard as the app ends, for the runner to
+    /// clear; taken, so it is cleared once.
+    pub fn take_clipboard_on_exit(&mut self) -> Option<Secret> {
+        self.clipboard.take().map(|(value, _)| value)
+    }
+
+    /// Opens a modal as a message would (view tests draw each one).
+    #[cfg(test)]
+    pub(in crate::tui) fn open_modal(&mut self, modal: Modal) {
+        self.modal = Some(modal);
     }
 
     /// The screen areas at the current size.

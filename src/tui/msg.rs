@@ -219,6 +219,4 @@ pub enum Effect {
     Copy(Job, Secret),
     /// Clear the clipboard if it still holds this text.
     ClearClipboard(Secret),
-    /// Leave the app.
-    Quit,
 }

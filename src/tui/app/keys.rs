@@ -165,7 +165,6 @@ impl App {
                 if let Some((value, _)) = self.clipboard.take() {
                     effects.push(Effect::ClearClipboard(value));
                 }
-                effects.push(Effect::Quit);
                 return effects;
             }
             Action::Filter => {

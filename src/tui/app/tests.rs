@@ -231,16 +231,18 @@ fn reveal_lasts_reveal_seconds() {
 fn quit_ends_the_app_and_clears_a_held_clipboard_first() {
     let mut plain = app();
     let effects = act(&mut plain, Action::Quit);
-    assert!(matches!(effects.as_slice(), [Effect::Quit]), "{effects:?}");
-    assert!(plain.quit);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(plain.should_quit());
 
     let mut app = app();
     app.clipboard = Some((secret("held"), NOW + 45_000));
     let effects = press(&mut app, KeyCode::Char('q'), NOW);
     match effects.as_slice() {
-        [Effect::ClearClipboard(held), Effect::Quit] => assert_eq!(held.expose(), "held"),
-        other => panic!("want clear then quit, got {other:?}"),
+        [Effect::ClearClipboard(held)] => assert_eq!(held.expose(), "held"),
+        other => panic!("want the clipboard cleared, got {other:?}"),
     }
+    assert!(app.should_quit());
+    assert!(app.take_clipboard_on_exit().is_none(), "cleared once");
 }
 
 #[test]

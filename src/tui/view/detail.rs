@@ -39,7 +39,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
         return;
     };
     let mut block = Block::bordered().title(format!(" {} ", text::clip(entry.name(), 40)));
-    if app.focus == Pane::Detail {
+    if app.focus() == Pane::Detail {
         block = block.border_style(theme::focused());
     }
     let inner = block.inner(area);
@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
     let doc = document(app, entry, width, now);
     let total = doc.len();
     let max = total.saturating_sub(height);
-    let scroll = usize::from(app.detail_scroll).min(max);
+    let scroll = usize::from(app.detail_scroll()).min(max);
     frame.render_widget(Paragraph::new(doc.window(scroll, height, width)), rest);
     if total > height {
         let mut state = ScrollbarState::new(total.saturating_sub(height) + 1)
@@ -102,7 +102,7 @@ fn document<'a>(app: &App, entry: &'a Entry, width: usize, now: i64) -> Doc<'a> 
     let secs = now.div_euclid(1000);
     let mut doc = Doc::default();
     doc.lines(facts(app, entry, now, width));
-    let probe_keys = app.keymap.keys_of(Action::Probe);
+    let probe_keys = app.keymap().keys_of(Action::Probe);
     probe::push(&mut doc, entry.probe.as_deref(), &probe_keys, secs, width);
     if let Some(session) = entry.session() {
         doc.lines(claims::lines(session, secs, width));
@@ -196,7 +196,7 @@ fn draw_gauges(frame: &mut Frame, app: &App, entry: &Entry, area: Rect, secs: i6
     frame.render_widget(access_gauge, access);
     let refresh_gauge = match entry.refresh {
         _ if session.login_required => {
-            let keys = app.keymap.keys_of(Action::Login);
+            let keys = app.keymap().keys_of(Action::Login);
             gauge("refresh", None, &format!("refused: log in again ({keys})"))
         }
         Refresh::At(at) => countdown("refresh", issued, at, secs),

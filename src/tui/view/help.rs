@@ -23,10 +23,10 @@ const MAX_WIDTH: usize = 78;
 /// Draws the overlay centred in `area`.
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let mut items: Vec<(String, &str)> = app
-        .keymap
+        .keymap()
         .bindings()
         .iter()
-        .map(|(action, _)| (app.keymap.keys_of(*action), strings::action_help(*action)))
+        .map(|(action, _)| (app.keymap().keys_of(*action), strings::action_help(*action)))
         .collect();
     items.extend(
         strings::MOUSE_HELP

@@ -20,7 +20,7 @@ const MAX_WIDTH: u16 = 64;
 
 /// Draws the open modal, if any.
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
-    let Some(modal) = &app.modal else { return };
+    let Some(modal) = app.modal() else { return };
     if area.width < 3 || area.height < 3 {
         return;
     }

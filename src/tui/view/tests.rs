@@ -39,7 +39,11 @@ fn scroll_to(app: &mut App, heading: &str) {
     while !render(app).lines().nth(3).unwrap().contains(heading) {
         act(app, Action::Down);
         presses += 1;
-        assert!(presses < 40, "{:?}: never scrolled to {heading}", app.size);
+        assert!(
+            presses < 40,
+            "{:?}: never scrolled to {heading}",
+            app.size()
+        );
     }
 }
 
@@ -74,7 +78,7 @@ fn text(buffer: &Buffer) -> String {
 }
 
 fn render(app: &App) -> String {
-    let (width, height) = app.size;
+    let (width, height) = app.size();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| super::draw(f, app, NOW_MS)).unwrap();
     text(terminal.backend().buffer())
@@ -90,7 +94,7 @@ fn snapshot(name: &str, app: &App) -> String {
         !screen.contains("SIGNATURE"),
         "{name}: the signature decoded"
     );
-    let (w, h) = app.size;
+    let (w, h) = app.size();
     insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
     screen
 }
@@ -146,7 +150,7 @@ fn help_overlay_lists_every_binding() {
         let screen = snapshot("help", &app);
         assert!(screen.contains("Esc closes"), "{w}x{h}");
         if w >= 80 {
-            for (action, _) in app.keymap.bindings() {
+            for (action, _) in app.keymap().bindings() {
                 let line = super::super::strings::action_help(*action);
                 assert!(screen.contains(line), "{w}x{h}: {line}");
             }
@@ -178,7 +182,7 @@ fn errors_open_a_modal_that_says_how_to_close_it() {
         let job = job(&app, "alice-session");
         let why = "could not write the store: permission denied".to_owned();
         app.update(Msg::Done(job, Done::Deleted(Err(why))), NOW_MS);
-        assert!(matches!(app.modal, Some(Modal::Error(_))));
+        assert!(matches!(app.modal(), Some(Modal::Error(_))));
         let screen = snapshot("error", &app);
         assert!(screen.contains("Enter or Esc closes"), "{screen}");
     }
@@ -187,7 +191,7 @@ fn errors_open_a_modal_that_says_how_to_close_it() {
 #[test]
 fn the_shown_modal_displays_the_value_asked_for() {
     let mut app = app(80, 24);
-    app.modal = Some(Modal::Shown {
+    app.open_modal(Modal::Shown {
         what: "Authorization header".into(),
         value: Secret::new(format!("Authorization: Basic {PAT_TOKEN}")),
     });
@@ -236,7 +240,7 @@ fn modals_say_what_happens_and_how_to_leave() {
     ];
     for (modal, wants) in cases {
         let mut app = app(80, 24);
-        app.modal = Some(modal);
+        app.open_modal(modal);
         let screen = render(&app);
         for want in wants {
             assert!(screen.contains(want), "{want}: {screen}");
@@ -271,7 +275,7 @@ fn states() -> Vec<App> {
     ];
     for modal in modals {
         let mut app = base();
-        app.modal = Some(modal);
+        app.open_modal(modal);
         states.push(app);
     }
     states
