@@ -105,7 +105,8 @@ async fn event_loop(
     mut rx: tokio::sync::mpsc::UnboundedReceiver<Msg>,
 ) -> Result<()> {
     let mut events = EventStream::new();
-    let mut login: Option<tokio::task::AbortHandle> = None;
+    // The running login's task, keyed by its job (the app owns the login).
+    let mut login: Option<(msg::Job, tokio::task::AbortHandle)> = None;
     let size = terminal.size()?;
     let mut queue = vec![Msg::Resize(size.width, size.height)];
     loop {
@@ -151,7 +152,7 @@ fn perform(
     effect: Effect,
     services: &Services,
     clipboard: &mut dyn Clipboard,
-    login: &mut Option<tokio::task::AbortHandle>,
+    login: &mut Option<(msg::Job, tokio::task::AbortHandle)>,
 ) {
     let s = services.clone();
     let tx = &services.tx;
@@ -163,13 +164,14 @@ fn perform(
             terminal::spawn(tx, job.clone(), s.probe(job, *credential));
         }
         Effect::Login(job) => {
-            if let Some(old) = login.take() {
+            if let Some((_, old)) = login.take() {
                 old.abort();
             }
-            *login = Some(terminal::spawn(tx, job.clone(), s.login(job)).abort_handle());
+            let task = terminal::spawn(tx, job.clone(), s.login(job.clone()));
+            *login = Some((job, task.abort_handle()));
         }
-        Effect::CancelLogin => {
-            if let Some(task) = login.take() {
+        Effect::CancelLogin(job) => {
+            if let Some((_, task)) = login.take_if(|(running, _)| *running == job) {
                 task.abort();
             }
         }

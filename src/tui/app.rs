@@ -21,7 +21,7 @@ use super::form::Form;
 use super::keymap::Keymap;
 use super::layout::{Areas, Pane};
 use super::msg::{Effect, Job, Msg};
-use entries::{Entry, Row};
+use entries::{Entry, Row, Work};
 
 /// A message in the status bar.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,13 +51,8 @@ pub enum Modal {
     },
     /// An add, edit or import form.
     Form(Box<Form>),
-    /// A login waiting for the browser.
-    Login {
-        /// Whose.
-        name: String,
-        /// The authorization URL, once known.
-        url: Option<String>,
-    },
+    /// The running login ([`App::login`]), waiting for the browser.
+    Login,
     /// An error to acknowledge.
     Error(String),
     /// A copy no clipboard would take, shown to be copied by hand.
@@ -67,6 +62,20 @@ pub enum Modal {
         /// The text.
         value: Secret,
     },
+}
+
+/// A login in progress. The app keeps it in one place ([`App::login`]):
+/// the waiting modal shows it, the entry's spinner reads it, and cancelling
+/// or finishing clears it; the runner holds only the task's abort handle,
+/// keyed by [`RunningLogin::job`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunningLogin {
+    /// Whose, and the generation it started from.
+    pub job: Job,
+    /// The authorization URL, once known.
+    pub url: Option<String>,
+    /// Unix ms when it started (the spinner counts from here).
+    pub since: i64,
 }
 
 /// Everything on screen, and what is needed to decide what happens next.
@@ -108,6 +117,8 @@ pub struct App {
     copying: Option<(String, Secret)>,
     /// The terminal size.
     size: (u16, u16),
+    /// The login in progress, if any.
+    login: Option<RunningLogin>,
     /// Set once the app should end.
     quit: bool,
     next_generation: u64,
@@ -135,6 +146,7 @@ impl App {
             clipboard: None,
             copying: None,
             size: (80, 24),
+            login: None,
             quit: false,
             next_generation: 1,
         };
@@ -235,6 +247,39 @@ impl App {
     /// The terminal size.
     pub fn size(&self) -> (u16, u16) {
         self.size
+    }
+
+    /// The login in progress, if any.
+    pub fn login(&self) -> Option<&RunningLogin> {
+        self.login.as_ref()
+    }
+
+    /// The work running on `entry` and since when (Unix ms): its own, or
+    /// the login when it is this entry's.
+    pub fn work(&self, entry: &Entry) -> Option<(Work, i64)> {
+        entry.busy.or_else(|| {
+            self.login
+                .as_ref()
+                .filter(|l| l.job.name == entry.name())
+                .map(|l| (Work::Login, l.since))
+        })
+    }
+
+    /// Whether work runs on the credential called `name`.
+    fn busy(&self, name: &str) -> bool {
+        self.entry(name).is_some_and(|e| self.work(e).is_some())
+    }
+
+    /// Shows a running login as if it had started at `since` (view tests
+    /// draw the waiting modal).
+    #[cfg(test)]
+    pub(in crate::tui) fn show_login(&mut self, name: &str, url: Option<String>, since: i64) {
+        let job = Job {
+            name: name.to_owned(),
+            generation: self.entry(name).map_or(0, |e| e.generation),
+        };
+        self.login = Some(RunningLogin { job, url, since });
+        self.modal = Some(Modal::Login);
     }
 
     /// Whether the app should end (the runner stops its loop).

@@ -204,8 +204,8 @@ pub enum Effect {
     },
     /// Start an authorization-code login in the browser.
     Login(Job),
-    /// Stop a waiting login.
-    CancelLogin,
+    /// Stop this waiting login.
+    CancelLogin(Job),
     /// Write a change to the store.
     Save(Job, Change),
     /// Delete a credential, revoking its session first when asked.

@@ -29,9 +29,8 @@ impl App {
                 let ends = match (&done, work) {
                     (Done::Refresh(_), Some(Work::Refresh { .. } | Work::RefreshThenProbe))
                     | (Done::Probe(_), Some(Work::Probe)) => fresh,
-                    (Done::Login(_), Some(Work::Login))
-                    | (Done::Deleted(_), Some(Work::Delete)) => true,
-                    (Done::Crashed(_), Some(Work::Login | Work::Delete)) => true,
+                    (Done::Deleted(_), Some(Work::Delete)) => true,
+                    (Done::Crashed(_), Some(Work::Delete)) => true,
                     (Done::Crashed(_), Some(_)) => fresh,
                     _ => false,
                 };
@@ -46,6 +45,15 @@ impl App {
             }
             None => (None, false),
         };
+        // A login's answer, or its crash, ends the running login.
+        let login_ended = matches!(done, Done::Login(_) | Done::Crashed(_))
+            && self.login.as_ref().is_some_and(|l| l.job.name == name);
+        if login_ended {
+            self.login = None;
+            if matches!(self.modal, Some(Modal::Login)) {
+                self.modal = None;
+            }
+        }
         match done {
             Done::Saved(result) => return self.saved(name, result, now),
             Done::Copy(copied) => return self.copied(copied, now),
@@ -56,24 +64,17 @@ impl App {
             }
             Done::Deleted(Err(e)) => self.modal = Some(Modal::Error(format!("delete {name}: {e}"))),
             Done::LoginStarted(url) => {
-                if let Some(Modal::Login { name: n, url: slot }) = self.modal.as_mut()
-                    && n == name
-                {
-                    *slot = Some(url);
+                if let Some(login) = self.login.as_mut().filter(|l| l.job.name == name) {
+                    login.url = Some(url);
                 }
             }
-            Done::Login(result) => {
-                if matches!(&self.modal, Some(Modal::Login { name: n, .. }) if n == name) {
-                    self.modal = None;
+            Done::Login(result) => match result {
+                Ok(session) => {
+                    self.set_session(name, *session);
+                    self.say(format!("logged in {name}"), now);
                 }
-                match result {
-                    Ok(session) => {
-                        self.set_session(name, *session);
-                        self.say(format!("logged in {name}"), now);
-                    }
-                    Err(e) => self.modal = Some(Modal::Error(format!("login {name}: {e}"))),
-                }
-            }
+                Err(e) => self.modal = Some(Modal::Error(format!("login {name}: {e}"))),
+            },
             Done::Refresh(_) | Done::Probe(_) if !fresh => {
                 tracing::debug!(name, "stale answer dropped");
             }
@@ -98,9 +99,6 @@ impl App {
             }
             Done::Probe(Err(e)) => self.warn(format!("probe {name}: {e}"), now),
             Done::Crashed(panic) => {
-                if matches!(&self.modal, Some(Modal::Login { name: n, .. }) if n == name) {
-                    self.modal = None;
-                }
                 let text =
                     format!("internal error while working on {name}: {panic} (details in the log)");
                 self.modal = Some(Modal::Error(text));

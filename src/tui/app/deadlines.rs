@@ -29,9 +29,11 @@ impl App {
         if self.auto_refresh && !self.quit {
             let margin = i64::from(self.config.refresh_margin);
             let secs = now.div_euclid(1000);
+            let logging_in = self.login.as_ref().map(|l| l.job.name.clone());
             for entry in &mut self.entries {
                 let due = entry.refresh_due(margin).is_some_and(|d| d <= secs);
-                if due && entry.busy.is_none() && entry.retry_at <= now {
+                let busy = entry.busy.is_some() || logging_in.as_deref() == Some(entry.name());
+                if due && !busy && entry.retry_at <= now {
                     let force = entry.needs_force(secs, margin);
                     entry.busy = Some((Work::Refresh { auto: true }, now));
                     let job = Job {
@@ -56,7 +58,7 @@ impl App {
         if self.countdown_on_screen(secs) {
             at((secs + 1) * 1000);
         }
-        if self.entries.iter().any(|e| e.busy.is_some()) {
+        if self.login.is_some() || self.entries.iter().any(|e| e.busy.is_some()) {
             at(now + SPINNER_MS);
         }
         if let Some(s) = &self.status {
@@ -70,7 +72,7 @@ impl App {
         }
         if self.auto_refresh {
             let margin = i64::from(self.config.refresh_margin);
-            for e in self.entries.iter().filter(|e| e.busy.is_none()) {
+            for e in self.entries.iter().filter(|e| self.work(e).is_none()) {
                 if let Some(due) = e.refresh_due(margin) {
                     at((due * 1000).max(e.retry_at).max(now));
                 }

@@ -13,7 +13,7 @@ use super::super::layout::Pane;
 use super::super::msg::{Action, Change, Effect, Job};
 use super::super::{strings, view};
 use super::entries::{Row, Work};
-use super::{App, Modal};
+use super::{App, Modal, RunningLogin};
 
 impl App {
     /// How keys are read now: the runner routes each key by this.
@@ -90,10 +90,11 @@ impl App {
                 KeyCode::Char('y') | KeyCode::Enter => {
                     let (name, revoke) = (name.clone(), *revoke);
                     self.modal = None;
+                    let busy = self.busy(&name);
                     let Some(entry) = self.entries.iter_mut().find(|e| e.name() == name) else {
                         return Vec::new();
                     };
-                    if entry.busy.is_some() {
+                    if busy {
                         // Auto-refresh may have started while the box was open.
                         let text = format!("{name} is busy: wait until it is done, then delete");
                         self.warn(text, now);
@@ -112,15 +113,14 @@ impl App {
                 }
                 _ => Vec::new(),
             },
-            Modal::Login { name, .. } => {
+            Modal::Login => {
                 if key.code == KeyCode::Esc {
-                    let name = name.clone();
                     self.modal = None;
-                    if let Some(e) = self.entries.iter_mut().find(|e| e.name() == name) {
-                        e.busy = None;
-                    }
+                    let Some(login) = self.login.take() else {
+                        return Vec::new();
+                    };
                     self.say("login cancelled", now);
-                    return vec![Effect::CancelLogin];
+                    return vec![Effect::CancelLogin(login.job)];
                 }
                 Vec::new()
             }
@@ -195,7 +195,8 @@ impl App {
             Action::Refresh => return self.start(Work::Refresh { auto: false }, now),
             Action::Login => return self.start(Work::Login, now),
             Action::Delete => {
-                if let Some((_, name)) = self.current().and_then(|e| e.busy.zip(Some(e.name()))) {
+                let busy = self.current().filter(|e| self.work(e).is_some());
+                if let Some(name) = busy.map(|e| e.name()) {
                     let text = format!("{name} is busy: wait until it is done, then delete");
                     self.warn(text, now);
                 } else if let Some(entry) = self.current() {
@@ -226,10 +227,11 @@ impl App {
             self.warn(strings::NOTHING_SELECTED, now);
             return Vec::new();
         };
+        let busy = self.busy(&job.name);
         let Some(entry) = self.entries.iter_mut().find(|e| e.name() == job.name) else {
             return Vec::new();
         };
-        if entry.busy.is_some() {
+        if busy {
             return Vec::new();
         }
         let auth = &entry.credential.auth;
@@ -262,7 +264,9 @@ impl App {
             let force = entry.needs_force(secs, margin);
             return vec![Effect::Refresh { job, force }];
         }
-        entry.busy = Some((work, now));
+        if work != Work::Login {
+            entry.busy = Some((work, now));
+        }
         match work {
             Work::Probe => {
                 let credential = Box::new(entry.credential.clone());
@@ -270,10 +274,12 @@ impl App {
             }
             Work::Refresh { .. } => vec![Effect::Refresh { job, force: true }],
             Work::Login => {
-                self.modal = Some(Modal::Login {
-                    name: job.name.clone(),
+                self.login = Some(RunningLogin {
+                    job: job.clone(),
                     url: None,
+                    since: now,
                 });
+                self.modal = Some(Modal::Login);
                 vec![Effect::Login(job)]
             }
             Work::Delete | Work::RefreshThenProbe => Vec::new(),

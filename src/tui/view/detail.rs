@@ -115,7 +115,7 @@ fn document<'a>(app: &App, entry: &'a Entry, width: usize, now: i64) -> Doc<'a> 
 fn facts(app: &App, entry: &Entry, now: i64, width: usize) -> Vec<Line<'static>> {
     let revealed = app.revealed(entry.name(), now);
     let mut rows: Vec<(&str, String)> = Vec::new();
-    if let Some((work, since)) = entry.busy {
+    if let Some((work, since)) = app.work(entry) {
         let doing = format!("{} {}", super::spinner(since, now), strings::work(work));
         rows.push(("", doing));
     }

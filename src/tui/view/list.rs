@@ -46,7 +46,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
             Row::Heading(group, count) => heading(*group, *count, width),
             Row::Entry(i) => {
                 let selected = start + offset == app.selected();
-                entry_line(&app.entries()[*i], selected, secs, margin, now, width)
+                let entry = &app.entries()[*i];
+                let since = app.work(entry).map(|(_, since)| since);
+                entry_line(entry, since, selected, secs, margin, now, width)
             }
         })
         .collect();
@@ -90,8 +92,10 @@ pub fn badge(entry: &Entry, secs: i64, margin: i64) -> (String, Style) {
     (text, theme::health(health))
 }
 
+/// One entry's row; `busy_since` starts its spinner.
 fn entry_line(
     entry: &Entry,
+    busy_since: Option<i64>,
     selected: bool,
     secs: i64,
     margin: i64,
@@ -99,8 +103,8 @@ fn entry_line(
     width: usize,
 ) -> Line<'static> {
     let (mut badge, style) = badge(entry, secs, margin);
-    let lead = match entry.busy {
-        Some((_, since)) => format!("{} ", super::spinner(since, now)),
+    let lead = match busy_since {
+        Some(since) => format!("{} ", super::spinner(since, now)),
         None => "  ".to_owned(),
     };
     // A narrow list keeps names readable and shortens the badge instead.

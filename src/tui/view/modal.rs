@@ -36,14 +36,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
             lines.extend(text::paragraph(&keys, width, theme::label()));
             text_box(frame, area, "delete", lines, theme::error());
         }
-        Modal::Login { name, url } => {
-            let since = app
-                .entry(name)
-                .and_then(|e| e.busy)
-                .map_or(now, |(_, at)| at);
-            let spinner = super::spinner(since, now);
+        Modal::Login => {
+            let Some(login) = app.login() else { return };
+            let name = &login.job.name;
+            let spinner = super::spinner(login.since, now);
             let mut lines = Vec::new();
-            match url {
+            match &login.url {
                 Some(url) => {
                     let waiting = format!("{spinner} {}", strings::LOGIN_WAITING);
                     lines.extend(text::paragraph(&waiting, width, theme::info()));

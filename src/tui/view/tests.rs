@@ -203,44 +203,41 @@ fn the_shown_modal_displays_the_value_asked_for() {
 #[test]
 fn modals_say_what_happens_and_how_to_leave() {
     let url = format!("{ISSUER}/protocol/openid-connect/auth?client_id=x");
+    let modal = |modal: Modal| -> Box<dyn Fn(&mut App)> {
+        Box::new(move |app: &mut App| app.open_modal(modal.clone()))
+    };
+    let login = |url: Option<String>| -> Box<dyn Fn(&mut App)> {
+        Box::new(move |app: &mut App| app.show_login("alice-session", url.clone(), NOW_MS))
+    };
     let cases = [
         (
-            Modal::ConfirmDelete {
+            modal(Modal::ConfirmDelete {
                 name: "alice-session".into(),
                 revoke: true,
-            },
+            }),
             vec!["Delete alice-session?", "revoked at the server", "n or Esc"],
         ),
         (
-            Modal::ConfirmDelete {
+            modal(Modal::ConfirmDelete {
                 name: "prod-pat".into(),
                 revoke: false,
-            },
+            }),
             vec!["Delete prod-pat?", "nothing is revoked"],
         ),
         (
-            Modal::Login {
-                name: "alice-session".into(),
-                url: Some(url.clone()),
-            },
-            // No login in progress on the entry: the spinner's first frame.
+            login(Some(url.clone())),
+            // Started just now: the spinner's first frame.
             vec![
                 "⣾ waiting for the browser",
                 "auth?client_id=x",
                 "Esc cancels",
             ],
         ),
-        (
-            Modal::Login {
-                name: "alice-session".into(),
-                url: None,
-            },
-            vec!["⣾ finding the login page", "Esc cancels"],
-        ),
+        (login(None), vec!["⣾ finding the login page", "Esc cancels"]),
     ];
-    for (modal, wants) in cases {
+    for (open, wants) in cases {
         let mut app = app(80, 24);
-        app.open_modal(modal);
+        open(&mut app);
         let screen = render(&app);
         for want in wants {
             assert!(screen.contains(want), "{want}: {screen}");
@@ -267,10 +264,6 @@ fn states() -> Vec<App> {
             name: "alice-session".into(),
             revoke: true,
         },
-        Modal::Login {
-            name: "alice-session".into(),
-            url: Some(format!("{ISSUER}/protocol/openid-connect/auth?client_id=x")),
-        },
         Modal::Error("something went wrong ".repeat(8)),
     ];
     for modal in modals {
@@ -278,6 +271,10 @@ fn states() -> Vec<App> {
         app.open_modal(modal);
         states.push(app);
     }
+    let mut login = base();
+    let url = format!("{ISSUER}/protocol/openid-connect/auth?client_id=x");
+    login.show_login("alice-session", Some(url), NOW_MS);
+    states.push(login);
     states
 }
 
