@@ -8,9 +8,10 @@
 //!   detail pane shows its facts, gauges and token panels.
 //! - `frame/full_200x60_10k`: the same after the previous frame was thrown
 //!   away (as after a resize), so every cell is written.
-//! - `update/key_down_up`: [`App::update`] for a Down key then an Up key
-//!   (keymap lookup, selection, scrolling, the deadline and auto-refresh
-//!   scan that follows every message).
+//! - `update/key_down_up`: a Down key then an Up key routed as the event
+//!   loop routes them (keymap lookup), then [`App::update`] (selection,
+//!   scrolling, the deadline and auto-refresh scan that follows every
+//!   message).
 //! - `update/tick`: what the loop does on a countdown tick besides drawing:
 //!   `update(Msg::Tick)` (the auto-refresh scan over every entry) and
 //!   [`App::next_wakeup`].
@@ -30,11 +31,11 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sipauth_tui::tui::app::{App, entries};
 use sipauth_tui::tui::config::Config;
+use sipauth_tui::tui::input::{self, Key, KeyCode};
 use sipauth_tui::tui::keymap::Keymap;
 use sipauth_tui::tui::msg::Msg;
 use sipauth_tui::tui::view;
@@ -56,8 +57,9 @@ fn app() -> App {
     app
 }
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+/// A key press as the event loop delivers it: routed through the keymap.
+fn key(app: &App, code: KeyCode) -> Msg {
+    input::route(app.input_mode(), app.keymap(), Key::plain(code)).unwrap()
 }
 
 fn frames(c: &mut Criterion) {
@@ -86,19 +88,19 @@ fn frames(c: &mut Criterion) {
 
 fn updates(c: &mut Criterion) {
     let mut app = app();
-    let (down, up) = (key(KeyCode::Down), key(KeyCode::Up));
-    let start = app.selected;
+    let (down, up) = (key(&app, KeyCode::Down), key(&app, KeyCode::Up));
+    let start = app.selected();
     c.bench_function("update/key_down_up", |b| {
         b.iter(|| {
-            black_box(app.update(black_box(key(KeyCode::Down)), NOW_MS));
-            black_box(app.update(black_box(key(KeyCode::Up)), NOW_MS));
+            black_box(app.update(black_box(key(&app, KeyCode::Down)), NOW_MS));
+            black_box(app.update(black_box(key(&app, KeyCode::Up)), NOW_MS));
         })
     });
     // The keys moved the selection: down and back.
     app.update(down, NOW_MS);
-    assert_ne!(app.selected, start);
+    assert_ne!(app.selected(), start);
     app.update(up, NOW_MS);
-    assert_eq!(app.selected, start);
+    assert_eq!(app.selected(), start);
     c.bench_function("update/tick", |b| {
         b.iter(|| {
             black_box(app.update(Msg::Tick, NOW_MS));
@@ -112,15 +114,15 @@ fn updates(c: &mut Criterion) {
 fn rows(c: &mut Criterion) {
     let app = app();
     c.bench_function("rows/all_10k", |b| {
-        b.iter(|| black_box(entries::rows(black_box(&app.entries), "")))
+        b.iter(|| black_box(entries::rows(black_box(app.entries()), "")))
     });
     c.bench_function("rows/filter_10k", |b| {
-        b.iter(|| black_box(entries::rows(black_box(&app.entries), black_box("00042"))))
+        b.iter(|| black_box(entries::rows(black_box(app.entries()), black_box("00042"))))
     });
     // 10,000 entries in three groups (no client without a session); the
     // filter keeps login-00042 alone.
-    assert_eq!(entries::rows(&app.entries, "").len(), CREDENTIALS + 3);
-    assert_eq!(entries::rows(&app.entries, "00042").len(), 2);
+    assert_eq!(entries::rows(app.entries(), "").len(), CREDENTIALS + 3);
+    assert_eq!(entries::rows(app.entries(), "00042").len(), 2);
 }
 
 criterion_group! {

@@ -9,9 +9,9 @@
 //! those pending it sleeps on input alone, so an idle screen costs nothing.
 //! It redraws only when the message queue is empty.
 //!
-//! This module owns the terminal: raw mode, the alternate screen, mouse
-//! capture and bracketed paste are switched on together and undone
-//! together, on quit, on error and from the panic hook.
+//! The terminal itself (entering and leaving app mode, the panic hook, and
+//! turning its events into the app's [`Msg`]s by the app's
+//! [`input_mode`](App::input_mode)) is [`terminal`]'s.
 
 pub mod app;
 pub mod clipboard;
@@ -19,30 +19,25 @@ pub mod config;
 pub mod demo;
 pub mod effects;
 pub mod form;
+pub mod input;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
 pub mod strings;
-pub mod task;
+pub mod terminal;
 pub mod theme;
 pub mod view;
 
-use std::io::{self, Stdout};
-
 use anyhow::{Context, Result};
-use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    EventStream,
-};
+use crossterm::event::EventStream;
 use futures_util::StreamExt;
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 
 use crate::store::{Store, StoreData};
 use app::App;
 use clipboard::Clipboard;
 use effects::{Services, now_ms};
 use msg::{Done, Effect, Msg};
+use terminal::{Term, enter, leave};
 
 /// What the app runs on.
 pub struct Options {
@@ -86,7 +81,7 @@ pub fn run(options: Options) -> Result<()> {
         tx,
     };
     let mut terminal = enter()?;
-    let result = runtime.block_on(task::drawing(event_loop(
+    let result = runtime.block_on(terminal::drawing(event_loop(
         &mut terminal,
         &mut app,
         &services,
@@ -95,38 +90,11 @@ pub fn run(options: Options) -> Result<()> {
     )));
     // Tasks still running (a login waiting, a refresh) end with the runtime.
     runtime.shutdown_background();
-    if let Some((value, _)) = app.clipboard.take() {
+    if let Some(value) = app.take_clipboard_on_exit() {
         clipboard.clear_if_holding(&value);
     }
     leave();
     result
-}
-
-type Term = Terminal<CrosstermBackend<Stdout>>;
-
-/// Switches the terminal into app mode and installs the panic hook that
-/// switches it back.
-fn enter() -> Result<Term> {
-    let entered = ratatui::try_init().and_then(|terminal| {
-        crossterm::execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)
-            .map(|()| terminal)
-    });
-    // Half set up is still set up: undo whatever part of it happened.
-    let terminal = entered
-        .inspect_err(|_| leave())
-        .context("cannot set up the terminal")?;
-    // After ratatui's own hook (which restores on every panic), so that
-    // ours decides first.
-    task::install_panic_hook(leave);
-    task::terminal_taken(true);
-    Ok(terminal)
-}
-
-/// Restores the terminal; safe to call more than once.
-fn leave() {
-    task::terminal_taken(false);
-    let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
-    ratatui::restore();
 }
 
 async fn event_loop(
@@ -137,16 +105,17 @@ async fn event_loop(
     mut rx: tokio::sync::mpsc::UnboundedReceiver<Msg>,
 ) -> Result<()> {
     let mut events = EventStream::new();
-    let mut login: Option<tokio::task::AbortHandle> = None;
+    // The running login's task, keyed by its job (the app owns the login).
+    let mut login: Option<(msg::Job, tokio::task::AbortHandle)> = None;
     let size = terminal.size()?;
     let mut queue = vec![Msg::Resize(size.width, size.height)];
     loop {
         for msg in queue.drain(..) {
             for effect in app.update(msg, now_ms()) {
-                perform(effect, app, services, clipboard, &mut login);
+                perform(effect, services, clipboard, &mut login);
             }
         }
-        if app.quit {
+        if app.should_quit() {
             return Ok(());
         }
         terminal.draw(|frame| view::draw(frame, app, now_ms()))?;
@@ -162,7 +131,11 @@ async fn event_loop(
         };
         tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => queue.extend(to_msg(event)),
+                // Routed now, by the mode the last update left: the queue is
+                // empty, so no earlier message can change it first.
+                Some(Ok(event)) => {
+                    queue.extend(terminal::to_msg(event, app.input_mode(), app.keymap()));
+                }
                 Some(Err(e)) => return Err(e).context("cannot read the terminal"),
                 None => return Ok(()),
             },
@@ -175,54 +148,43 @@ async fn event_loop(
     }
 }
 
-fn to_msg(event: Event) -> Option<Msg> {
-    match event {
-        Event::Key(key) => Some(Msg::Key(key)),
-        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
-        Event::Paste(text) => Some(Msg::Paste(text)),
-        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
-        Event::FocusGained | Event::FocusLost => None,
-    }
-}
-
 fn perform(
     effect: Effect,
-    app: &mut App,
     services: &Services,
     clipboard: &mut dyn Clipboard,
-    login: &mut Option<tokio::task::AbortHandle>,
+    login: &mut Option<(msg::Job, tokio::task::AbortHandle)>,
 ) {
     let s = services.clone();
     let tx = &services.tx;
     match effect {
         Effect::Refresh { job, force } => {
-            task::spawn(tx, job.clone(), s.refresh(job, force));
+            terminal::spawn(tx, job.clone(), s.refresh(job, force));
         }
         Effect::Probe { job, credential } => {
-            task::spawn(tx, job.clone(), s.probe(job, *credential));
+            terminal::spawn(tx, job.clone(), s.probe(job, *credential));
         }
         Effect::Login(job) => {
-            if let Some(old) = login.take() {
+            if let Some((_, old)) = login.take() {
                 old.abort();
             }
-            *login = Some(task::spawn(tx, job.clone(), s.login(job)).abort_handle());
+            let task = terminal::spawn(tx, job.clone(), s.login(job.clone()));
+            *login = Some((job, task.abort_handle()));
         }
-        Effect::CancelLogin => {
-            if let Some(task) = login.take() {
+        Effect::CancelLogin(job) => {
+            if let Some((_, task)) = login.take_if(|(running, _)| *running == job) {
                 task.abort();
             }
         }
         Effect::Save(job, change) => {
-            task::spawn(tx, job.clone(), s.save(job, change));
+            terminal::spawn(tx, job.clone(), s.save(job, change));
         }
         Effect::Delete { job, revoke } => {
-            task::spawn(tx, job.clone(), s.delete(job, revoke));
+            terminal::spawn(tx, job.clone(), s.delete(job, revoke));
         }
         Effect::Copy(job, value) => {
             let copied = clipboard.copy(&value);
             let _ = services.tx.send(Msg::Done(job, Done::Copy(copied)));
         }
         Effect::ClearClipboard(value) => clipboard.clear_if_holding(&value),
-        Effect::Quit => app.quit = true,
     }
 }

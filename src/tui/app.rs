@@ -4,13 +4,14 @@
 //! the clipboard or the clock, so every behaviour is testable as
 //! message-in, state-and-effects-out.
 
+mod answers;
+mod deadlines;
 pub mod entries;
 mod keys;
-mod tasks;
 #[cfg(test)]
 mod tests;
 
-pub use tasks::SPINNER_MS;
+pub use deadlines::SPINNER_MS;
 
 use crate::credential::Secret;
 use crate::store::StoreData;
@@ -20,7 +21,7 @@ use super::form::Form;
 use super::keymap::Keymap;
 use super::layout::{Areas, Pane};
 use super::msg::{Effect, Job, Msg};
-use entries::{Entry, Row};
+use entries::{Entry, Row, Work};
 
 /// A message in the status bar.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,13 +51,8 @@ pub enum Modal {
     },
     /// An add, edit or import form.
     Form(Box<Form>),
-    /// A login waiting for the browser.
-    Login {
-        /// Whose.
-        name: String,
-        /// The authorization URL, once known.
-        url: Option<String>,
-    },
+    /// The running login ([`App::login`]), waiting for the browser.
+    Login,
     /// An error to acknowledge.
     Error(String),
     /// A copy no clipboard would take, shown to be copied by hand.
@@ -68,51 +64,63 @@ pub enum Modal {
     },
 }
 
+/// A login in progress. The app keeps it in one place ([`App::login`]):
+/// the waiting modal shows it, the entry's spinner reads it, and cancelling
+/// or finishing clears it; the runner holds only the task's abort handle,
+/// keyed by [`RunningLogin::job`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunningLogin {
+    /// Whose, and the generation it started from.
+    pub job: Job,
+    /// The authorization URL, once known.
+    pub url: Option<String>,
+    /// Unix ms when it started (the spinner counts from here).
+    pub since: i64,
+}
+
 /// Everything on screen, and what is needed to decide what happens next.
 #[derive(Debug)]
 pub struct App {
     /// The settings.
-    pub config: Config,
+    config: Config,
     /// The key bindings.
-    pub keymap: Keymap,
+    keymap: Keymap,
     /// A label for the title bar ("demo" or the store path).
-    pub title: String,
+    title: String,
     /// Every credential.
-    pub entries: Vec<Entry>,
+    entries: Vec<Entry>,
     /// The list's rows under the current filter.
-    pub rows: Vec<Row>,
+    rows: Vec<Row>,
     /// The selected row (always an entry row while there is one).
-    pub selected: usize,
+    selected: usize,
     /// The first row on screen.
-    pub scroll: usize,
+    scroll: usize,
     /// The list filter.
-    pub filter: String,
+    filter: String,
     /// Whether keys go into the filter.
-    pub filtering: bool,
+    filtering: bool,
     /// Which pane has the keyboard.
-    pub focus: Pane,
+    focus: Pane,
     /// The detail pane's scroll offset.
-    pub detail_scroll: u16,
-    /// How far the detail pane can scroll, as last drawn: the view knows
-    /// the content's height, and keys must not count past the end (or `k`
-    /// would need extra presses to come back).
-    pub detail_max: std::cell::Cell<u16>,
+    detail_scroll: u16,
     /// The open modal.
-    pub modal: Option<Modal>,
+    modal: Option<Modal>,
     /// The status bar message.
-    pub status: Option<Status>,
+    status: Option<Status>,
     /// Whether sessions are refreshed in the background.
-    pub auto_refresh: bool,
+    auto_refresh: bool,
     /// A revealed secret: whose, until when (Unix ms).
-    pub reveal: Option<(String, i64)>,
+    reveal: Option<(String, i64)>,
     /// The value on the clipboard and when to clear it (Unix ms).
-    pub clipboard: Option<(Secret, i64)>,
+    clipboard: Option<(Secret, i64)>,
     /// A copy on its way: what it is and the value, in case no clipboard takes it.
-    pub copying: Option<(String, Secret)>,
+    copying: Option<(String, Secret)>,
     /// The terminal size.
-    pub size: (u16, u16),
+    size: (u16, u16),
+    /// The login in progress, if any.
+    login: Option<RunningLogin>,
     /// Set once the app should end.
-    pub quit: bool,
+    quit: bool,
     next_generation: u64,
 }
 
@@ -132,13 +140,13 @@ impl App {
             filtering: false,
             focus: Pane::List,
             detail_scroll: 0,
-            detail_max: std::cell::Cell::new(u16::MAX),
             modal: None,
             status: None,
             reveal: None,
             clipboard: None,
             copying: None,
             size: (80, 24),
+            login: None,
             quit: false,
             next_generation: 1,
         };
@@ -151,7 +159,7 @@ impl App {
         let mut effects = match msg {
             Msg::Action(action) => self.act(action, now),
             Msg::Key(key) => self.key(key, now),
-            Msg::Mouse(mouse) => self.mouse(mouse),
+            Msg::Pointer(pointer) => self.pointer(pointer, now),
             Msg::Paste(text) => self.paste(&text, now),
             Msg::Tick => Vec::new(),
             Msg::Resize(w, h) => {
@@ -163,6 +171,132 @@ impl App {
         };
         effects.extend(self.deadlines(now));
         effects
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The key bindings (the runner routes keys by them; the help and
+    /// the hints name them).
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+
+    /// The title bar label.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Every credential.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The list's rows under the current filter.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// The selected row.
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    /// The first row on screen.
+    pub fn scroll(&self) -> usize {
+        self.scroll
+    }
+
+    /// The list filter.
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    /// Whether keys go into the filter.
+    pub fn filtering(&self) -> bool {
+        self.filtering
+    }
+
+    /// Which pane has the keyboard.
+    pub fn focus(&self) -> Pane {
+        self.focus
+    }
+
+    /// The detail pane's scroll offset.
+    pub fn detail_scroll(&self) -> u16 {
+        self.detail_scroll
+    }
+
+    /// The open modal.
+    pub fn modal(&self) -> Option<&Modal> {
+        self.modal.as_ref()
+    }
+
+    /// The status bar message.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+
+    /// Whether sessions are refreshed in the background.
+    pub fn auto_refresh(&self) -> bool {
+        self.auto_refresh
+    }
+
+    /// The terminal size.
+    pub fn size(&self) -> (u16, u16) {
+        self.size
+    }
+
+    /// The login in progress, if any.
+    pub fn login(&self) -> Option<&RunningLogin> {
+        self.login.as_ref()
+    }
+
+    /// The work running on `entry` and since when (Unix ms): its own, or
+    /// the login when it is this entry's.
+    pub fn work(&self, entry: &Entry) -> Option<(Work, i64)> {
+        entry.busy.or_else(|| {
+            self.login
+                .as_ref()
+                .filter(|l| l.job.name == entry.name())
+                .map(|l| (Work::Login, l.since))
+        })
+    }
+
+    /// Whether work runs on the credential called `name`.
+    fn busy(&self, name: &str) -> bool {
+        self.entry(name).is_some_and(|e| self.work(e).is_some())
+    }
+
+    /// Shows a running login as if it had started at `since` (view tests
+    /// draw the waiting modal).
+    #[cfg(test)]
+    pub(in crate::tui) fn show_login(&mut self, name: &str, url: Option<String>, since: i64) {
+        let job = Job {
+            name: name.to_owned(),
+            generation: self.entry(name).map_or(0, |e| e.generation),
+        };
+        self.login = Some(RunningLogin { job, url, since });
+        self.modal = Some(Modal::Login);
+    }
+
+    /// Whether the app should end (the runner stops its loop).
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// The value still on the clipboard as the app ends, for the runner to
+    /// clear; taken, so it is cleared once.
+    pub fn take_clipboard_on_exit(&mut self) -> Option<Secret> {
+        self.clipboard.take().map(|(value, _)| value)
+    }
+
+    /// Opens a modal as a message would (view tests draw each one).
+    #[cfg(test)]
+    pub(in crate::tui) fn open_modal(&mut self, modal: Modal) {
+        self.modal = Some(modal);
     }
 
     /// The screen areas at the current size.

@@ -208,7 +208,7 @@ impl Services {
     ) -> Result<T, String> {
         let store = self.store.clone();
         let work = move || work(&store).map_err(|e| chain(&e));
-        tokio::task::spawn_blocking(move || super::task::guarded(work))
+        tokio::task::spawn_blocking(move || super::terminal::guarded(work))
             .await
             .map_err(|e| e.to_string())?
             .map_err(|panic| format!("internal error: {panic}"))?

@@ -14,10 +14,9 @@
 mod build;
 mod field;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use crate::credential::{Auth, Credential, DEFAULT_API, DEFAULT_ISSUER};
 
+use super::input::{Key, KeyCode};
 use super::msg::Change;
 pub use field::{Field, Input};
 
@@ -273,8 +272,8 @@ impl Form {
     }
 
     /// Handles a key; `now` is Unix seconds (an import is obtained now).
-    pub fn key(&mut self, key: KeyEvent, now: i64) -> FormEvent {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    pub fn key(&mut self, key: Key, now: i64) -> FormEvent {
+        let ctrl = key.ctrl;
         match key.code {
             KeyCode::Esc => return FormEvent::Cancel,
             _ if self.saving => {}
@@ -286,7 +285,7 @@ impl Form {
         FormEvent::Continue
     }
 
-    fn choose_key(&mut self, key: KeyEvent) {
+    fn choose_key(&mut self, key: Key) {
         let last = Kind::ADDABLE.len() - 1;
         match key.code {
             KeyCode::Up | KeyCode::BackTab | KeyCode::Char('k') => {
@@ -301,7 +300,7 @@ impl Form {
         }
     }
 
-    fn field_key(&mut self, key: KeyEvent, ctrl: bool, now: i64) -> FormEvent {
+    fn field_key(&mut self, key: Key, ctrl: bool, now: i64) -> FormEvent {
         let last = self.fields.len().saturating_sub(1);
         let Some(field) = self.fields.get_mut(self.focus) else {
             return FormEvent::Continue;

@@ -3,112 +3,9 @@
 //! it always shows the keys that really work.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
+use super::input::Key;
 use super::msg::Action;
-
-/// A key as written in the config file: `j`, `C`, `?`, `up`, `tab`,
-/// `ctrl-c`, `f5`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Key {
-    code: KeyCode,
-    ctrl: bool,
-    alt: bool,
-}
-
-impl Key {
-    /// The key of a terminal event (shift is part of the character).
-    pub fn from_event(event: &KeyEvent) -> Self {
-        let code = match event.code {
-            KeyCode::BackTab => KeyCode::Tab,
-            code => code,
-        };
-        Self {
-            code,
-            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
-            alt: event.modifiers.contains(KeyModifiers::ALT),
-        }
-    }
-
-    /// Parses `ctrl-c`, `alt-x`, `enter`, `q`, `Q`, `f5`.
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let mut rest = raw;
-        let (mut ctrl, mut alt) = (false, false);
-        loop {
-            if let Some(r) = rest.strip_prefix("ctrl-").filter(|r| !r.is_empty()) {
-                (ctrl, rest) = (true, r);
-            } else if let Some(r) = rest.strip_prefix("alt-").filter(|r| !r.is_empty()) {
-                (alt, rest) = (true, r);
-            } else {
-                break;
-            }
-        }
-        let code = match rest {
-            "up" => KeyCode::Up,
-            "down" => KeyCode::Down,
-            "left" => KeyCode::Left,
-            "right" => KeyCode::Right,
-            "tab" => KeyCode::Tab,
-            "enter" => KeyCode::Enter,
-            "esc" => KeyCode::Esc,
-            "space" => KeyCode::Char(' '),
-            "backspace" => KeyCode::Backspace,
-            "delete" => KeyCode::Delete,
-            "home" => KeyCode::Home,
-            "end" => KeyCode::End,
-            "pageup" => KeyCode::PageUp,
-            "pagedown" => KeyCode::PageDown,
-            f if f.len() > 1 && f.starts_with('f') => match f[1..].parse::<u8>() {
-                Ok(n @ 1..=12) => KeyCode::F(n),
-                _ => return Err(format!("`{raw}` is not a key")),
-            },
-            one => {
-                let mut chars = one.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) if !c.is_control() => KeyCode::Char(c),
-                    _ => {
-                        return Err(format!(
-                            "`{raw}` is not a key (try `j`, `ctrl-c`, `up`, `f5`)"
-                        ));
-                    }
-                }
-            }
-        };
-        Ok(Self { code, ctrl, alt })
-    }
-}
-
-impl fmt::Display for Key {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.ctrl {
-            f.write_str("ctrl-")?;
-        }
-        if self.alt {
-            f.write_str("alt-")?;
-        }
-        match self.code {
-            KeyCode::Up => f.write_str("↑"),
-            KeyCode::Down => f.write_str("↓"),
-            KeyCode::Left => f.write_str("←"),
-            KeyCode::Right => f.write_str("→"),
-            KeyCode::Tab => f.write_str("Tab"),
-            KeyCode::Enter => f.write_str("Enter"),
-            KeyCode::Esc => f.write_str("Esc"),
-            KeyCode::Backspace => f.write_str("Backspace"),
-            KeyCode::Delete => f.write_str("Delete"),
-            KeyCode::Home => f.write_str("Home"),
-            KeyCode::End => f.write_str("End"),
-            KeyCode::PageUp => f.write_str("PgUp"),
-            KeyCode::PageDown => f.write_str("PgDn"),
-            KeyCode::F(n) => write!(f, "F{n}"),
-            KeyCode::Char(' ') => f.write_str("Space"),
-            KeyCode::Char(c) => write!(f, "{c}"),
-            _ => f.write_str("?"),
-        }
-    }
-}
 
 /// The default bindings, in help order.
 pub const DEFAULTS: &[(Action, &[&str])] = &[
@@ -188,8 +85,8 @@ impl Keymap {
     }
 
     /// The action bound to a key press.
-    pub fn action(&self, event: &KeyEvent) -> Option<Action> {
-        self.keys.get(&Key::from_event(event)).copied()
+    pub fn action(&self, key: Key) -> Option<Action> {
+        self.keys.get(&key.binding()).copied()
     }
 
     /// Every action and its keys, in help order.
@@ -223,54 +120,37 @@ pub fn action_name(action: Action) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(code, modifiers)
-    }
+    use crate::tui::input::KeyCode;
 
     #[test]
     fn defaults_map_the_issue_keys() {
         let map = Keymap::default();
+        let plain = Key::plain;
         let cases = [
-            (KeyCode::Char('j'), KeyModifiers::NONE, Action::Down),
-            (KeyCode::Down, KeyModifiers::NONE, Action::Down),
-            (KeyCode::Char('k'), KeyModifiers::NONE, Action::Up),
-            (KeyCode::Tab, KeyModifiers::NONE, Action::SwitchPane),
-            (KeyCode::Char('c'), KeyModifiers::NONE, Action::CopyHeader),
-            (KeyCode::Char('C'), KeyModifiers::SHIFT, Action::CopyCurl),
-            (
-                KeyCode::Char('A'),
-                KeyModifiers::SHIFT,
-                Action::ToggleAutoRefresh,
-            ),
-            (KeyCode::Char('c'), KeyModifiers::CONTROL, Action::Quit),
-            (KeyCode::Char('?'), KeyModifiers::NONE, Action::Help),
+            (plain(KeyCode::Char('j')), Action::Down),
+            (plain(KeyCode::Down), Action::Down),
+            (plain(KeyCode::Char('k')), Action::Up),
+            (plain(KeyCode::Tab), Action::SwitchPane),
+            (plain(KeyCode::BackTab), Action::SwitchPane),
+            (plain(KeyCode::Char('c')), Action::CopyHeader),
+            // Shift is part of the character.
+            (plain(KeyCode::Char('C')), Action::CopyCurl),
+            (plain(KeyCode::Char('A')), Action::ToggleAutoRefresh),
+            (Key::ctrl(KeyCode::Char('c')), Action::Quit),
+            (plain(KeyCode::Char('?')), Action::Help),
         ];
-        for (code, mods, want) in cases {
-            assert_eq!(
-                map.action(&press(code, mods)),
-                Some(want),
-                "{code:?} {mods:?}"
-            );
+        for (key, want) in cases {
+            assert_eq!(map.action(key), Some(want), "{key:?}");
         }
-        assert_eq!(
-            map.action(&press(KeyCode::Char('z'), KeyModifiers::NONE)),
-            None
-        );
+        assert_eq!(map.action(plain(KeyCode::Char('z'))), None);
     }
 
     #[test]
     fn an_override_replaces_only_its_action() {
         let overrides = BTreeMap::from([(Action::Probe, vec!["P".to_owned(), "f5".to_owned()])]);
         let map = Keymap::with_overrides(&overrides).unwrap();
-        assert_eq!(
-            map.action(&press(KeyCode::F(5), KeyModifiers::NONE)),
-            Some(Action::Probe)
-        );
-        assert_eq!(
-            map.action(&press(KeyCode::Char('p'), KeyModifiers::NONE)),
-            None
-        );
+        assert_eq!(map.action(Key::plain(KeyCode::F(5))), Some(Action::Probe));
+        assert_eq!(map.action(Key::plain(KeyCode::Char('p'))), None);
         assert_eq!(map.keys_of(Action::Probe), "P/F5");
         assert_eq!(map.keys_of(Action::Down), "j/↓");
     }

@@ -8,11 +8,12 @@
 //! started. A credential that changed since (edited, refreshed, deleted)
 //! has a new generation, and the stale answer is dropped.
 
-use crossterm::event::{KeyEvent, MouseEvent};
 use serde::{Deserialize, Serialize};
 
 use crate::credential::{Credential, Secret, Session};
 use crate::store::StoreData;
+
+use super::input::{Key, Pointer};
 
 /// What a key can be bound to; the config file names these in snake_case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -131,12 +132,14 @@ pub enum Copied {
 /// Everything [`App::update`](super::app::App::update) reacts to.
 #[derive(Debug)]
 pub enum Msg {
-    /// A bound action (tests and the help overlay send these directly).
+    /// A bound action: a key the keymap knows, turned into its action at
+    /// the edge ([`input::route`](super::input::route)).
     Action(Action),
-    /// A key press; update maps it through the keymap or a text field.
-    Key(KeyEvent),
+    /// A key as input: typed into the filter or a form, or answering a
+    /// dialog.
+    Key(Key),
     /// A mouse event.
-    Mouse(MouseEvent),
+    Pointer(Pointer),
     /// Bracketed paste.
     Paste(String),
     /// Time passed (a countdown second, a spinner frame, a deadline).
@@ -201,8 +204,8 @@ pub enum Effect {
     },
     /// Start an authorization-code login in the browser.
     Login(Job),
-    /// Stop a waiting login.
-    CancelLogin,
+    /// Stop this waiting login.
+    CancelLogin(Job),
     /// Write a change to the store.
     Save(Job, Change),
     /// Delete a credential, revoking its session first when asked.
@@ -216,6 +219,4 @@ pub enum Effect {
     Copy(Job, Secret),
     /// Clear the clipboard if it still holds this text.
     ClearClipboard(Secret),
-    /// Leave the app.
-    Quit,
 }

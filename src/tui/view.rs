@@ -3,6 +3,7 @@
 //! snapshot it with a fixed clock.
 
 mod detail;
+mod dialog;
 mod form;
 mod help;
 mod list;
@@ -24,6 +25,15 @@ pub const SPINNER: [&str; 8] = ["⣾", "⣽", "⣻", "⢿", "⡿", "⣟", "⣯",
 pub fn spinner(since: i64, now: i64) -> &'static str {
     let frame = (now - since).max(0) / super::app::SPINNER_MS;
     SPINNER[usize::try_from(frame).unwrap_or(0) % SPINNER.len()]
+}
+
+/// How far the detail pane can scroll at `now` for the selected entry, at
+/// the current size: what update clamps the scroll offset to, from the same
+/// document the pane draws.
+pub fn detail_scroll_max(app: &App, now: i64) -> u16 {
+    app.current().map_or(0, |entry| {
+        detail::scroll_max(app, entry, app.areas().detail, now)
+    })
 }
 
 /// Draws the whole screen.

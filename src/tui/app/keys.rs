@@ -1,26 +1,36 @@
-//! Input: keys (through the keymap, a modal or the filter), mouse and
-//! paste, and what each [`Action`] does.
-
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+//! Input: what each [`Action`] does, keys typed into a modal or the
+//! filter, the pointer and paste. Keys arrive already sorted by the edge
+//! ([`input::route`](super::super::input::route), following
+//! [`App::input_mode`]): a bound key as its action, anything a text field
+//! or a dialog needs as a [`Key`].
 
 use crate::credential::Auth;
 use crate::header;
 use crate::ops::usable::{self, Plan};
 
 use super::super::form::{Form, FormEvent};
+use super::super::input::{InputMode, Key, KeyCode, Pointer, PointerKind};
 use super::super::layout::Pane;
 use super::super::msg::{Action, Change, Effect, Job};
-use super::super::strings;
+use super::super::{strings, view};
 use super::entries::{Row, Work};
-use super::{App, Modal};
+use super::{App, Modal, RunningLogin};
 
 impl App {
-    /// A key press: the open modal or the filter takes it first, else the
-    /// keymap turns it into an action.
-    pub(super) fn key(&mut self, key: KeyEvent, now: i64) -> Vec<Effect> {
-        if key.kind == KeyEventKind::Release {
-            return Vec::new();
+    /// How keys are read now: the runner routes each key by this.
+    pub fn input_mode(&self) -> InputMode {
+        match &self.modal {
+            Some(Modal::Form(_)) => InputMode::Text,
+            Some(Modal::Help) => InputMode::Help,
+            Some(_) => InputMode::Dialog,
+            None if self.filtering => InputMode::Text,
+            None => InputMode::Actions,
         }
+    }
+
+    /// A key as input: the open modal or the filter takes it; on the main
+    /// screen only Esc (clearing the filter) means anything.
+    pub(super) fn key(&mut self, key: Key, now: i64) -> Vec<Effect> {
         if self.modal.is_some() {
             return self.modal_key(key, now);
         }
@@ -28,21 +38,15 @@ impl App {
             self.filter_key(key);
             return Vec::new();
         }
-        if key.code == KeyCode::Esc {
-            if !self.filter.is_empty() {
-                self.filter.clear();
-                let keep = self.current().map(|e| e.name().to_owned());
-                self.rebuild_rows(keep.as_deref());
-            }
-            return Vec::new();
+        if key.code == KeyCode::Esc && !self.filter.is_empty() {
+            self.filter.clear();
+            let keep = self.current().map(|e| e.name().to_owned());
+            self.rebuild_rows(keep.as_deref());
         }
-        match self.keymap.action(&key) {
-            Some(action) => self.act(action, now),
-            None => Vec::new(),
-        }
+        Vec::new()
     }
 
-    fn filter_key(&mut self, key: KeyEvent) {
+    fn filter_key(&mut self, key: Key) {
         match key.code {
             KeyCode::Esc => {
                 self.filter.clear();
@@ -59,7 +63,7 @@ impl App {
         self.rebuild_rows(keep.as_deref());
     }
 
-    fn modal_key(&mut self, key: KeyEvent, now: i64) -> Vec<Effect> {
+    fn modal_key(&mut self, key: Key, now: i64) -> Vec<Effect> {
         let Some(modal) = self.modal.as_mut() else {
             return Vec::new();
         };
@@ -87,10 +91,11 @@ impl App {
                 KeyCode::Char('y') | KeyCode::Enter => {
                     let (name, revoke) = (name.clone(), *revoke);
                     self.modal = None;
+                    let busy = self.busy(&name);
                     let Some(entry) = self.entries.iter_mut().find(|e| e.name() == name) else {
                         return Vec::new();
                     };
-                    if entry.busy.is_some() {
+                    if busy {
                         // Auto-refresh may have started while the box was open.
                         let text = format!("{name} is busy: wait until it is done, then delete");
                         self.warn(text, now);
@@ -109,23 +114,20 @@ impl App {
                 }
                 _ => Vec::new(),
             },
-            Modal::Login { name, .. } => {
+            Modal::Login => {
                 if key.code == KeyCode::Esc {
-                    let name = name.clone();
                     self.modal = None;
-                    if let Some(e) = self.entries.iter_mut().find(|e| e.name() == name) {
-                        e.busy = None;
-                    }
+                    let Some(login) = self.login.take() else {
+                        return Vec::new();
+                    };
                     self.say("login cancelled", now);
-                    return vec![Effect::CancelLogin];
+                    return vec![Effect::CancelLogin(login.job)];
                 }
                 Vec::new()
             }
             Modal::Help | Modal::Error(_) | Modal::Shown { .. } => {
-                let closes = matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q'))
-                    || (matches!(modal, Modal::Help)
-                        && self.keymap.action(&key) == Some(Action::Help));
-                if closes {
+                // The help's own key closes it too: it comes as its action.
+                if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
                     self.modal = None;
                 }
                 Vec::new()
@@ -138,15 +140,7 @@ impl App {
         let page = self.areas().list_rows().max(1) as isize;
         match action {
             Action::Up | Action::Down if self.focus == Pane::Detail => {
-                self.detail_scroll = if action == Action::Up {
-                    self.detail_scroll
-                        .min(self.detail_max.get())
-                        .saturating_sub(1)
-                } else {
-                    self.detail_scroll
-                        .saturating_add(1)
-                        .min(self.detail_max.get())
-                };
+                self.scroll_detail(if action == Action::Up { -1 } else { 1 }, now);
             }
             Action::Up => self.move_selection(-1),
             Action::Down => self.move_selection(1),
@@ -160,14 +154,18 @@ impl App {
                     Pane::Detail => Pane::List,
                 };
             }
-            Action::Help => self.modal = Some(Modal::Help),
+            Action::Help => {
+                self.modal = match self.modal {
+                    Some(Modal::Help) => None,
+                    _ => Some(Modal::Help),
+                };
+            }
             Action::Quit => {
                 self.quit = true;
                 let mut effects = Vec::new();
                 if let Some((value, _)) = self.clipboard.take() {
                     effects.push(Effect::ClearClipboard(value));
                 }
-                effects.push(Effect::Quit);
                 return effects;
             }
             Action::Filter => {
@@ -198,7 +196,8 @@ impl App {
             Action::Refresh => return self.start(Work::Refresh { auto: false }, now),
             Action::Login => return self.start(Work::Login, now),
             Action::Delete => {
-                if let Some((_, name)) = self.current().and_then(|e| e.busy.zip(Some(e.name()))) {
+                let busy = self.current().filter(|e| self.work(e).is_some());
+                if let Some(name) = busy.map(|e| e.name()) {
                     let text = format!("{name} is busy: wait until it is done, then delete");
                     self.warn(text, now);
                 } else if let Some(entry) = self.current() {
@@ -229,10 +228,11 @@ impl App {
             self.warn(strings::NOTHING_SELECTED, now);
             return Vec::new();
         };
+        let busy = self.busy(&job.name);
         let Some(entry) = self.entries.iter_mut().find(|e| e.name() == job.name) else {
             return Vec::new();
         };
-        if entry.busy.is_some() {
+        if busy {
             return Vec::new();
         }
         let auth = &entry.credential.auth;
@@ -266,7 +266,9 @@ impl App {
             entry.busy = Some((Work::RefreshThenProbe, now));
             return vec![Effect::Refresh { job, force: false }];
         }
-        entry.busy = Some((work, now));
+        if work != Work::Login {
+            entry.busy = Some((work, now));
+        }
         match work {
             Work::Probe => {
                 let credential = Box::new(entry.credential.clone());
@@ -274,10 +276,12 @@ impl App {
             }
             Work::Refresh { .. } => vec![Effect::Refresh { job, force: true }],
             Work::Login => {
-                self.modal = Some(Modal::Login {
-                    name: job.name.clone(),
+                self.login = Some(RunningLogin {
+                    job: job.clone(),
                     url: None,
+                    since: now,
                 });
+                self.modal = Some(Modal::Login);
                 vec![Effect::Login(job)]
             }
             Work::Delete | Work::RefreshThenProbe => Vec::new(),
@@ -319,7 +323,7 @@ impl App {
 
     /// A mouse event: a click selects a row or focuses the detail pane,
     /// the wheel scrolls whatever is under the pointer.
-    pub(super) fn mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+    pub(super) fn pointer(&mut self, mouse: Pointer, now: i64) -> Vec<Effect> {
         if self.modal.is_some() {
             return Vec::new();
         }
@@ -327,7 +331,7 @@ impl App {
         let (col, row) = (mouse.column, mouse.row);
         let over_detail = areas.in_detail(col, row);
         match mouse.kind {
-            MouseEventKind::Down(MouseButton::Left) => {
+            PointerKind::Click => {
                 if let Some(offset) = areas.list_row_at(col, row) {
                     let at = self.scroll + offset;
                     if matches!(self.rows.get(at), Some(Row::Entry(_))) {
@@ -339,23 +343,23 @@ impl App {
                     self.focus = Pane::Detail;
                 }
             }
-            MouseEventKind::ScrollDown if over_detail => {
-                self.detail_scroll = self
-                    .detail_scroll
-                    .saturating_add(3)
-                    .min(self.detail_max.get());
-            }
-            MouseEventKind::ScrollUp if over_detail => {
-                self.detail_scroll = self
-                    .detail_scroll
-                    .min(self.detail_max.get())
-                    .saturating_sub(3);
-            }
-            MouseEventKind::ScrollDown => self.move_selection(3),
-            MouseEventKind::ScrollUp => self.move_selection(-3),
-            _ => {}
+            PointerKind::ScrollDown if over_detail => self.scroll_detail(3, now),
+            PointerKind::ScrollUp if over_detail => self.scroll_detail(-3, now),
+            PointerKind::ScrollDown => self.move_selection(3),
+            PointerKind::ScrollUp => self.move_selection(-3),
         }
         Vec::new()
+    }
+
+    /// Scrolls the detail pane by `delta` rows, never past the end of what
+    /// it shows (else `k` would need extra presses to come back).
+    fn scroll_detail(&mut self, delta: i16, now: i64) {
+        let max = view::detail_scroll_max(self, now);
+        self.detail_scroll = self
+            .detail_scroll
+            .min(max)
+            .saturating_add_signed(delta)
+            .min(max);
     }
 
     /// Pasted text goes to an open form or the filter.

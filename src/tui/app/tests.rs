@@ -8,7 +8,6 @@ mod work;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::credential::{
     Auth, AuthMethod, Credential, DEFAULT_API, DEFAULT_ISSUER, OauthClient, Secret, Session,
@@ -16,6 +15,7 @@ use crate::credential::{
 use crate::store::StoreData;
 
 use super::super::config::Config;
+use super::super::input::{self, Key, KeyCode};
 use super::super::keymap::Keymap;
 use super::super::layout::Pane;
 use super::super::msg::{Action, Effect, Msg};
@@ -109,13 +109,20 @@ fn app() -> App {
     app_with(vec![pat("pat"), john("john"), oauth("fresh", 300)])
 }
 
+/// A key as the runner delivers it: routed by the app's input mode.
+fn send(app: &mut App, key: Key, now: i64) -> Vec<Effect> {
+    match input::route(app.input_mode(), &app.keymap, key) {
+        Some(msg) => app.update(msg, now),
+        None => Vec::new(),
+    }
+}
+
 fn press(app: &mut App, code: KeyCode, now: i64) -> Vec<Effect> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
+    send(app, Key::plain(code), now)
 }
 
 fn ctrl(app: &mut App, c: char, now: i64) -> Vec<Effect> {
-    let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-    app.update(Msg::Key(key), now)
+    send(app, Key::ctrl(KeyCode::Char(c)), now)
 }
 
 fn type_text(app: &mut App, text: &str) {
@@ -184,6 +191,8 @@ fn filter_narrows_rows_while_typing_and_esc_clears_it() {
 #[test]
 fn tab_switches_focus_and_arrows_then_scroll_the_detail_pane() {
     let mut app = app();
+    // Short enough that the session's details need scrolling.
+    app.update(Msg::Resize(80, 12), NOW);
     press(&mut app, KeyCode::Tab, NOW);
     assert_eq!(app.focus, Pane::Detail);
     press(&mut app, KeyCode::Down, NOW);
@@ -222,16 +231,18 @@ fn reveal_lasts_reveal_seconds() {
 fn quit_ends_the_app_and_clears_a_held_clipboard_first() {
     let mut plain = app();
     let effects = act(&mut plain, Action::Quit);
-    assert!(matches!(effects.as_slice(), [Effect::Quit]), "{effects:?}");
-    assert!(plain.quit);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(plain.should_quit());
 
     let mut app = app();
     app.clipboard = Some((secret("held"), NOW + 45_000));
     let effects = press(&mut app, KeyCode::Char('q'), NOW);
     match effects.as_slice() {
-        [Effect::ClearClipboard(held), Effect::Quit] => assert_eq!(held.expose(), "held"),
-        other => panic!("want clear then quit, got {other:?}"),
+        [Effect::ClearClipboard(held)] => assert_eq!(held.expose(), "held"),
+        other => panic!("want the clipboard cleared, got {other:?}"),
     }
+    assert!(app.should_quit());
+    assert!(app.take_clipboard_on_exit().is_none(), "cleared once");
 }
 
 #[test]
@@ -250,15 +261,17 @@ fn help_opens_and_closes_on_its_own_key() {
 }
 
 #[test]
-fn detail_scroll_stops_at_the_end_the_view_reported() {
+fn detail_scroll_stops_at_the_end_of_what_the_pane_shows() {
     let mut app = app();
+    app.update(Msg::Resize(80, 12), NOW);
     act(&mut app, Action::SwitchPane);
-    // As the view reports after drawing a document 3 rows taller than the pane.
-    app.detail_max.set(3);
-    for _ in 0..10 {
+    // The same measure the view lays the pane out by.
+    let max = super::super::view::detail_scroll_max(&app, NOW);
+    assert!(max >= 3, "the session's document is taller than the pane");
+    for _ in 0..max + 10 {
         press(&mut app, KeyCode::Char('j'), NOW);
     }
-    assert_eq!(app.detail_scroll, 3);
+    assert_eq!(app.detail_scroll, max);
     press(&mut app, KeyCode::Char('k'), NOW);
-    assert_eq!(app.detail_scroll, 2, "one press moves back at once");
+    assert_eq!(app.detail_scroll, max - 1, "one press moves back at once");
 }

@@ -19,6 +19,7 @@ use super::super::app::entries::Entry;
 use super::super::layout::Pane;
 use super::super::msg::Action;
 use super::super::{strings, theme};
+use super::dialog::split_top;
 use super::text::{self, Doc, short};
 
 /// Masked secrets show this many dots whatever their length.
@@ -38,14 +39,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
         return;
     };
     let mut block = Block::bordered().title(format!(" {} ", text::clip(entry.name(), 40)));
-    if app.focus == Pane::Detail {
+    if app.focus() == Pane::Detail {
         block = block.border_style(theme::focused());
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let secs = now.div_euclid(1000);
     // The gauges stay put; everything below them scrolls as one document.
-    let gauges = if entry.session().is_some() { 2 } else { 0 };
+    let gauges = gauge_rows(entry);
     let (gauge_area, rest) = split_top(inner, gauges);
     if gauges > 0 {
         draw_gauges(frame, app, entry, gauge_area, secs);
@@ -55,29 +56,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
     if width == 0 || height == 0 {
         return;
     }
-    let mut doc = Doc::default();
-    doc.lines(facts(app, entry, now, width));
-    let probe_keys = app.keymap.keys_of(Action::Probe);
-    let hint = entry
-        .probe
-        .as_deref()
-        .and_then(|p| p.hint.as_ref())
-        .map(|h| h.render(|fix| strings::fix(fix, &app.keymap)));
-    probe::push(
-        &mut doc,
-        entry.probe.as_deref(),
-        hint.as_deref(),
-        &probe_keys,
-        secs,
-        width,
-    );
-    if let Some(session) = entry.session() {
-        doc.lines(claims::lines(session, secs, width));
-    }
+    let doc = document(app, entry, width, now);
     let total = doc.len();
     let max = total.saturating_sub(height);
-    app.detail_max.set(u16::try_from(max).unwrap_or(u16::MAX));
-    let scroll = usize::from(app.detail_scroll).min(max);
+    let scroll = usize::from(app.detail_scroll()).min(max);
     frame.render_widget(Paragraph::new(doc.window(scroll, height, width)), rest);
     if total > height {
         let mut state = ScrollbarState::new(total.saturating_sub(height) + 1)
@@ -95,21 +77,49 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
     }
 }
 
-/// The top `rows` of `area` and the rest (plain arithmetic: the layout
-/// solver is not needed for stacked rows).
-pub(super) fn split_top(area: Rect, rows: u16) -> (Rect, Rect) {
-    let top = rows.min(area.height);
-    (
-        Rect {
-            height: top,
-            ..area
-        },
-        Rect {
-            y: area.y + top,
-            height: area.height - top,
-            ..area
-        },
-    )
+/// How far the detail pane in `area` can scroll for `entry` at `now`: the
+/// rows of its document past the pane's height. Update clamps the scroll
+/// offset with this (so `k` moves back at once after scrolling past the
+/// end) and [`draw`] lays out the same document.
+pub fn scroll_max(app: &App, entry: &Entry, area: Rect, now: i64) -> u16 {
+    let (_, rest) = split_top(Block::bordered().inner(area), gauge_rows(entry));
+    let (width, height) = (usize::from(rest.width), usize::from(rest.height));
+    if width == 0 || height == 0 {
+        return 0;
+    }
+    let total = document(app, entry, width, now).len();
+    u16::try_from(total.saturating_sub(height)).unwrap_or(u16::MAX)
+}
+
+/// The gauges' rows at the top of the pane: two for a session.
+fn gauge_rows(entry: &Entry) -> u16 {
+    if entry.session().is_some() { 2 } else { 0 }
+}
+
+/// The scrolling part of the pane, `width` columns wide: the facts, the
+/// last probe and the claims panels.
+fn document<'a>(app: &App, entry: &'a Entry, width: usize, now: i64) -> Doc<'a> {
+    let secs = now.div_euclid(1000);
+    let mut doc = Doc::default();
+    doc.lines(facts(app, entry, now, width));
+    let probe_keys = app.keymap().keys_of(Action::Probe);
+    let hint = entry
+        .probe
+        .as_deref()
+        .and_then(|p| p.hint.as_ref())
+        .map(|h| h.render(|fix| strings::fix(fix, app.keymap())));
+    probe::push(
+        &mut doc,
+        entry.probe.as_deref(),
+        hint.as_deref(),
+        &probe_keys,
+        secs,
+        width,
+    );
+    if let Some(session) = entry.session() {
+        doc.lines(claims::lines(session, secs, width));
+    }
+    doc
 }
 
 /// Kind, API, id and secret (masked unless revealed), header preview,
@@ -117,7 +127,7 @@ pub(super) fn split_top(area: Rect, rows: u16) -> (Rect, Rect) {
 fn facts(app: &App, entry: &Entry, now: i64, width: usize) -> Vec<Line<'static>> {
     let revealed = app.revealed(entry.name(), now);
     let mut rows: Vec<(&str, String)> = Vec::new();
-    if let Some((work, since)) = entry.busy {
+    if let Some((work, since)) = app.work(entry) {
         let doing = format!("{} {}", super::spinner(since, now), strings::work(work));
         rows.push(("", doing));
     }
@@ -198,7 +208,7 @@ fn draw_gauges(frame: &mut Frame, app: &App, entry: &Entry, area: Rect, secs: i6
     frame.render_widget(access_gauge, access);
     let refresh_gauge = match entry.refresh {
         _ if session.login_required => {
-            let keys = app.keymap.keys_of(Action::Login);
+            let keys = app.keymap().keys_of(Action::Login);
             gauge("refresh", None, &format!("refused: log in again ({keys})"))
         }
         Refresh::At(at) => countdown("refresh", issued, at, secs),

@@ -9,10 +9,11 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::super::form::{Field, Form, Input, Kind};
 use super::super::theme;
+use super::dialog::{centred, frame_box};
 
 /// The widest a form gets.
 const MAX_WIDTH: u16 = 72;
@@ -31,19 +32,9 @@ pub fn draw(frame: &mut Frame, form: &Form, area: Rect) {
         Some(_) => fields(form, usize::from(inner_width)),
     };
     let footer = footer(form, inner_width);
-    let height = (body.lines.len() as u16 + 3).min(area.height);
-    let rect = Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    );
-    let block = Block::bordered()
-        .border_style(theme::focused())
-        .title(format!(" {} ", form.title));
-    let inner = block.inner(rect);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(block, rect);
+    // The body, then the footer line.
+    let rect = centred(area, usize::from(inner_width), body.lines.len() + 1);
+    let inner = frame_box(frame, rect, &form.title, theme::focused());
     let rows = usize::from(inner.height.saturating_sub(1));
     // Scroll just enough that the focused field and its note show.
     let offset = (body.focus_end + 1).saturating_sub(rows);
@@ -215,7 +206,7 @@ fn footer(form: &Form, width: u16) -> Line<'static> {
 
 #[cfg(test)]
 mod tests {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use crate::tui::input::{Key, KeyCode};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
@@ -226,7 +217,7 @@ mod tests {
     /// The add form, PAT chosen, name and token id typed, the token pasted.
     fn filled() -> Form {
         let mut form = Form::add(Vec::new());
-        let mut key = |code| form.key(KeyEvent::new(code, KeyModifiers::NONE), 0);
+        let mut key = |code| form.key(Key::plain(code), 0);
         key(KeyCode::Enter);
         for c in "work".chars() {
             key(KeyCode::Char(c));
@@ -265,7 +256,7 @@ mod tests {
     #[test]
     fn ctrl_r_shows_secrets_while_the_form_is_open() {
         let mut form = filled();
-        form.key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL), 0);
+        form.key(Key::ctrl(KeyCode::Char('r')), 0);
         let screen = render(&form, 80, 24);
         assert!(screen.contains(SECRET), "{screen}");
     }
@@ -273,16 +264,16 @@ mod tests {
     #[test]
     fn errors_show_under_their_field_even_on_a_small_screen() {
         let mut form = filled();
-        form.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL), 0);
+        form.key(Key::ctrl(KeyCode::Char('s')), 0);
         let screen = render(&form, 40, 12);
         // Valid input: saving, nothing refused.
         assert!(screen.contains("saving"), "{screen}");
         let mut bad = Form::add(vec!["work".into()]);
-        bad.key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), 0);
+        bad.key(Key::plain(KeyCode::Enter), 0);
         for c in "work".chars() {
-            bad.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), 0);
+            bad.key(Key::plain(KeyCode::Char(c)), 0);
         }
-        bad.key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL), 0);
+        bad.key(Key::ctrl(KeyCode::Char('s')), 0);
         let screen = render(&bad, 40, 12);
         insta::assert_snapshot!("add_pat_taken_name_40x12", screen);
         assert!(screen.contains("is taken"), "{screen}");

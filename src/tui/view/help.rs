@@ -12,8 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::super::app::App;
 use super::super::{strings, theme};
-use super::detail::split_top;
-use super::modal::{centred, frame_box};
+use super::dialog::{centred, frame_box, split_top};
 use super::text::clip;
 
 /// Keys wider than this are cut (a config may bind many keys to one action).
@@ -24,10 +23,10 @@ const MAX_WIDTH: usize = 78;
 /// Draws the overlay centred in `area`.
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let mut items: Vec<(String, &str)> = app
-        .keymap
+        .keymap()
         .bindings()
         .iter()
-        .map(|(action, _)| (app.keymap.keys_of(*action), strings::action_help(*action)))
+        .map(|(action, _)| (app.keymap().keys_of(*action), strings::action_help(*action)))
         .collect();
     items.extend(
         strings::MOUSE_HELP

@@ -22,36 +22,38 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let title = if app.filtering || !app.filter.is_empty() {
-        let cursor = if app.filtering { "▏" } else { "" };
-        format!(" /{}{cursor} ", app.filter)
+    let title = if app.filtering() || !app.filter().is_empty() {
+        let cursor = if app.filtering() { "▏" } else { "" };
+        format!(" /{}{cursor} ", app.filter())
     } else {
-        format!(" {} ", app.title)
+        format!(" {} ", app.title())
     };
     let mut block = Block::bordered().title(title);
-    if app.focus == Pane::List {
+    if app.focus() == Pane::List {
         block = block.border_style(theme::focused());
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
-    let end = (app.scroll + usize::from(inner.height)).min(app.rows.len());
-    let start = app.scroll.min(end);
+    let end = (app.scroll() + usize::from(inner.height)).min(app.rows().len());
+    let start = app.scroll().min(end);
     let secs = now.div_euclid(1000);
-    let margin = i64::from(app.config.refresh_margin);
-    let lines: Vec<Line> = app.rows[start..end]
+    let margin = i64::from(app.config().refresh_margin);
+    let lines: Vec<Line> = app.rows()[start..end]
         .iter()
         .enumerate()
         .map(|(offset, row)| match row {
             Row::Heading(group, count) => heading(*group, *count, width),
             Row::Entry(i) => {
-                let selected = start + offset == app.selected;
-                entry_line(&app.entries[*i], selected, secs, margin, now, width)
+                let selected = start + offset == app.selected();
+                let entry = &app.entries()[*i];
+                let since = app.work(entry).map(|(_, since)| since);
+                entry_line(entry, since, selected, secs, margin, now, width)
             }
         })
         .collect();
     if lines.is_empty() {
-        let text = if app.filter.is_empty() {
+        let text = if app.filter().is_empty() {
             "No credentials yet: press a to add one, i to import."
         } else {
             "Nothing matches the filter (Esc clears it)."
@@ -90,8 +92,10 @@ pub fn badge(entry: &Entry, secs: i64, margin: i64) -> (String, Style) {
     (text, theme::health(health))
 }
 
+/// One entry's row; `busy_since` starts its spinner.
 fn entry_line(
     entry: &Entry,
+    busy_since: Option<i64>,
     selected: bool,
     secs: i64,
     margin: i64,
@@ -99,8 +103,8 @@ fn entry_line(
     width: usize,
 ) -> Line<'static> {
     let (mut badge, style) = badge(entry, secs, margin);
-    let lead = match entry.busy {
-        Some((_, since)) => format!("{} ", super::spinner(since, now)),
+    let lead = match busy_since {
+        Some(since) => format!("{} ", super::spinner(since, now)),
         None => "  ".to_owned(),
     };
     // A narrow list keeps names readable and shortens the badge instead.

@@ -7,10 +7,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::super::app::{App, Modal};
 use super::super::{strings, theme};
+use super::dialog::{centred, frame_box};
 use super::help;
 use super::text;
 
@@ -19,7 +20,7 @@ const MAX_WIDTH: u16 = 64;
 
 /// Draws the open modal, if any.
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
-    let Some(modal) = &app.modal else { return };
+    let Some(modal) = app.modal() else { return };
     if area.width < 3 || area.height < 3 {
         return;
     }
@@ -35,14 +36,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
             lines.extend(text::paragraph(&keys, width, theme::label()));
             text_box(frame, area, "delete", lines, theme::error());
         }
-        Modal::Login { name, url } => {
-            let since = app
-                .entry(name)
-                .and_then(|e| e.busy)
-                .map_or(now, |(_, at)| at);
-            let spinner = super::spinner(since, now);
+        Modal::Login => {
+            let Some(login) = app.login() else { return };
+            let name = &login.job.name;
+            let spinner = super::spinner(login.since, now);
             let mut lines = Vec::new();
-            match url {
+            match &login.url {
                 Some(url) => {
                     let waiting = format!("{spinner} {}", strings::LOGIN_WAITING);
                     lines.extend(text::paragraph(&waiting, width, theme::info()));
@@ -88,35 +87,6 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
             text_box(frame, area, what, lines, theme::focused());
         }
     }
-}
-
-/// A box of `inner_width` × `inner_height` (plus its border) centred in
-/// `area`, never larger than it.
-pub fn centred(area: Rect, inner_width: usize, inner_height: usize) -> Rect {
-    let clamp = |n: usize, max: u16| u16::try_from(n + 2).unwrap_or(u16::MAX).min(max);
-    let (w, h) = (
-        clamp(inner_width, area.width),
-        clamp(inner_height, area.height),
-    );
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
-/// Clears `rect`, draws a titled border in `border` and returns the inside.
-pub fn frame_box(frame: &mut Frame, rect: Rect, title: &str, border: Style) -> Rect {
-    let title = text::clip(
-        &format!(" {title} "),
-        usize::from(rect.width.saturating_sub(2)),
-    );
-    let block = Block::bordered().title(title).border_style(border);
-    let inner = block.inner(rect);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(block, rect);
-    inner
 }
 
 /// A modal of wrapped lines; when they do not fit, the last line (how to

@@ -40,7 +40,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
     }
     let width = usize::from(area.width);
     let narrow = area.width < NARROW;
-    let line = match &app.status {
+    let line = match app.status() {
         Some(s) if s.until > now => {
             let style = if s.error {
                 theme::error()
@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
             };
             Line::styled(clip(&s.text, width), style)
         }
-        _ if app.filtering => {
+        _ if app.filtering() => {
             let tail = if narrow {
                 "Enter keeps · Esc clears"
             } else {
@@ -58,13 +58,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
             hints(app, &[], tail, width)
         }
         _ => {
-            let auto = match (app.auto_refresh, narrow) {
+            let auto = match (app.auto_refresh(), narrow) {
                 (true, false) => "auto-refresh on",
                 (false, false) => "auto-refresh off",
                 (true, true) => "auto on",
                 (false, true) => "auto off",
             };
-            let keys: &[(Action, &str)] = match (app.focus, narrow) {
+            let keys: &[(Action, &str)] = match (app.focus(), narrow) {
                 (Pane::List, false) => &LIST_HINTS,
                 (Pane::Detail, false) => &DETAIL_HINTS,
                 (Pane::List, true) => &[(Action::Help, "help"), (Action::SwitchPane, "details")],
@@ -82,7 +82,7 @@ fn hints(app: &App, keys: &[(Action, &str)], tail: &str, width: usize) -> Line<'
     let pairs: Vec<(String, String)> = keys
         .iter()
         .map(|(action, label)| {
-            let key = app.keymap.keys_of(*action);
+            let key = app.keymap().keys_of(*action);
             let key = key.split('/').next().unwrap_or_default().to_owned();
             (key, format!(" {label}  "))
         })

@@ -39,7 +39,11 @@ fn scroll_to(app: &mut App, heading: &str) {
     while !render(app).lines().nth(3).unwrap().contains(heading) {
         act(app, Action::Down);
         presses += 1;
-        assert!(presses < 40, "{:?}: never scrolled to {heading}", app.size);
+        assert!(
+            presses < 40,
+            "{:?}: never scrolled to {heading}",
+            app.size()
+        );
     }
 }
 
@@ -74,7 +78,7 @@ fn text(buffer: &Buffer) -> String {
 }
 
 fn render(app: &App) -> String {
-    let (width, height) = app.size;
+    let (width, height) = app.size();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| super::draw(f, app, NOW_MS)).unwrap();
     text(terminal.backend().buffer())
@@ -90,7 +94,7 @@ fn snapshot(name: &str, app: &App) -> String {
         !screen.contains("SIGNATURE"),
         "{name}: the signature decoded"
     );
-    let (w, h) = app.size;
+    let (w, h) = app.size();
     insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
     screen
 }
@@ -146,7 +150,7 @@ fn help_overlay_lists_every_binding() {
         let screen = snapshot("help", &app);
         assert!(screen.contains("Esc closes"), "{w}x{h}");
         if w >= 80 {
-            for (action, _) in app.keymap.bindings() {
+            for (action, _) in app.keymap().bindings() {
                 let line = super::super::strings::action_help(*action);
                 assert!(screen.contains(line), "{w}x{h}: {line}");
             }
@@ -178,7 +182,7 @@ fn errors_open_a_modal_that_says_how_to_close_it() {
         let job = job(&app, "alice-session");
         let why = "could not write the store: permission denied".to_owned();
         app.update(Msg::Done(job, Done::Deleted(Err(why))), NOW_MS);
-        assert!(matches!(app.modal, Some(Modal::Error(_))));
+        assert!(matches!(app.modal(), Some(Modal::Error(_))));
         let screen = snapshot("error", &app);
         assert!(screen.contains("Enter or Esc closes"), "{screen}");
     }
@@ -187,7 +191,7 @@ fn errors_open_a_modal_that_says_how_to_close_it() {
 #[test]
 fn the_shown_modal_displays_the_value_asked_for() {
     let mut app = app(80, 24);
-    app.modal = Some(Modal::Shown {
+    app.open_modal(Modal::Shown {
         what: "Authorization header".into(),
         value: Secret::new(format!("Authorization: Basic {PAT_TOKEN}")),
     });
@@ -199,44 +203,41 @@ fn the_shown_modal_displays_the_value_asked_for() {
 #[test]
 fn modals_say_what_happens_and_how_to_leave() {
     let url = format!("{ISSUER}/protocol/openid-connect/auth?client_id=x");
+    let modal = |modal: Modal| -> Box<dyn Fn(&mut App)> {
+        Box::new(move |app: &mut App| app.open_modal(modal.clone()))
+    };
+    let login = |url: Option<String>| -> Box<dyn Fn(&mut App)> {
+        Box::new(move |app: &mut App| app.show_login("alice-session", url.clone(), NOW_MS))
+    };
     let cases = [
         (
-            Modal::ConfirmDelete {
+            modal(Modal::ConfirmDelete {
                 name: "alice-session".into(),
                 revoke: true,
-            },
+            }),
             vec!["Delete alice-session?", "revoked at the server", "n or Esc"],
         ),
         (
-            Modal::ConfirmDelete {
+            modal(Modal::ConfirmDelete {
                 name: "prod-pat".into(),
                 revoke: false,
-            },
+            }),
             vec!["Delete prod-pat?", "nothing is revoked"],
         ),
         (
-            Modal::Login {
-                name: "alice-session".into(),
-                url: Some(url.clone()),
-            },
-            // No login in progress on the entry: the spinner's first frame.
+            login(Some(url.clone())),
+            // Started just now: the spinner's first frame.
             vec![
                 "⣾ waiting for the browser",
                 "auth?client_id=x",
                 "Esc cancels",
             ],
         ),
-        (
-            Modal::Login {
-                name: "alice-session".into(),
-                url: None,
-            },
-            vec!["⣾ finding the login page", "Esc cancels"],
-        ),
+        (login(None), vec!["⣾ finding the login page", "Esc cancels"]),
     ];
-    for (modal, wants) in cases {
+    for (open, wants) in cases {
         let mut app = app(80, 24);
-        app.modal = Some(modal);
+        open(&mut app);
         let screen = render(&app);
         for want in wants {
             assert!(screen.contains(want), "{want}: {screen}");
@@ -263,17 +264,17 @@ fn states() -> Vec<App> {
             name: "alice-session".into(),
             revoke: true,
         },
-        Modal::Login {
-            name: "alice-session".into(),
-            url: Some(format!("{ISSUER}/protocol/openid-connect/auth?client_id=x")),
-        },
         Modal::Error("something went wrong ".repeat(8)),
     ];
     for modal in modals {
         let mut app = base();
-        app.modal = Some(modal);
+        app.open_modal(modal);
         states.push(app);
     }
+    let mut login = base();
+    let url = format!("{ISSUER}/protocol/openid-connect/auth?client_id=x");
+    login.show_login("alice-session", Some(url), NOW_MS);
+    states.push(login);
     states
 }
 

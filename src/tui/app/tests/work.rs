@@ -14,7 +14,7 @@ fn select(app: &mut App, name: &str) {
 }
 
 fn busy(app: &App, name: &str) -> Option<Work> {
-    app.entry(name).and_then(|e| e.busy.map(|(w, _)| w))
+    app.entry(name).and_then(|e| app.work(e)).map(|(w, _)| w)
 }
 
 fn access_token(app: &App, name: &str) -> String {
@@ -153,16 +153,21 @@ fn login_opens_a_waiting_modal_and_esc_cancels_it() {
         other => panic!("want a login, got {other:?}"),
     };
     let url = "https://login.example/auth?client_id=client-1".to_owned();
-    app.update(Msg::Done(job, Done::LoginStarted(url.clone())), NOW);
+    app.update(Msg::Done(job.clone(), Done::LoginStarted(url.clone())), NOW);
+    assert!(matches!(&app.modal, Some(Modal::Login)));
     assert!(
-        matches!(&app.modal, Some(Modal::Login { name, url: Some(u) }) if name == "fresh" && *u == url)
+        app.login()
+            .is_some_and(|l| l.job == job && l.url.as_deref() == Some(url.as_str())),
+        "{:?}",
+        app.login()
     );
+    assert_eq!(busy(&app, "fresh"), Some(Work::Login));
     let effects = press(&mut app, KeyCode::Esc, NOW);
     assert!(
-        matches!(effects.as_slice(), [Effect::CancelLogin]),
+        matches!(effects.as_slice(), [Effect::CancelLogin(j)] if *j == job),
         "{effects:?}"
     );
-    assert!(app.modal.is_none() && busy(&app, "fresh").is_none());
+    assert!(app.modal.is_none() && app.login().is_none() && busy(&app, "fresh").is_none());
 }
 
 #[test]

@@ -1,20 +1,16 @@
-//! Answers from background work, and time: deadlines (status messages,
-//! reveals, the clipboard), auto-refresh, and when the runner should wake
-//! the app next.
+//! Answers from background work: what a finished refresh, probe, login,
+//! save, delete or copy changes (stale answers are dropped by generation).
 
 use crate::credential::Auth;
 
 use super::super::msg::{Copied, Done, Effect, Job, RefreshDone};
 use super::super::strings;
-use super::entries::{Entry, Row, Work};
+use super::deadlines::NEVER;
+use super::entries::{Entry, Work};
 use super::{App, Modal};
 
 /// How long auto-refresh leaves an entry alone after a failed refresh (ms).
 const RETRY_MS: i64 = 30_000;
-/// A deadline that never comes (a copy kept until quit).
-const NEVER: i64 = i64::MAX;
-/// Spinner frame length (ms).
-pub const SPINNER_MS: i64 = 120;
 
 impl App {
     /// Work finished. A refresh or probe answer for a credential that
@@ -33,9 +29,8 @@ impl App {
                 let ends = match (&done, work) {
                     (Done::Refresh(_), Some(Work::Refresh { .. } | Work::RefreshThenProbe))
                     | (Done::Probe(_), Some(Work::Probe)) => fresh,
-                    (Done::Login(_), Some(Work::Login))
-                    | (Done::Deleted(_), Some(Work::Delete)) => true,
-                    (Done::Crashed(_), Some(Work::Login | Work::Delete)) => true,
+                    (Done::Deleted(_), Some(Work::Delete)) => true,
+                    (Done::Crashed(_), Some(Work::Delete)) => true,
                     (Done::Crashed(_), Some(_)) => fresh,
                     _ => false,
                 };
@@ -50,6 +45,15 @@ impl App {
             }
             None => (None, false),
         };
+        // A login's answer, or its crash, ends the running login.
+        let login_ended = matches!(done, Done::Login(_) | Done::Crashed(_))
+            && self.login.as_ref().is_some_and(|l| l.job.name == name);
+        if login_ended {
+            self.login = None;
+            if matches!(self.modal, Some(Modal::Login)) {
+                self.modal = None;
+            }
+        }
         match done {
             Done::Saved(result) => return self.saved(name, result, now),
             Done::Copy(copied) => return self.copied(copied, now),
@@ -60,24 +64,17 @@ impl App {
             }
             Done::Deleted(Err(e)) => self.modal = Some(Modal::Error(format!("delete {name}: {e}"))),
             Done::LoginStarted(url) => {
-                if let Some(Modal::Login { name: n, url: slot }) = self.modal.as_mut()
-                    && n == name
-                {
-                    *slot = Some(url);
+                if let Some(login) = self.login.as_mut().filter(|l| l.job.name == name) {
+                    login.url = Some(url);
                 }
             }
-            Done::Login(result) => {
-                if matches!(&self.modal, Some(Modal::Login { name: n, .. }) if n == name) {
-                    self.modal = None;
+            Done::Login(result) => match result {
+                Ok(session) => {
+                    self.set_session(name, *session);
+                    self.say(format!("logged in {name}"), now);
                 }
-                match result {
-                    Ok(session) => {
-                        self.set_session(name, *session);
-                        self.say(format!("logged in {name}"), now);
-                    }
-                    Err(e) => self.modal = Some(Modal::Error(format!("login {name}: {e}"))),
-                }
-            }
+                Err(e) => self.modal = Some(Modal::Error(format!("login {name}: {e}"))),
+            },
             Done::Refresh(_) | Done::Probe(_) if !fresh => {
                 tracing::debug!(name, "stale answer dropped");
             }
@@ -102,9 +99,6 @@ impl App {
             }
             Done::Probe(Err(e)) => self.warn(format!("probe {name}: {e}"), now),
             Done::Crashed(panic) => {
-                if matches!(&self.modal, Some(Modal::Login { name: n, .. }) if n == name) {
-                    self.modal = None;
-                }
                 let text =
                     format!("internal error while working on {name}: {panic} (details in the log)");
                 self.modal = Some(Modal::Error(text));
@@ -240,88 +234,5 @@ impl App {
         }
         effects.extend(self.deadlines(now));
         effects
-    }
-
-    /// What is due at `now`: expired messages and reveals go, the
-    /// clipboard is cleared, sessions near expiry are refreshed.
-    pub(super) fn deadlines(&mut self, now: i64) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        if self.status.as_ref().is_some_and(|s| s.until <= now) {
-            self.status = None;
-        }
-        if self.reveal.as_ref().is_some_and(|(_, until)| *until <= now) {
-            self.reveal = None;
-        }
-        if self.clipboard.as_ref().is_some_and(|(_, at)| *at <= now)
-            && let Some((value, _)) = self.clipboard.take()
-        {
-            effects.push(Effect::ClearClipboard(value));
-        }
-        if self.auto_refresh && !self.quit {
-            let margin = i64::from(self.config.refresh_margin);
-            let secs = now.div_euclid(1000);
-            for entry in &mut self.entries {
-                let due = entry.refresh_due(secs, margin).is_some_and(|d| d <= secs);
-                if due && entry.busy.is_none() && entry.retry_at <= now {
-                    // Unforced: the core refreshes by the same rule.
-                    let force = false;
-                    entry.busy = Some((Work::Refresh { auto: true }, now));
-                    let job = Job {
-                        name: entry.name().to_owned(),
-                        generation: entry.generation,
-                    };
-                    effects.push(Effect::Refresh { job, force });
-                }
-            }
-        }
-        effects
-    }
-
-    /// When the app next needs a [`Msg::Tick`](super::super::msg::Msg::Tick)
-    /// (Unix ms), or `None` to wait for input alone: each second while a
-    /// countdown is on screen, a spinner frame while work runs, and the
-    /// next deadline.
-    pub fn next_wakeup(&self, now: i64) -> Option<i64> {
-        let secs = now.div_euclid(1000);
-        let mut next: Option<i64> = None;
-        let mut at = |t: i64| next = Some(next.map_or(t, |n: i64| n.min(t)));
-        if self.countdown_on_screen(secs) {
-            at((secs + 1) * 1000);
-        }
-        if self.entries.iter().any(|e| e.busy.is_some()) {
-            at(now + SPINNER_MS);
-        }
-        if let Some(s) = &self.status {
-            at(s.until);
-        }
-        if let Some((_, until)) = &self.reveal {
-            at(*until);
-        }
-        if let Some((_, clear)) = self.clipboard.as_ref().filter(|(_, c)| *c != NEVER) {
-            at(*clear);
-        }
-        if self.auto_refresh {
-            let margin = i64::from(self.config.refresh_margin);
-            for e in self.entries.iter().filter(|e| e.busy.is_none()) {
-                if let Some(due) = e.refresh_due(secs, margin) {
-                    at((due * 1000).max(e.retry_at).max(now));
-                }
-            }
-        }
-        next
-    }
-
-    /// Whether any countdown shown (the list rows on screen and the
-    /// detail pane) changes each second.
-    fn countdown_on_screen(&self, secs: i64) -> bool {
-        let height = self.areas().list_rows();
-        let end = (self.scroll + height).min(self.rows.len());
-        let visible = self.rows[self.scroll.min(end)..end]
-            .iter()
-            .any(|r| match r {
-                Row::Entry(i) => self.entries[*i].counting(secs),
-                Row::Heading(..) => false,
-            });
-        visible || self.current().is_some_and(|e| e.counting(secs))
     }
 }

@@ -1,4 +1,5 @@
-//! Background work that cannot take the screen down with it.
+//! The panic guard: background work that cannot take the screen down
+//! with it.
 //!
 //! A panic anywhere runs the panic hook, which restores the terminal
 //! before printing the message. That is right when the app itself dies,
@@ -22,7 +23,7 @@ use std::task::{Context, Poll};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::msg::{Done, Job, Msg};
+use super::super::msg::{Done, Job, Msg};
 
 thread_local! {
     static IN_TASK: Cell<bool> = const { Cell::new(false) };
@@ -33,7 +34,8 @@ thread_local! {
 static TERMINAL_TAKEN: AtomicBool = AtomicBool::new(false);
 
 /// Whether the current thread is running background work.
-pub fn in_task() -> bool {
+#[cfg(test)]
+fn in_task() -> bool {
     IN_TASK.get()
 }
 
