@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::probe::{NetFailure, failure_hint};
+use crate::net::{NetFailure, failure_hint};
 
 pub mod callback;
 pub mod code_flow;
@@ -28,13 +28,15 @@ pub mod device;
 pub mod endpoints;
 pub mod grants;
 pub mod implicit;
+pub mod login_error;
 pub mod pkce;
 pub mod refresh;
 pub mod revoke;
 pub mod token;
 
-pub use code_flow::{LoginError, LoginOptions, PendingLogin, prepare};
+pub use code_flow::{LoginOptions, PendingLogin, prepare};
 pub use endpoints::{Endpoints, discover};
+pub use login_error::LoginError;
 pub use refresh::{RefreshError, RefreshOutcome, refresh};
 pub use revoke::{Revoked, revoke};
 pub use token::TokenResponse;

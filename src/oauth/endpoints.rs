@@ -18,7 +18,8 @@ use url::Url;
 
 use super::{OauthError, Timeouts};
 use crate::credential::is_loopback;
-use crate::probe::{classify, strip_controls};
+use crate::net::classify;
+use crate::sanitize::strip_controls;
 
 /// Discovery documents larger than this are refused.
 const DISCOVERY_LIMIT: usize = 512 * 1024;

@@ -19,7 +19,8 @@ use zeroize::Zeroizing;
 
 use super::{OauthError, Timeouts};
 use crate::credential::{AuthMethod, OauthClient, Secret, Session};
-use crate::probe::{classify, strip_controls};
+use crate::net::classify;
+use crate::sanitize::strip_controls;
 
 /// Token responses larger than this are refused (real ones are a few KB).
 pub const BODY_LIMIT: usize = 1 << 20;

@@ -1,105 +1,10 @@
-//! Turning an outcome into words a person can act on: which network failure
-//! it was (digging through reqwest, hyper and rustls errors), and what an HTTP
-//! status means for a credential.
-
-use std::error::Error as _;
-use std::io;
-use std::time::Duration;
+//! Turning an HTTP answer into words a person can act on: what a status
+//! means for the credential that was sent.
 
 use reqwest::Method;
 use url::Url;
 
-use super::{Answer, NetFailure, Scheme, strip_controls};
-
-/// Names the network failure behind a reqwest error, for a request to `url`
-/// made with these timeouts.
-pub fn classify(
-    err: &reqwest::Error,
-    url: &Url,
-    connect_timeout: Duration,
-    timeout: Duration,
-) -> NetFailure {
-    let host = url.host_str().unwrap_or_default().to_owned();
-    if err.is_timeout() {
-        return if err.is_connect() {
-            NetFailure::ConnectTimeout {
-                host,
-                after: connect_timeout,
-            }
-        } else {
-            NetFailure::Timeout { after: timeout }
-        };
-    }
-    let causes = causes(err);
-    for e in &causes {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return NetFailure::Tls {
-                host,
-                detail: strip_controls(&tls.to_string()),
-            };
-        }
-        if let Some(io) = e.downcast_ref::<io::Error>()
-            && io.kind() == io::ErrorKind::ConnectionRefused
-        {
-            let port = url.port_or_known_default().unwrap_or_default();
-            return NetFailure::Refused {
-                target: format!("{host}:{port}"),
-            };
-        }
-        if e.to_string().starts_with("dns error") {
-            let detail = e.source().map(|s| s.to_string()).unwrap_or_default();
-            return NetFailure::Dns {
-                host,
-                detail: strip_controls(&detail),
-            };
-        }
-    }
-    let detail: Vec<String> = causes.iter().skip(1).map(|e| e.to_string()).collect();
-    NetFailure::Other {
-        detail: strip_controls(&detail.join(": ")),
-    }
-}
-
-type DynError = dyn std::error::Error + 'static;
-
-/// The chain of causes, looking inside `io::Error`s: their `source()` skips
-/// the error they wrap, which is where rustls puts its own.
-fn causes(err: &reqwest::Error) -> Vec<&DynError> {
-    let mut out: Vec<&DynError> = vec![err];
-    let mut next: Option<&DynError> = err.source();
-    while let Some(e) = next {
-        out.push(e);
-        next = match e.downcast_ref::<io::Error>().and_then(|io| io.get_ref()) {
-            Some(inner) => Some(inner as &DynError),
-            None => e.source(),
-        };
-    }
-    out
-}
-
-/// The hint for a network failure.
-pub fn failure_hint(failure: &NetFailure) -> String {
-    match failure {
-        NetFailure::Dns { host, detail } => format!(
-            "DNS: cannot resolve `{host}` ({detail}); check the host in the API base URL and your network"
-        ),
-        NetFailure::Refused { target } => format!(
-            "connection refused by {target}: nothing listens there; check the port, or start the server (`sipauth-tui sandbox`)"
-        ),
-        NetFailure::Tls { host, detail } => format!(
-            "TLS handshake with `{host}` failed: {detail}; is this an https URL for a plain-http server, or is a proxy intercepting TLS?"
-        ),
-        NetFailure::ConnectTimeout { host, after } => format!(
-            "timeout: no connection to `{host}` within {} s; the host is down or a firewall drops the packets",
-            after.as_secs_f32()
-        ),
-        NetFailure::Timeout { after } => format!(
-            "timeout: the server took the request but sent no complete answer within {} s (raise it with --timeout)",
-            after.as_secs_f32()
-        ),
-        NetFailure::Other { detail } => format!("network error: {detail}"),
-    }
-}
+use super::{Answer, Scheme};
 
 /// The hint for an HTTP answer; `None` for a 2xx.
 pub fn status_hint(answer: &Answer, method: &Method, url: &Url, scheme: Scheme) -> Option<String> {

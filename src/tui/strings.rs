@@ -2,7 +2,7 @@
 //! status messages. Kept in one place so wording stays consistent.
 
 use crate::expiry::Health;
-use crate::probe::NetFailure;
+use crate::net::NetFailure;
 
 use super::app::entries::{Group, Work};
 use super::msg::Action;

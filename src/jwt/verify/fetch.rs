@@ -13,8 +13,8 @@ use reqwest::redirect;
 use serde_json::Value;
 use url::Url;
 
+use crate::net::{NetFailure, classify};
 use crate::oauth::endpoints::{discovery_url, secure_url};
-use crate::probe::{NetFailure, classify};
 
 use super::claims_text;
 
