@@ -55,6 +55,7 @@ mod device;
 mod discovery;
 mod error;
 mod fault;
+mod grant_ctx;
 mod mint;
 mod session;
 mod state;
