@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use sipauth_tui::sandbox::BackgroundSandbox;
+use sipauth_tui::sandbox::demo;
 use sipauth_tui::store::Store;
-use sipauth_tui::tui::{self, config::Config, demo};
+use sipauth_tui::tui::{self, config::Config};
 
 use super::session::{http_timeouts, now, runtime};
 use super::{Ctx, Outcome};
