@@ -10,10 +10,9 @@
 //! Under `/auth/realms/{realm}` (and `/other`) it is also an OpenID Connect
 //! provider, see [`realm`]; `/v2/account` then accepts that realm's access
 //! tokens as `Authorization: Bearer` too. Tokens are signed with the public
-//! sandbox keys in [`keys`].
+//! sandbox keys in [`crate::sandbox_keys`].
 
 pub mod demo;
-pub mod keys;
 pub mod realm;
 
 use std::net::{Ipv4Addr, SocketAddr};

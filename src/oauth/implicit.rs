@@ -340,7 +340,7 @@ mod tests {
 
     #[test]
     fn an_id_token_in_the_redirect_must_carry_the_nonce_sent() {
-        use crate::sandbox::keys;
+        use crate::sandbox_keys as keys;
         use jsonwebtoken::Algorithm;
         let paste = |nonce: serde_json::Value| {
             let id = keys::sign(Algorithm::RS256, &serde_json::json!({"nonce": nonce}));
