@@ -166,8 +166,9 @@ struct Reference {
     from: Module,
     segs: Vec<String>,
     line: usize,
-    /// A `pub use`: the name it re-exports under, for the table.
-    reexport_as: Option<String>,
+    /// A `use`: the name it binds in its module, for the table (children
+    /// reach a module's imports, public or not, through `super::`).
+    binds: Option<String>,
 }
 
 /// Every path in one file, with inline modules (`mod tests { … }`) as the
@@ -198,7 +199,6 @@ fn references(file: &Module, src: &str) -> (Vec<Reference>, Vec<Module>) {
                 continue;
             }
             "use" => {
-                let public = tok(i.wrapping_sub(1)) == "pub" || tok(i.wrapping_sub(1)) == ")";
                 let mut j = i + 1;
                 let mut paths = Vec::new();
                 use_tree(&toks, &mut j, Vec::new(), &mut paths);
@@ -207,7 +207,7 @@ fn references(file: &Module, src: &str) -> (Vec<Reference>, Vec<Module>) {
                         from: inside(file, &stack),
                         segs,
                         line: toks[i].1,
-                        reexport_as: public.then_some(alias).flatten(),
+                        binds: alias,
                     });
                 }
                 i = j;
@@ -226,7 +226,7 @@ fn references(file: &Module, src: &str) -> (Vec<Reference>, Vec<Module>) {
                     from: inside(file, &stack),
                     segs,
                     line: toks[i].1,
-                    reexport_as: None,
+                    binds: None,
                 });
                 i = j;
                 continue;
@@ -317,7 +317,8 @@ fn alias(toks: &[(String, usize)], j: &mut usize) -> Option<String> {
 struct Tree {
     modules: BTreeSet<Module>,
     refs: Vec<(String, Reference)>,
-    /// Per module, the names it re-exports and the paths they stand for.
+    /// Per module, the names it imports or re-exports and the paths they
+    /// stand for.
     reexports: BTreeMap<Module, BTreeMap<String, Module>>,
 }
 
@@ -338,7 +339,7 @@ impl Tree {
             reexports: BTreeMap::new(),
         };
         for (_, r) in &refs {
-            if let (Some(name), Some(path)) = (&r.reexport_as, tree.absolute(r)) {
+            if let (Some(name), Some(path)) = (&r.binds, tree.absolute(r)) {
                 let table = tree.reexports.entry(r.from.clone()).or_default();
                 table.insert(name.clone(), path);
             }
@@ -525,7 +526,10 @@ fn synthetic(files: &[(&str, &str)]) -> Vec<String> {
 #[test]
 fn the_checker_finds_cycles_through_use_super_reexports_and_code_paths() {
     let tree = [
-        ("lib.rs", "pub mod a;\npub mod b;\npub mod c;\n"),
+        (
+            "lib.rs",
+            "pub mod a;\npub mod b;\npub mod c;\npub mod d;\npub mod f;\n",
+        ),
         ("a.rs", "pub mod x;\npub mod y;\npub use x::Thing;\n"),
         // Siblings a::x and a::y, through `use super::`: a cycle under `a`.
         (
@@ -536,6 +540,10 @@ fn the_checker_finds_cycles_through_use_super_reexports_and_code_paths() {
         // b reaches a through a re-export of a::x, a::x reaches b through
         // a::y: a cycle between a and b at the root, none with c.
         ("b.rs", "pub fn f() { let _ = crate::a::Thing; }\n"),
+        // d reaches e through a private import of its parent: still a cycle.
+        ("d.rs", "pub mod e;\nuse crate::f::F;\n"),
+        ("d/e.rs", "use super::F;\n"),
+        ("f.rs", "use crate::d::e;\npub struct F;\n"),
         (
             "c.rs",
             "use crate::{a, b};\nconst S: &str = \"crate::c::x\";\n",
@@ -551,7 +559,12 @@ fn the_checker_finds_cycles_through_use_super_reexports_and_code_paths() {
     ];
     assert_eq!(
         synthetic(&tree),
-        ["bin cli::{one, two}", "lib a::{x, y}", "lib {a, b}"]
+        [
+            "bin cli::{one, two}",
+            "lib a::{x, y}",
+            "lib {a, b}",
+            "lib {d, f}"
+        ]
     );
     // Ancestors and descendants are no cycle; a child's inline tests module
     // using `super::` names its own file, not a sibling.
