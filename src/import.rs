@@ -40,7 +40,7 @@ use crate::credential::{
 };
 use crate::jwt;
 use crate::oauth::TokenResponse;
-use crate::probe::strip_controls;
+use crate::sanitize::strip_controls;
 
 /// Inputs larger than this are refused (a token response is a few KB).
 pub const MAX_INPUT: usize = 1 << 20;

@@ -6,7 +6,11 @@
 //! verification ([`jwt`]), the OAuth2 / OpenID Connect client ([`oauth`]),
 //! importing pasted or exported credentials ([`import`]), the account probe
 //! ([`probe`]) and the local sandbox server, a sipgate-like API plus a
-//! Keycloak-like realm ([`sandbox`]). The `sipauth-tui` binary is a thin
+//! Keycloak-like realm ([`sandbox`], signing with [`sandbox_keys`]). Pieces
+//! these share live in neutral modules of their own: text made safe for a
+//! terminal ([`sanitize`]), the network-failure vocabulary ([`net`]), an
+//! issuer's URLs and their rules ([`issuer_url`]) and the names of JSON
+//! kinds in messages ([`json_kind`]). The `sipauth-tui` binary is a thin
 //! command line over these; nothing here reads the clock for display or
 //! touches the terminal.
 
@@ -15,11 +19,17 @@
 pub mod credential;
 pub mod expiry;
 pub mod header;
+pub mod hint;
 pub mod import;
+pub mod issuer_url;
+pub mod json_kind;
 pub mod jwt;
+pub mod net;
 pub mod oauth;
 pub mod ops;
 pub mod probe;
 pub mod sandbox;
+pub mod sandbox_keys;
+pub mod sanitize;
 pub mod store;
 pub mod tui;

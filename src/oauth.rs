@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::probe::{NetFailure, failure_text};
+use crate::net::{NetFailure, failure_text};
 
 pub mod callback;
 pub mod code_flow;
@@ -28,13 +28,15 @@ pub mod device;
 pub mod endpoints;
 pub mod grants;
 pub mod implicit;
+pub mod login_error;
 pub mod pkce;
 pub mod refresh;
 pub mod revoke;
 pub mod token;
 
-pub use code_flow::{LoginError, LoginOptions, PendingLogin, prepare};
+pub use code_flow::{LoginOptions, PendingLogin, prepare};
 pub use endpoints::{Endpoints, discover};
+pub use login_error::LoginError;
 pub use refresh::{RefreshError, RefreshOutcome, refresh};
 pub use revoke::{Revoked, revoke};
 pub use token::TokenResponse;
@@ -159,7 +161,7 @@ impl OauthError {
     }
 }
 
-/// The probe's words for a network failure (its fix, a face's business).
+/// A network failure's words (its fix is a face's business).
 fn net_hint(failure: &NetFailure) -> String {
     failure_text(failure)
 }

@@ -17,44 +17,13 @@ use thiserror::Error;
 use url::Url;
 
 use crate::credential::Secret;
+use crate::hint::Hint;
+use crate::net::{NetFailure, classify, failure_hint};
+use crate::sanitize::{clean_json, strip_controls};
 
 mod explain;
 
-pub use explain::{classify, failure_hint, failure_text, status_hint};
-
-/// What to do about a probe's outcome: what happened and what to check, in
-/// words, and the fix as a value each face words for its user (the command
-/// line names commands and flags, the app its keys).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Hint {
-    /// The facts and what to check.
-    pub text: String,
-    /// What would fix it, when one step does.
-    pub fix: Option<Fix>,
-}
-
-/// A fix a face words in its own terms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fix {
-    /// Nothing listens there: start the server (the sandbox, say).
-    StartServer,
-    /// The answer did not come within the timeout: allow longer.
-    LongerTimeout,
-    /// The access token is refused: refresh the session, or log in again.
-    RenewSession,
-    /// The token lacks a scope: log in again asking for it.
-    LoginWithScope,
-}
-
-impl Hint {
-    /// The text with the fix in the words `words` gives it.
-    pub fn render(&self, words: impl FnOnce(Fix) -> String) -> String {
-        match self.fix {
-            Some(fix) => format!("{}{}", self.text, words(fix)),
-            None => self.text.clone(),
-        }
-    }
-}
+pub use explain::status_hint;
 
 /// The largest body the probe reads; the rest is cut off.
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -166,47 +135,6 @@ pub enum Scheme {
     Basic(&'static str, &'static str),
     /// An OAuth Bearer access token.
     Bearer,
-}
-
-/// Why nothing usable came back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NetFailure {
-    /// The host name did not resolve.
-    Dns {
-        /// The host.
-        host: String,
-        /// The resolver's words.
-        detail: String,
-    },
-    /// Nothing listens at the address.
-    Refused {
-        /// host:port.
-        target: String,
-    },
-    /// TLS could not be established.
-    Tls {
-        /// The host.
-        host: String,
-        /// rustls's words.
-        detail: String,
-    },
-    /// No connection within the connect timeout.
-    ConnectTimeout {
-        /// The host.
-        host: String,
-        /// The limit.
-        after: Duration,
-    },
-    /// Connected, but no full answer within the total timeout.
-    Timeout {
-        /// The limit.
-        after: Duration,
-    },
-    /// Anything else.
-    Other {
-        /// What happened.
-        detail: String,
-    },
 }
 
 /// The result of one probe.
@@ -361,81 +289,9 @@ pub fn parse_body(bytes: &[u8], content_type: Option<&str>) -> Body {
     Body::Text(strip_controls(&String::from_utf8_lossy(bytes)))
 }
 
-/// Removes control characters (C0, DEL, C1) except newline and tab, and the
-/// bidirectional overrides that can make text read differently than it is.
-pub fn strip_controls(text: &str) -> String {
-    if !needs_stripping(text) {
-        return text.to_owned();
-    }
-    text.chars()
-        .filter(|&c| c == '\n' || c == '\t' || !(c.is_control() || is_bidi_control(c)))
-        .collect()
-}
-
-/// Whether [`strip_controls`] would change `text`. Checked on bytes: C0 and
-/// DEL are single bytes, C1 characters start with 0xC2, bidi controls with
-/// 0xE2; text with none of these (almost all) needs no copy-and-filter.
-fn needs_stripping(text: &str) -> bool {
-    text.bytes()
-        .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2 || b == 0xe2)
-        && text
-            .chars()
-            .any(|c| c != '\n' && c != '\t' && (c.is_control() || is_bidi_control(c)))
-}
-
-/// Whether `c` is a bidirectional mark, embedding, override or isolate.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Strips every string and key of a JSON document. serde_json escapes only
-/// U+0000..U+001F when printing, so DEL, C1 (such as the one-byte CSI U+009B)
-/// and bidi overrides would otherwise reach the terminal raw.
-pub fn clean_json(value: Value) -> Value {
-    match value {
-        Value::String(s) if needs_stripping(&s) => Value::String(strip_controls(&s)),
-        Value::Array(items) => Value::Array(items.into_iter().map(clean_json).collect()),
-        // Keys are rebuilt only when one of them needs it.
-        Value::Object(map) if map.keys().any(|k| needs_stripping(k)) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (strip_controls(&k), clean_json(v)))
-                .collect(),
-        ),
-        Value::Object(mut map) => {
-            for v in map.values_mut() {
-                *v = clean_json(std::mem::take(v));
-            }
-            Value::Object(map)
-        }
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn control_and_bidi_characters_are_stripped_and_the_rest_kept() {
-        let cases = [
-            ("plain ascii", "plain ascii"),
-            ("line\nand\ttab", "line\nand\ttab"),
-            ("esc\u{1b}[31mred", "esc[31mred"),
-            ("del\u{7f}", "del"),
-            ("c1\u{9b}31m", "c131m"),
-            ("bidi\u{202e}txt\u{2066}", "biditxt"),
-            // Non-ASCII that shares the lead bytes 0xC2 and 0xE2 stays.
-            ("ä ° € — \u{a0}", "ä ° € — \u{a0}"),
-        ];
-        for (text, want) in cases {
-            assert_eq!(strip_controls(text), want, "{text:?}");
-            assert_eq!(
-                clean_json(json!({ text: [text] })),
-                json!({ want: [want] }),
-                "{text:?}"
-            );
-        }
-    }
 
     #[test]
     fn bodies_are_json_when_they_parse_and_clean_text_otherwise() {

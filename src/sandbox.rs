@@ -1,7 +1,7 @@
 //! A local stand-in for the sipgate REST API, on 127.0.0.1 only.
 //!
-//! `sipauth-tui sandbox` runs it in the foreground; tests (and later the TUI
-//! demo) start it in-process on port 0. It is a real HTTP server (axum), so
+//! `sipauth-tui sandbox` runs it in the foreground; tests and the demo
+//! (seeded by [`demo`]) start it in-process on port 0. It is a real HTTP server (axum), so
 //! everything the probe does is exercised over real sockets. Besides
 //! `/v2/account` it has a few test hooks under `/v2/__…` (a chosen status, a
 //! redirect) and records which requests carried an Authorization header, so
@@ -10,9 +10,9 @@
 //! Under `/auth/realms/{realm}` (and `/other`) it is also an OpenID Connect
 //! provider, see [`realm`]; `/v2/account` then accepts that realm's access
 //! tokens as `Authorization: Bearer` too. Tokens are signed with the public
-//! sandbox keys in [`keys`].
+//! sandbox keys in [`crate::sandbox_keys`].
 
-pub mod keys;
+pub mod demo;
 pub mod realm;
 
 use std::net::{Ipv4Addr, SocketAddr};

@@ -16,7 +16,6 @@
 pub mod app;
 pub mod clipboard;
 pub mod config;
-pub mod demo;
 pub mod effects;
 pub mod form;
 pub mod input;

@@ -5,11 +5,12 @@
 use std::error::Error;
 
 use sipauth_tui::header::HeaderError;
+use sipauth_tui::hint::Fix;
 use sipauth_tui::jwt::verify::VerifyError;
+use sipauth_tui::net;
 use sipauth_tui::oauth::{LoginError, OauthError, RefreshError};
 use sipauth_tui::ops::UsableError;
 use sipauth_tui::ops::login::LoginFailed;
-use sipauth_tui::probe::{self, Fix};
 use sipauth_tui::store::StoreError;
 
 /// The command line's words for a probe's fix; `name` is the credential.
@@ -67,7 +68,7 @@ pub fn suffix(error: &(dyn Error + 'static)) -> Option<String> {
         };
     }
     if let Some(OauthError::Network { failure, .. }) = error.downcast_ref::<OauthError>()
-        && let Some(fix) = probe::failure_hint(failure).fix
+        && let Some(fix) = net::failure_hint(failure).fix
         && fix == Fix::StartServer
     {
         return Some(self::fix(fix, ""));

@@ -3,8 +3,9 @@
 
 use anyhow::{Context, Result};
 use sipauth_tui::sandbox::BackgroundSandbox;
+use sipauth_tui::sandbox::demo;
 use sipauth_tui::store::Store;
-use sipauth_tui::tui::{self, demo};
+use sipauth_tui::tui;
 
 use super::Outcome;
 use super::app::{config, need_terminal};

@@ -1,3 +1,6 @@
+//! Import unit tests: every spelling of a PAT and a Basic login, token
+//! responses and bearer lines, and the words for inputs that are not one.
+
 use super::*;
 
 const FIXTURE: &str = include_str!("../../tests/fixtures/keycloak-token-response.json");

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::Jwt;
 use crate::expiry;
-use crate::probe::{clean_json, is_bidi_control};
+use crate::sanitize::{clean_json, is_bidi_control};
 
 /// Claims that hold a Unix time.
 pub const TIME_CLAIMS: [&str; 5] = ["exp", "iat", "nbf", "auth_time", "updated_at"];

@@ -10,6 +10,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 use super::{DecodeError, Jwt, decode, looks_like_jwt};
+use crate::json_kind::json_kind;
 
 /// The most input read from stdin.
 pub const MAX_INPUT: usize = 1 << 20;
@@ -136,7 +137,7 @@ fn response(text: &str) -> Result<Pasted, InputError> {
             Some(other) => {
                 return Err(InputError::NotString {
                     field,
-                    found: crate::oauth::token::json_kind(other),
+                    found: json_kind(other),
                 });
             }
         }

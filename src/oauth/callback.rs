@@ -30,9 +30,9 @@ use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 
-use super::code_flow::LoginError;
+use super::login_error::LoginError;
 use crate::credential::{Secret, validate_redirect_uri};
-use crate::probe::strip_controls;
+use crate::sanitize::strip_controls;
 
 /// The path served when no redirect URI is configured.
 pub const DEFAULT_PATH: &str = "/callback";

@@ -24,7 +24,7 @@ use super::grants::push_scope;
 use super::token::{self, MAX_LIFETIME, TokenResponse};
 use super::{Endpoints, OauthError, Timeouts};
 use crate::credential::{OauthClient, Secret};
-use crate::probe::strip_controls;
+use crate::sanitize::strip_controls;
 
 /// The `grant_type` of the device grant.
 pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";

@@ -17,8 +17,9 @@ use serde_json::Value;
 use url::Url;
 
 use super::{OauthError, Timeouts};
-use crate::credential::is_loopback;
-use crate::probe::{classify, strip_controls};
+use crate::issuer_url::{check_endpoint, discovery_url};
+use crate::net::classify;
+use crate::sanitize::strip_controls;
 
 /// Discovery documents larger than this are refused.
 const DISCOVERY_LIMIT: usize = 512 * 1024;
@@ -113,15 +114,6 @@ impl Endpoints {
     }
 }
 
-/// The discovery URL for an issuer (OIDC Discovery §4.1: the well-known
-/// path appended to the issuer, after removing a trailing slash).
-pub fn discovery_url(issuer: &str) -> String {
-    format!(
-        "{}/.well-known/openid-configuration",
-        issuer.trim_end_matches('/')
-    )
-}
-
 /// Finds an issuer's endpoints: discovery when published, else Keycloak's.
 pub async fn discover(
     http: &reqwest::Client,
@@ -190,25 +182,10 @@ fn is_absent(status: u16) -> bool {
 /// Parses an endpoint URL and refuses one that would send secrets in clear
 /// text (http off loopback) or carries user info.
 pub fn secure_url(what: &str, raw: &str) -> Result<Url, OauthError> {
-    let unsafe_endpoint = |why| OauthError::UnsafeEndpoint {
+    check_endpoint(raw).map_err(|why| OauthError::UnsafeEndpoint {
         what: what.to_owned(),
         why,
-    };
-    let url = Url::parse(raw).map_err(|_| unsafe_endpoint("not an absolute URL"))?;
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&url) => {}
-        "http" => {
-            return Err(unsafe_endpoint(
-                "plain http off loopback would expose secrets",
-            ));
-        }
-        _ => return Err(unsafe_endpoint("the scheme must be https")),
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(unsafe_endpoint("it carries user info"));
-    }
-    Ok(url)
+    })
 }
 
 #[cfg(test)]

@@ -19,10 +19,11 @@ use url::Url;
 use zeroize::Zeroizing;
 
 use super::Endpoints;
-use super::code_flow::{LoginError, check_nonce};
+use super::code_flow::check_nonce;
+use super::login_error::LoginError;
 use super::token::TokenResponse;
 use crate::credential::{OauthClient, Secret};
-use crate::probe::strip_controls;
+use crate::sanitize::strip_controls;
 
 /// The redirect URI used when the client registered none. Nothing listens
 /// there; the user copies the address from the browser.
@@ -339,7 +340,7 @@ mod tests {
 
     #[test]
     fn an_id_token_in_the_redirect_must_carry_the_nonce_sent() {
-        use crate::sandbox::keys;
+        use crate::sandbox_keys as keys;
         use jsonwebtoken::Algorithm;
         let paste = |nonce: serde_json::Value| {
             let id = keys::sign(Algorithm::RS256, &serde_json::json!({"nonce": nonce}));

@@ -19,7 +19,9 @@ use zeroize::Zeroizing;
 
 use super::{OauthError, Timeouts};
 use crate::credential::{AuthMethod, OauthClient, Secret, Session};
-use crate::probe::{classify, strip_controls};
+use crate::json_kind::json_kind;
+use crate::net::classify;
+use crate::sanitize::strip_controls;
 
 /// Token responses larger than this are refused (real ones are a few KB).
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -184,18 +186,6 @@ fn lifetime(map: &Map<String, Value>, field: &str) -> Result<Option<u64>, String
             "`{field}` is {}, not a number of seconds",
             json_kind(other)
         )),
-    }
-}
-
-/// What kind of JSON value this is, for messages that must not quote it.
-pub fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -21,7 +21,7 @@
 //!
 //! All issuers share one [`RealmConfig`] (clients, users, lifetimes) and one
 //! token state: codes, sessions, refresh tokens, device codes. Tokens are
-//! signed with the keys in [`super::keys`]; an issuer's tokens are only good
+//! signed with the keys in [`crate::sandbox_keys`]; an issuer's tokens are only good
 //! at that issuer. Server-side expiry is tracked with
 //! [`Instant`](std::time::Instant)s so a 1 s lifetime is exactly 1 s,
 //! whatever the JWT `exp` (whole seconds) says.
@@ -55,6 +55,7 @@ mod device;
 mod discovery;
 mod error;
 mod fault;
+mod grant_ctx;
 mod mint;
 mod session;
 mod state;

@@ -60,7 +60,7 @@ pub fn chain(e: &dyn Error) -> String {
         }
         source = s.source();
     }
-    probe::strip_controls(&text)
+    crate::sanitize::strip_controls(&text)
 }
 
 impl Services {

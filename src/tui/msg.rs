@@ -87,7 +87,7 @@ pub struct ProbeView {
     /// Latency in milliseconds.
     pub latency_ms: f64,
     /// What to do about it, when something is wrong (the app words its fix).
-    pub hint: Option<crate::probe::Hint>,
+    pub hint: Option<crate::hint::Hint>,
     /// The body, pretty-printed JSON or text, one entry per line.
     pub body: Vec<String>,
     /// Unix seconds when the answer came.

@@ -2,7 +2,8 @@
 //! status messages. Kept in one place so wording stays consistent.
 
 use crate::expiry::Health;
-use crate::probe::{Fix, NetFailure};
+use crate::hint::Fix;
+use crate::net::NetFailure;
 
 use super::app::entries::{Group, Work};
 use super::keymap::Keymap;

@@ -11,6 +11,7 @@ mod credentials;
 mod decode;
 mod grants;
 mod import;
+mod layout;
 mod oauth_browser;
 mod oauth_common;
 mod oauth_login;

@@ -15,9 +15,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
 use sipauth_tui::credential::Auth;
+use sipauth_tui::sandbox::demo;
 use sipauth_tui::sandbox::{BackgroundSandbox, SAMPLE_PASSWORD, SAMPLE_TOKEN};
 use sipauth_tui::store::{Store, StoreData};
-use sipauth_tui::tui::demo;
 use tempfile::TempDir;
 
 use crate::common::BIN;

@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, Secret, Session};
 use sipauth_tui::jwt::verify::{DiskCache, KeyCache, KeySet};
 use sipauth_tui::sandbox::BackgroundSandbox;
-use sipauth_tui::sandbox::keys::{self, KID_ES256, KID_PS256, KID_RS256};
 use sipauth_tui::sandbox::realm::{LIAR_REALM, NO_DISCOVERY_REALM};
+use sipauth_tui::sandbox_keys::{self as keys, KID_ES256, KID_PS256, KID_RS256};
 use sipauth_tui::store::Store;
 
 use crate::common::{Env, stderr, stdout};

@@ -70,7 +70,7 @@ fn fits(jwk: &Jwk, alg: Algorithm) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::keys::{self, KID_ES256, KID_PS256, KID_RS256};
+    use crate::sandbox_keys::{self as keys, KID_ES256, KID_PS256, KID_RS256};
     use serde_json::json;
 
     fn sandbox_set(keys: Vec<Value>) -> KeySet {

@@ -13,8 +13,8 @@ use reqwest::redirect;
 use serde_json::Value;
 use url::Url;
 
-use crate::oauth::endpoints::{discovery_url, secure_url};
-use crate::probe::{NetFailure, classify};
+use crate::issuer_url::{check_endpoint, discovery_url};
+use crate::net::{NetFailure, classify};
 
 use super::claims_text;
 
@@ -253,7 +253,7 @@ fn keycloak_certs(base: &str) -> String {
 /// A jwks_uri is fetched only over https (plain http only on loopback), the
 /// rule every endpoint follows.
 fn checked_uri(raw: &str) -> Option<String> {
-    secure_url("jwks_uri", raw).ok().map(String::from)
+    check_endpoint(raw).ok().map(String::from)
 }
 
 #[cfg(test)]

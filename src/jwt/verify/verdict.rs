@@ -167,7 +167,7 @@ impl Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::probe::NetFailure;
+    use crate::net::NetFailure;
 
     #[test]
     fn each_verdict_reads_as_one_clean_line() {

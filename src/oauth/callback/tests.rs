@@ -1,3 +1,6 @@
+//! Callback unit tests: how each redirect is judged (state first, then
+//! `error`, then `iss`), and the listener over real sockets.
+
 use super::*;
 
 const STATE: &str = "the-state";

@@ -1,3 +1,6 @@
+//! Token-endpoint unit tests: reading token responses strictly, client
+//! authentication, and what a refresh keeps.
+
 use super::*;
 use serde_json::json;
 

@@ -20,11 +20,11 @@ use serde_json::{Value, json};
 use super::client_auth::{authenticate, parse_form};
 use super::discovery::Issuer;
 use super::error::{OAuthError, no_store};
+use super::grant_ctx::Ctx;
 use super::state::{
     DeviceRecord, DeviceStatus, State as RealmState, normalise_user_code, random_id,
     random_user_code,
 };
-use super::token::Ctx;
 use super::{Grant, Realm, USERS, User};
 
 /// `POST …/protocol/openid-connect/auth/device`.

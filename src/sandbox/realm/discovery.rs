@@ -18,7 +18,7 @@ use super::{
     OTHER_ISSUER_PATH, Realm,
 };
 use crate::credential::KEYCLOAK_REALM_PREFIX;
-use crate::sandbox::keys;
+use crate::sandbox_keys as keys;
 
 /// How an issuer lays out its endpoints.
 #[derive(Clone, Debug, PartialEq, Eq)]

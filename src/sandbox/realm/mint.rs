@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 use super::state::{AccessRecord, RefreshRecord, Session, State, random_id};
 use super::{ClientConfig, RealmConfig};
-use crate::sandbox::keys;
+use crate::sandbox_keys as keys;
 
 /// Unix seconds now.
 pub(crate) fn unix_now() -> u64 {

@@ -18,7 +18,7 @@ use super::error::{OAuthError, no_store};
 use super::mint::{subject, username};
 use super::state::{Revocation, Revoked, State as RealmState};
 use super::{ACCOUNT_SCOPE, Realm};
-use crate::sandbox::keys;
+use crate::sandbox_keys as keys;
 
 /// Why a bearer token was not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

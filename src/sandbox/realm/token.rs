@@ -18,9 +18,10 @@ use super::client_auth::{Form, authenticate, decode_basic, parse_form, pkce_matc
 use super::discovery::Issuer;
 use super::error::{OAuthError, no_store};
 use super::fault::{self, TokenFault};
-use super::mint::{Include, granted_scope, token_response};
-use super::state::{Session, State as RealmState, TokenRequest};
-use super::{ClientConfig, Grant, Realm, USERS, device};
+use super::grant_ctx::Ctx;
+use super::mint::{Include, token_response};
+use super::state::{State as RealmState, TokenRequest};
+use super::{Grant, Realm, USERS, device};
 
 /// `POST …/protocol/openid-connect/token`.
 pub(crate) async fn token(
@@ -115,50 +116,7 @@ fn grant(
     }
 }
 
-/// What every grant needs to know about its request.
-pub(crate) struct Ctx<'a> {
-    pub(crate) realm: &'a Realm,
-    pub(crate) issuer: &'a Issuer,
-    pub(crate) client: &'a ClientConfig,
-    pub(crate) form: &'a Form,
-}
-
 impl Ctx<'_> {
-    fn param(&self, name: &str) -> Result<&str, OAuthError> {
-        self.form
-            .get(name)
-            .map(String::as_str)
-            .ok_or_else(|| OAuthError::invalid_request(format!("Missing parameter: {name}")))
-    }
-
-    /// A token response for a session; refresh tokens when the client may
-    /// refresh.
-    pub(crate) fn respond(&self, state: &mut RealmState, session: &str) -> Value {
-        let include = Include {
-            refresh: self.client.allows(Grant::RefreshToken),
-            session_state: true,
-        };
-        token_response(&self.realm.config, state, session, self.client, include)
-            .unwrap_or(Value::Null)
-    }
-
-    /// Opens a session for `user` with the scope the request asks for.
-    pub(crate) fn open(
-        &self,
-        state: &mut RealmState,
-        user: Option<super::User>,
-        scope: Option<&str>,
-    ) -> String {
-        state.open_session(Session {
-            client_id: self.client.id.clone(),
-            issuer: self.issuer.url.clone(),
-            user,
-            scope: granted_scope(self.client, scope),
-            nonce: None,
-            alive: true,
-        })
-    }
-
     fn authorization_code(&self, state: &mut RealmState) -> Result<Value, OAuthError> {
         let code = self.param("code")?;
         // Single use: whatever happens next, this code is gone.

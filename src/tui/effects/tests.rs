@@ -72,7 +72,7 @@ async fn an_edit_keeps_the_session_on_disk_not_the_one_the_form_saw() {
 #[test]
 fn delete_revokes_the_stored_session_and_removes_it() {
     let sandbox =
-        crate::sandbox::BackgroundSandbox::start_with(super::super::demo::realm()).unwrap();
+        crate::sandbox::BackgroundSandbox::start_with(crate::sandbox::demo::realm()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Store::new(dir.path().join("store.json"));
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -80,7 +80,7 @@ fn delete_revokes_the_stored_session_and_removes_it() {
         .build()
         .unwrap();
     let mut data = runtime
-        .block_on(super::super::demo::seed(&sandbox, now_secs()))
+        .block_on(crate::sandbox::demo::seed(&sandbox, now_secs()))
         .unwrap();
     store.lock().unwrap().save(&mut data).unwrap();
     let (services, mut rx) = services(store.clone());

@@ -4,8 +4,9 @@ use std::io::Write;
 
 use jsonwebtoken::Algorithm;
 use serde_json::json;
+use sipauth_tui::sandbox::BackgroundSandbox;
 use sipauth_tui::sandbox::realm::CLIENT_PUBLIC;
-use sipauth_tui::sandbox::{BackgroundSandbox, keys};
+use sipauth_tui::sandbox_keys as keys;
 
 use super::{add_client, assert_no_secrets, finish, read_until, session, spawn_login};
 use crate::common::Env;

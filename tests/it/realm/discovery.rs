@@ -4,7 +4,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sipauth_tui::sandbox::keys;
+use sipauth_tui::sandbox_keys as keys;
 
 use super::Realm;
 

@@ -6,9 +6,9 @@ use std::time::Duration;
 use jsonwebtoken::Algorithm;
 use reqwest::StatusCode;
 use serde_json::json;
-use sipauth_tui::sandbox::keys;
 use sipauth_tui::sandbox::realm::{CLIENT_PUBLIC, RealmConfig, USERS};
 use sipauth_tui::sandbox::{SAMPLE_PASSWORD, SAMPLE_USERNAME};
+use sipauth_tui::sandbox_keys as keys;
 
 use super::{NOSCOPE, POST, PUBLIC, Realm, SERVICE, claims, error};
 

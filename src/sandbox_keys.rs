@@ -1,5 +1,9 @@
 //! The sandbox realm's signing keys and their public JWKS.
 //!
+//! A leaf of its own, not a part of [`crate::sandbox`]: the sandbox server
+//! builds on the JWT and OAuth modules, whose unit tests sign with these
+//! keys, so keeping them inside it would make the imports go both ways.
+//!
 //! The keys live in `assets/sandbox/` and are compiled in: they are public on
 //! purpose (nothing outside 127.0.0.1 should trust them), and embedding them
 //! means the sandbox needs no files at run time. One RSA key signs both RS256
@@ -19,9 +23,9 @@ pub const KID_PS256: &str = "sandbox-ps256";
 /// Key id of the P-256 key (ES256).
 pub const KID_ES256: &str = "sandbox-es256";
 
-const RSA_PEM: &str = include_str!("../../assets/sandbox/realm-rsa.pem");
-const EC_PEM: &str = include_str!("../../assets/sandbox/realm-ec.pem");
-const JWKS: &str = include_str!("../../assets/sandbox/jwks.json");
+const RSA_PEM: &str = include_str!("../assets/sandbox/realm-rsa.pem");
+const EC_PEM: &str = include_str!("../assets/sandbox/realm-ec.pem");
+const JWKS: &str = include_str!("../assets/sandbox/jwks.json");
 
 struct Keys {
     rsa: EncodingKey,

@@ -1,7 +1,7 @@
-//! `sipauth-tui demo`: the app on a throw-away store against the
-//! in-process sandbox, filled with one credential of each kind and three
-//! sessions in different states, so everything the app does can be seen
-//! without a sipgate account:
+//! The seed of `sipauth-tui demo` (the app on a throw-away store against
+//! the in-process sandbox): the realm it runs and the store it starts with,
+//! one credential of each kind and three sessions in different states, so
+//! everything the app does can be seen without a sipgate account:
 //!
 //! - a PAT and a Basic login (the sandbox's sample values);
 //! - a fresh OAuth session (5 min of access, 30 days of refresh);
@@ -17,12 +17,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use super::realm::{CLIENT_POST, CLIENT_POST_SECRET, RealmConfig};
+use super::{SAMPLE_PASSWORD, SAMPLE_TOKEN, SAMPLE_TOKEN_ID, SAMPLE_USERNAME, SandboxHandle};
 use crate::credential::{Auth, AuthMethod, Credential, OauthClient, Secret, Session};
 use crate::oauth::{self, Timeouts, grants};
-use crate::sandbox::realm::{CLIENT_POST, CLIENT_POST_SECRET, RealmConfig};
-use crate::sandbox::{
-    SAMPLE_PASSWORD, SAMPLE_TOKEN, SAMPLE_TOKEN_ID, SAMPLE_USERNAME, SandboxHandle,
-};
 use crate::store::StoreData;
 
 /// Access lifetime left on the "about to expire" session at the start.

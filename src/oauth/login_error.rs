@@ -1,0 +1,102 @@
+//! Why a browser login did not produce tokens: the one error the loopback
+//! listener ([`super::callback`]), the code flow ([`super::code_flow`]) and
+//! the implicit flow ([`super::implicit`]) all report.
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use thiserror::Error;
+
+use super::OauthError;
+use super::pkce::RandomError;
+use crate::credential::CredentialError;
+use crate::expiry::humanize;
+
+/// Why a browser login did not produce tokens. No variant carries a token,
+/// code, verifier or secret.
+#[derive(Debug, Error)]
+pub enum LoginError {
+    /// The provider (or the user) refused: `error=…` on the callback.
+    #[error("the authorization server refused the login: {error}{}", description.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    Denied {
+        /// The OAuth `error`, e.g. `access_denied`.
+        error: String,
+        /// `error_description`, cleaned of control characters.
+        description: Option<String>,
+    },
+    /// No callback arrived in time.
+    #[error("no login arrived within {}; the listener is closed", humanize(after.as_secs()))]
+    Timeout {
+        /// The time waited.
+        after: Duration,
+    },
+    /// The user cancelled (Ctrl-C).
+    #[error("login cancelled; nothing was stored")]
+    Cancelled,
+    /// The id token answers another request: replayed or injected.
+    #[error(
+        "the id token's nonce does not match this login (a replayed or injected response); nothing was stored"
+    )]
+    NonceMismatch,
+    /// The id token could not be read.
+    #[error("the id token is not a readable JWT: {0}")]
+    IdToken(String),
+    /// The callback's `iss` names another issuer (RFC 9207).
+    #[error(
+        "the callback comes from issuer `{found}`, not `{expected}` (RFC 9207: a mix-up attack or a misconfigured server); nothing was stored"
+    )]
+    IssuerMismatch {
+        /// The configured issuer.
+        expected: String,
+        /// The `iss` parameter, cleaned.
+        found: String,
+    },
+    /// The server promises `iss` (RFC 9207) but the callback has none.
+    #[error(
+        "the callback has no `iss` although {expected} promises one (RFC 9207): a mix-up attack or a misconfigured server; nothing was stored"
+    )]
+    IssuerMissing {
+        /// The configured issuer.
+        expected: String,
+    },
+    /// The port is taken by another program.
+    #[error(
+        "cannot listen on {addr} for the login callback: the port is in use by another program; close it, or pick another port (and register the redirect URI)"
+    )]
+    PortInUse {
+        /// The address asked for.
+        addr: SocketAddr,
+    },
+    /// Binding failed for another reason.
+    #[error("cannot listen on {addr} for the login callback")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// The port asked for differs from the configured redirect URI's port.
+    #[error(
+        "the port {given} asked for conflicts with the registered redirect URI's port {configured}"
+    )]
+    PortConflict {
+        /// The port asked for.
+        given: u16,
+        /// The redirect URI's port.
+        configured: u16,
+    },
+    /// The listener failed while waiting.
+    #[error("the login listener failed: {0}")]
+    Listener(String),
+    /// The configured redirect URI is unusable.
+    #[error(transparent)]
+    Redirect(#[from] CredentialError),
+    /// No randomness for state, nonce or verifier.
+    #[error(transparent)]
+    Random(#[from] RandomError),
+    /// The code exchange failed.
+    #[error(transparent)]
+    Oauth(#[from] OauthError),
+}
