@@ -35,7 +35,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sipauth_tui::tui::app::{App, entries};
 use sipauth_tui::tui::config::Config;
-use sipauth_tui::tui::input::{self, Key, KeyCode};
+use sipauth_tui::tui::input::{Key, KeyCode};
+use sipauth_tui::tui::keymap;
 use sipauth_tui::tui::keymap::Keymap;
 use sipauth_tui::tui::msg::Msg;
 use sipauth_tui::tui::view;
@@ -50,7 +51,8 @@ const NOW_MS: i64 = 1_750_000_000_000;
 
 fn app() -> App {
     let data = fixture::store(CREDENTIALS, NOW_MS / 1000, 300);
-    let mut app = App::new(Config::default(), Keymap::default(), data, "bench".into());
+    let mut app =
+        sipauth_tui::tui::new_app(Config::default(), Keymap::default(), data, "bench".into());
     app.update(Msg::Resize(WIDTH, HEIGHT), NOW_MS);
     let selected = app.current().unwrap();
     assert!(selected.session().is_some(), "the first entry is a session");
@@ -59,7 +61,7 @@ fn app() -> App {
 
 /// A key press as the event loop delivers it: routed through the keymap.
 fn key(app: &App, code: KeyCode) -> Msg {
-    input::route(app.input_mode(), app.keymap(), Key::plain(code)).unwrap()
+    keymap::route(app.input_mode(), app.keymap(), Key::plain(code)).unwrap()
 }
 
 fn frames(c: &mut Criterion) {

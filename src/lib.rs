@@ -32,4 +32,5 @@ pub mod sandbox;
 pub mod sandbox_keys;
 pub mod sanitize;
 pub mod store;
+pub mod time_text;
 pub mod tui;

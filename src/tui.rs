@@ -20,6 +20,7 @@ pub mod effects;
 pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod kind;
 pub mod layout;
 pub mod msg;
 pub mod strings;
@@ -55,6 +56,18 @@ pub struct Options {
     pub timeouts: crate::oauth::Timeouts,
 }
 
+/// The app's state wired to the view's measure of the detail pane (the
+/// state module does not import the view: views read the state, never the
+/// other way round).
+pub fn new_app(
+    config: config::Config,
+    keymap: keymap::Keymap,
+    data: StoreData,
+    title: String,
+) -> App {
+    App::new(config, keymap, data, title, view::detail_scroll_max)
+}
+
 /// Runs the app until the user quits. The terminal is restored whatever
 /// happens.
 pub fn run(options: Options) -> Result<()> {
@@ -64,7 +77,7 @@ pub fn run(options: Options) -> Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let mut app = App::new(options.config.clone(), keymap, data, options.title);
+    let mut app = new_app(options.config.clone(), keymap, data, options.title);
     // One clipboard owner for the app's whole life (X11 serves copies from it).
     let mut clipboard = clipboard::open(options.config.clipboard);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

@@ -10,12 +10,12 @@ use std::time::Duration;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use sipauth_tui::expiry::humanize;
 use sipauth_tui::oauth::{self, LoginError, LoginOptions};
 use sipauth_tui::ops::{
     self,
     browser::{self, Launch},
 };
+use sipauth_tui::time_text::humanize;
 use tokio::signal::unix::{SignalKind, signal};
 
 use super::grants::{self, OtherGrant};

@@ -3,8 +3,9 @@
 use std::time::Duration;
 
 use anyhow::Result;
-use sipauth_tui::expiry::{access_expiry, relative};
+use sipauth_tui::expiry::access_expiry;
 use sipauth_tui::oauth::RefreshOutcome;
+use sipauth_tui::time_text::relative;
 
 use super::session::{self, now, summary};
 use super::{Ctx, Outcome, diag};

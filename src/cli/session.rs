@@ -7,10 +7,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow};
 use sipauth_tui::credential::{Credential, Session};
-use sipauth_tui::expiry::{Refresh, access_expiry, refresh_expiry, relative, utc};
+use sipauth_tui::expiry::{Refresh, access_expiry, refresh_expiry};
 use sipauth_tui::oauth::{self, RefreshOutcome, Timeouts};
 use sipauth_tui::ops;
 use sipauth_tui::store::{DEFAULT_LOCK_TIMEOUT, Store};
+use sipauth_tui::time_text::{relative, utc};
 
 use super::{Ctx, diag, parse_seconds};
 

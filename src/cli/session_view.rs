@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use sipauth_tui::credential::{Auth, OauthClient, Secret, Session};
 use sipauth_tui::expiry::{self, Health, Refresh};
 use sipauth_tui::jwt;
+use sipauth_tui::time_text;
 
 /// Less than this much access left reads as "expiring".
 pub const EXPIRING_MARGIN: i64 = 60;
@@ -24,7 +25,7 @@ pub fn status(auth: &Auth, now: i64) -> Option<(&'static str, String)> {
             let left = expiry::access_expiry(session).map_or(0, |at| at - now);
             (
                 "valid",
-                format!("valid {}", expiry::humanize(left.max(0) as u64)),
+                format!("valid {}", time_text::humanize(left.max(0) as u64)),
             )
         }
         Health::Expiring => ("expiring", "expiring".to_owned()),
@@ -64,7 +65,11 @@ fn describe(token: &Secret) -> String {
 }
 
 fn when(at: i64, now: i64) -> String {
-    format!("{} ({})", expiry::utc(at), expiry::relative(at, now, true))
+    format!(
+        "{} ({})",
+        time_text::utc(at),
+        time_text::relative(at, now, true)
+    )
 }
 
 /// `show` rows for an OAuth entry (after name, kind and api).
@@ -86,8 +91,8 @@ pub fn rows(auth: &Auth, now: i64, reveal: bool, mask: &str) -> Vec<(&'static st
         "obtained",
         format!(
             "{} ({})",
-            expiry::utc(s.obtained_at),
-            expiry::relative(s.obtained_at, now, false)
+            time_text::utc(s.obtained_at),
+            time_text::relative(s.obtained_at, now, false)
         ),
     ));
     let access_expiry = match expiry::access_expiry(s) {

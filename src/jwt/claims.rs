@@ -7,10 +7,10 @@
 //! claims; those come first, the registered claims after, and anything
 //! unknown last, as compact JSON. Nothing is dropped.
 
+use crate::time_text;
 use serde_json::{Map, Value, json};
 
 use super::Jwt;
-use crate::expiry;
 use crate::sanitize::{clean_json, is_bidi_control};
 
 /// Claims that hold a Unix time.
@@ -89,13 +89,13 @@ impl TimeClaim {
 
     /// `2018-05-02 14:42:21 UTC`, or `None` when unset.
     pub fn utc(&self) -> Option<String> {
-        self.is_set().then(|| expiry::utc(self.unix))
+        self.is_set().then(|| time_text::utc(self.unix))
     }
 
     /// `expired 2 y ago`, `in 4 m 12 s`, `2 y ago`, or `None` when unset.
     pub fn relative(&self, now: i64) -> Option<String> {
         self.is_set()
-            .then(|| expiry::relative(self.unix, now, self.name == "exp"))
+            .then(|| time_text::relative(self.unix, now, self.name == "exp"))
     }
 
     /// The value as one line: `2018-05-02 14:42:21 UTC (expired 2 y ago)` or `not set`.

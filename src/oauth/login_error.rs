@@ -11,7 +11,7 @@ use thiserror::Error;
 use super::OauthError;
 use super::pkce::RandomError;
 use crate::credential::CredentialError;
-use crate::expiry::humanize;
+use crate::time_text::humanize;
 
 /// Why a browser login did not produce tokens. No variant carries a token,
 /// code, verifier or secret.

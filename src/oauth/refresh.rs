@@ -24,8 +24,9 @@ use thiserror::Error;
 
 use super::{OauthError, Timeouts, discover, token};
 use crate::credential::{OauthClient, Secret, Session};
-use crate::expiry::{Refresh, access_expiry, refresh_due, refresh_expiry, utc};
+use crate::expiry::{Refresh, access_expiry, refresh_due, refresh_expiry};
 use crate::store::{Store, StoreData, StoreError};
+use crate::time_text::utc;
 
 /// How a refresh ended well.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -16,9 +16,10 @@
 use thiserror::Error;
 
 use crate::credential::{Auth, Credential, Session};
-use crate::expiry::{Refresh, access_expiry, refresh_due, refresh_expiry, relative, utc};
+use crate::expiry::{Refresh, access_expiry, refresh_due, refresh_expiry};
 use crate::oauth::{RefreshError, RefreshOutcome, Timeouts};
 use crate::store::Store;
+use crate::time_text::{relative, utc};
 
 /// What must happen before a credential can be used.
 #[derive(Debug, PartialEq, Eq)]

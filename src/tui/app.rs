@@ -19,9 +19,13 @@ use crate::store::StoreData;
 use super::config::Config;
 use super::form::Form;
 use super::keymap::Keymap;
+use super::kind::Work;
 use super::layout::{Areas, Pane};
 use super::msg::{Effect, Job, Msg};
-use entries::{Entry, Row, Work};
+use entries::{Entry, Row};
+
+/// How far the detail pane can scroll for an app at a time (Unix ms).
+pub type DetailLimit = fn(&App, i64) -> u16;
 
 /// A message in the status bar.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,12 +126,24 @@ pub struct App {
     /// Set once the app should end.
     quit: bool,
     next_generation: u64,
+    detail_limit: DetailLimit,
 }
 
 impl App {
     /// An app over a store's credentials.
-    pub fn new(config: Config, keymap: Keymap, data: StoreData, title: String) -> Self {
+    /// An app over a store's credentials; `detail_limit` measures how far
+    /// the detail pane can scroll (the view's pure measure, handed in so
+    /// that the state does not depend on the view: see
+    /// [`super::new_app`]).
+    pub fn new(
+        config: Config,
+        keymap: Keymap,
+        data: StoreData,
+        title: String,
+        detail_limit: DetailLimit,
+    ) -> Self {
         let mut app = Self {
+            detail_limit,
             auto_refresh: config.auto_refresh,
             config,
             keymap,
@@ -152,6 +168,12 @@ impl App {
         };
         app.load(data);
         app
+    }
+
+    /// How far the detail pane can scroll at `now`, by the same document
+    /// the pane draws.
+    pub fn detail_limit(&self, now: i64) -> u16 {
+        (self.detail_limit)(self, now)
     }
 
     /// Handles one message at `now` (Unix ms) and returns the effects to run.

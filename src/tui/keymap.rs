@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::input::Key;
-use super::msg::Action;
+use super::input::{InputMode, Key, KeyCode};
+use super::msg::{Action, Msg};
 
 /// The default bindings, in help order.
 pub const DEFAULTS: &[(Action, &[&str])] = &[
@@ -115,6 +115,19 @@ pub fn action_name(action: Action) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
+}
+
+/// The message a key press becomes in `mode`: a bound action, typed input,
+/// or nothing (an unbound key on the main screen).
+pub fn route(mode: InputMode, keymap: &Keymap, key: Key) -> Option<Msg> {
+    match mode {
+        InputMode::Actions if key.code == KeyCode::Esc => Some(Msg::Key(key)),
+        InputMode::Actions => keymap.action(key).map(Msg::Action),
+        InputMode::Help if keymap.action(key) == Some(Action::Help) => {
+            Some(Msg::Action(Action::Help))
+        }
+        InputMode::Text | InputMode::Dialog | InputMode::Help => Some(Msg::Key(key)),
+    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use crate::expiry::Health;
 use crate::hint::Fix;
 use crate::net::NetFailure;
 
-use super::app::entries::{Group, Work};
 use super::keymap::Keymap;
+use super::kind::{Group, Work};
 use super::msg::Action;
 
 /// A group's heading in the list.

@@ -2,8 +2,8 @@
 //! TUI use the same words).
 
 use super::fetch::Unreachable;
-use crate::expiry;
 use crate::jwt::claims::clean_line;
+use crate::time_text;
 
 /// The result of a verification.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,8 +114,10 @@ impl Verdict {
                 exp,
             } => {
                 let when = match exp {
-                    Some(exp) if *exp <= now => format!("; {}", expiry::relative(*exp, now, true)),
-                    Some(exp) => format!("; expires {}", expiry::relative(*exp, now, true)),
+                    Some(exp) if *exp <= now => {
+                        format!("; {}", time_text::relative(*exp, now, true))
+                    }
+                    Some(exp) => format!("; expires {}", time_text::relative(*exp, now, true)),
                     None => "; no exp".to_owned(),
                 };
                 format!("verified ({alg}, key {} of {}){when}", kid(k), issuer)

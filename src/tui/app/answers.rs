@@ -3,10 +3,11 @@
 
 use crate::credential::Auth;
 
+use super::super::kind::Work;
 use super::super::msg::{Copied, Done, Effect, Job, RefreshDone};
 use super::super::strings;
 use super::deadlines::NEVER;
-use super::entries::{Entry, Work};
+use super::entries::Entry;
 use super::{App, Modal};
 
 /// How long auto-refresh leaves an entry alone after a failed refresh (ms).

@@ -1,9 +1,10 @@
 //! Time: deadlines (status messages, reveals, the clipboard), auto-refresh
 //! when a session comes due, and when the runner should wake the app next.
 
+use super::super::kind::Work;
 use super::super::msg::{Effect, Job};
 use super::App;
-use super::entries::{Row, Work};
+use super::entries::Row;
 
 /// A deadline that never comes (a copy kept until quit).
 pub(super) const NEVER: i64 = i64::MAX;

@@ -6,54 +6,11 @@
 //! everything a row needs is cached here and the view draws only the rows
 //! on screen.
 
-use crate::credential::{Auth, Credential, Session};
+use crate::credential::{Credential, Session};
 use crate::expiry::{self, Health, Refresh};
 
+use super::super::kind::{Group, Work};
 use super::super::msg::ProbeView;
-
-/// The list's groups, in screen order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Group {
-    /// OAuth sessions (with or without their client).
-    Sessions,
-    /// OAuth clients not logged in yet.
-    Clients,
-    /// Personal Access Tokens.
-    Pats,
-    /// username:password logins.
-    Basic,
-}
-
-impl Group {
-    /// The group of a credential.
-    pub fn of(auth: &Auth) -> Self {
-        match auth {
-            Auth::Pat { .. } => Group::Pats,
-            Auth::Basic { .. } => Group::Basic,
-            Auth::Oauth { session: None, .. } => Group::Clients,
-            Auth::Oauth { .. } => Group::Sessions,
-        }
-    }
-}
-
-/// Background work in progress on an entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Work {
-    /// A refresh (`auto`: started by the app, not the user).
-    Refresh {
-        /// Started by auto-refresh.
-        auto: bool,
-    },
-    /// A probe.
-    Probe,
-    /// A refresh the probe waits for: the session was due, and a probe
-    /// should test the token a user would get, as the command line does.
-    RefreshThenProbe,
-    /// A login waiting for the browser.
-    Login,
-    /// A delete (with revocation).
-    Delete,
-}
 
 /// One credential and what the app knows about it.
 #[derive(Clone, Debug)]

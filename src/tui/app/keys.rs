@@ -1,6 +1,6 @@
 //! Input: what each [`Action`] does, keys typed into a modal or the
 //! filter, the pointer and paste. Keys arrive already sorted by the edge
-//! ([`input::route`](super::super::input::route), following
+//! ([`keymap::route`](super::super::keymap::route), following
 //! [`App::input_mode`]): a bound key as its action, anything a text field
 //! or a dialog needs as a [`Key`].
 
@@ -10,10 +10,11 @@ use crate::ops::usable::{self, Plan};
 
 use super::super::form::{Form, FormEvent};
 use super::super::input::{InputMode, Key, KeyCode, Pointer, PointerKind};
+use super::super::kind::Work;
 use super::super::layout::Pane;
 use super::super::msg::{Action, Change, Effect, Job};
-use super::super::{strings, view};
-use super::entries::{Row, Work};
+use super::super::strings;
+use super::entries::Row;
 use super::{App, Modal, RunningLogin};
 
 impl App {
@@ -354,7 +355,7 @@ impl App {
     /// Scrolls the detail pane by `delta` rows, never past the end of what
     /// it shows (else `k` would need extra presses to come back).
     fn scroll_detail(&mut self, delta: i16, now: i64) {
-        let max = view::detail_scroll_max(self, now);
+        let max = self.detail_limit(now);
         self.detail_scroll = self
             .detail_scroll
             .min(max)

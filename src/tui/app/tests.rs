@@ -15,7 +15,8 @@ use crate::credential::{
 use crate::store::StoreData;
 
 use super::super::config::Config;
-use super::super::input::{self, Key, KeyCode};
+use super::super::input::{Key, KeyCode};
+use super::super::keymap;
 use super::super::keymap::Keymap;
 use super::super::layout::Pane;
 use super::super::msg::{Action, Effect, Msg};
@@ -96,7 +97,7 @@ fn data(credentials: Vec<Credential>) -> StoreData {
 }
 
 fn app_with(credentials: Vec<Credential>) -> App {
-    App::new(
+    crate::tui::new_app(
         Config::default(),
         Keymap::default(),
         data(credentials),
@@ -111,7 +112,7 @@ fn app() -> App {
 
 /// A key as the runner delivers it: routed by the app's input mode.
 fn send(app: &mut App, key: Key, now: i64) -> Vec<Effect> {
-    match input::route(app.input_mode(), &app.keymap, key) {
+    match keymap::route(app.input_mode(), &app.keymap, key) {
         Some(msg) => app.update(msg, now),
         None => Vec::new(),
     }
@@ -266,7 +267,7 @@ fn detail_scroll_stops_at_the_end_of_what_the_pane_shows() {
     app.update(Msg::Resize(80, 12), NOW);
     act(&mut app, Action::SwitchPane);
     // The same measure the view lays the pane out by.
-    let max = super::super::view::detail_scroll_max(&app, NOW);
+    let max = app.detail_limit(NOW);
     assert!(max >= 3, "the session's document is taller than the pane");
     for _ in 0..max + 10 {
         press(&mut app, KeyCode::Char('j'), NOW);

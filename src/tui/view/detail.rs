@@ -5,6 +5,7 @@
 mod claims;
 mod probe;
 
+use crate::time_text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -12,7 +13,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Gauge, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
 use crate::credential::{Auth, Credential, Secret, mask_id};
-use crate::expiry::{self, Refresh};
+use crate::expiry::Refresh;
 
 use super::super::app::App;
 use super::super::app::entries::Entry;
@@ -225,7 +226,7 @@ fn countdown(name: &str, from: i64, to: i64, secs: i64) -> Gauge<'static> {
     let left = (to - secs).max(0);
     let share = (left as f64 / total as f64).clamp(0.0, 1.0);
     let label = if left == 0 {
-        expiry::relative(to, secs, true)
+        time_text::relative(to, secs, true)
     } else {
         format!("{} left of {}", short(left), short(total))
     };

@@ -12,7 +12,8 @@ use unicode_width::UnicodeWidthStr;
 use crate::expiry::Health;
 
 use super::super::app::App;
-use super::super::app::entries::{Entry, Group, Row};
+use super::super::app::entries::{Entry, Row};
+use super::super::kind::Group;
 use super::super::layout::Pane;
 use super::super::{strings, theme};
 use super::text::{clip, short};

@@ -22,7 +22,7 @@ mod fixtures;
 use fixtures::*;
 
 fn app(width: u16, height: u16) -> App {
-    let mut app = App::new(Config::default(), Keymap::default(), data(), "demo".into());
+    let mut app = crate::tui::new_app(Config::default(), Keymap::default(), data(), "demo".into());
     app.update(Msg::Resize(width, height), NOW_MS);
     app
 }

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::expiry::Health;
-use crate::tui::app::entries::Work;
+use crate::tui::kind::Work;
 use crate::tui::msg::{Done, Job, ProbeView, RefreshDone};
 
 fn select(app: &mut App, name: &str) {

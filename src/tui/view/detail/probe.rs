@@ -3,9 +3,8 @@
 //! it, pretty-printed JSON one row per line. The body joins the scrolling
 //! document as raw rows, shaped only when on screen.
 
+use crate::time_text;
 use ratatui::style::Style;
-
-use crate::expiry;
 
 use super::super::super::msg::ProbeView;
 use super::super::super::{strings, theme};
@@ -31,7 +30,7 @@ pub fn push<'a>(
         doc.lines(lines);
         return;
     };
-    let when = expiry::relative(view.at, now, false);
+    let when = time_text::relative(view.at, now, false);
     let mut lines = vec![text::rule("probe", &when, width)];
     lines.extend(text::paragraph(&view.request, width, Style::new()));
     let status = match view.status {

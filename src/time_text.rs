@@ -1,0 +1,76 @@
+//! Times in words: a duration ("4 m 12 s"), a time relative to now ("in
+//! 4 m 12 s", "expired 2 y ago") and a Unix time as UTC. A leaf module:
+//! lifetimes ([`crate::expiry`]), decoded claims ([`crate::jwt`]) and both
+//! faces use it.
+
+/// A duration in seconds, coarse and short: "4 m 12 s", "3 h 5 m", "29 d 23 h", "2 y".
+pub fn humanize(secs: u64) -> String {
+    const MIN: u64 = 60;
+    const HOUR: u64 = 60 * MIN;
+    const DAY: u64 = 24 * HOUR;
+    const YEAR: u64 = 365 * DAY;
+    match secs {
+        s if s < MIN => format!("{s} s"),
+        s if s < HOUR => format!("{} m {} s", s / MIN, s % MIN),
+        s if s < DAY => format!("{} h {} m", s / HOUR, s % HOUR / MIN),
+        s if s < YEAR => format!("{} d {} h", s / DAY, s % DAY / HOUR),
+        s => format!("{} y", s / YEAR),
+    }
+}
+
+/// A time relative to `now`: "in 4 m 12 s", "expired 2 y ago" (for an
+/// expiry) or "2 y ago" (otherwise).
+pub fn relative(at: i64, now: i64, is_expiry: bool) -> String {
+    let delta = at.saturating_sub(now);
+    if delta > 0 {
+        format!("in {}", humanize(delta.unsigned_abs()))
+    } else if is_expiry {
+        format!("expired {} ago", humanize(delta.unsigned_abs()))
+    } else {
+        format!("{} ago", humanize(delta.unsigned_abs()))
+    }
+}
+
+/// A Unix time as UTC, `2018-05-02 14:42:21 UTC` (proleptic Gregorian).
+pub fn utc(at: i64) -> String {
+    let days = at.div_euclid(86_400);
+    let secs = at.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_as_utc_and_relative() {
+        assert_eq!(utc(1_525_272_141), "2018-05-02 14:42:21 UTC");
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(relative(1_252, 1_000, true), "in 4 m 12 s");
+        assert_eq!(
+            relative(1_000 - 2 * 366 * 86_400, 1_000, true),
+            "expired 2 y ago"
+        );
+        assert_eq!(humanize(29 * 86_400 + 23 * 3_600), "29 d 23 h");
+    }
+}
