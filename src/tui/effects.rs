@@ -1,21 +1,22 @@
-//! The background work behind [`Effect`]s: refresh, probe, login, save,
-//! delete. Each runs as a task and answers with one [`Msg::Done`] tagged
-//! with its [`Job`]; none touches the terminal. Errors become one line of
-//! text with their causes, never a token.
+//! The background work behind the app's effects: refresh, probe, login,
+//! save, delete, each a call into the core's use cases ([`crate::ops`]).
+//! Each runs as a task and answers with one [`Msg::Done`] tagged with its
+//! [`Job`], carrying the core's typed result (the app words it); none
+//! touches the terminal.
 
-use std::error::Error;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::credential::Credential;
-use crate::oauth::{self, LoginOptions, RefreshError, RefreshOutcome, Timeouts};
+use crate::credential::{Credential, Session};
+use crate::oauth::{self, LoginError, LoginOptions, RefreshError, Timeouts};
 use crate::ops::browser::{self, Launch};
-use crate::ops::{self, Revocation};
+use crate::ops::login::LoginFailed;
+use crate::ops::{self, Removed};
 use crate::probe::{self, Body, ProbeOutcome, ProbeRequest};
-use crate::store::{Store, StoreData};
+use crate::store::{Store, StoreError};
 
-use super::msg::{Change, Done, Job, Msg, ProbeView, RefreshDone};
+use super::msg::{Change, Done, Job, Msg, ProbeView};
 
 /// What background work needs.
 #[derive(Clone, Debug)]
@@ -48,21 +49,6 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// An error and its causes on one line.
-pub fn chain(e: &dyn Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let next = s.to_string();
-        if !text.contains(&next) {
-            text.push_str(": ");
-            text.push_str(&next);
-        }
-        source = s.source();
-    }
-    crate::sanitize::strip_controls(&text)
-}
-
 impl Services {
     /// The HTTP client, made now if this is the first network work.
     fn http(&self) -> Result<reqwest::Client, oauth::OauthError> {
@@ -80,33 +66,25 @@ impl Services {
 
     /// Refreshes through the store's locked, rotation-safe path.
     pub async fn refresh(self, job: Job, force: bool) {
-        let http = match self.http() {
-            Ok(http) => http,
-            Err(e) => return self.answer(job, Done::Refresh(RefreshDone::Failed(chain(&e)))),
+        let result = match self.http() {
+            Ok(http) => {
+                ops::refresh(
+                    &self.store,
+                    &job.name,
+                    now_secs(),
+                    self.margin,
+                    force,
+                    &http,
+                    self.timeouts,
+                )
+                .await
+            }
+            Err(source) => Err(RefreshError::Failed {
+                name: job.name.clone(),
+                source,
+            }),
         };
-        let result = ops::refresh(
-            &self.store,
-            &job.name,
-            now_secs(),
-            self.margin,
-            force,
-            &http,
-            self.timeouts,
-        )
-        .await;
-        let done = match result {
-            Ok(RefreshOutcome::Refreshed(session)) => RefreshDone::Ok {
-                session: Box::new(session),
-                refreshed: true,
-            },
-            Ok(RefreshOutcome::NotNeeded(session)) => RefreshDone::Ok {
-                session: Box::new(session),
-                refreshed: false,
-            },
-            Err(e @ RefreshError::LoginRequired { .. }) => RefreshDone::LoginRequired(chain(&e)),
-            Err(e) => RefreshDone::Failed(chain(&e)),
-        };
-        self.answer(job, Done::Refresh(done));
+        self.answer(job, Done::Refresh(result));
     }
 
     /// Probes the API with the credential as shown.
@@ -119,11 +97,10 @@ impl Services {
             probe::DEFAULT_TIMEOUT,
         );
         let result = match request {
-            Ok(request) => match probe::run(&request).await {
-                Ok(outcome) => Ok(view(&outcome, now_secs())),
-                Err(e) => Err(chain(&e)),
-            },
-            Err(e) => Err(chain(&e)),
+            Ok(request) => probe::run(&request)
+                .await
+                .map(|outcome| view(&outcome, now_secs())),
+            Err(e) => Err(e),
         };
         self.answer(job, Done::Probe(result));
     }
@@ -135,8 +112,10 @@ impl Services {
         self.answer(job, Done::Login(result));
     }
 
-    async fn login_inner(&self, job: &Job) -> Result<crate::credential::Session, String> {
-        let http = self.http().map_err(|e| chain(&e))?;
+    async fn login_inner(&self, job: &Job) -> Result<Session, LoginFailed> {
+        let http = self
+            .http()
+            .map_err(|e| LoginFailed::Flow(LoginError::Oauth(e)))?;
         let started = ops::login::begin(
             &self.store,
             &job.name,
@@ -144,29 +123,24 @@ impl Services {
             self.timeouts,
             LoginOptions::default(),
         )
-        .await
-        .map_err(|e| chain(&e))?;
+        .await?;
         let url = started.url().to_string();
         self.answer(job.clone(), Done::LoginStarted(url.clone()));
         browser::open(&url, Launch::GraphicalOnly, |_| {});
-        started
-            .finish(&self.store, now_secs)
-            .await
-            .map_err(|e| chain(&e))
+        started.finish(&self.store, now_secs).await
     }
 
     /// Writes a change under the store's lock; an edit keeps the session
     /// on disk ([`ops::edit`]).
     pub async fn save(self, job: Job, change: Change) {
-        let result = self
-            .blocking(move |store| match change {
-                Change::Insert(c) => store.update(|d| {
-                    d.insert(*c)?;
-                    Ok::<_, crate::store::StoreError>(d.clone())
-                }),
-                Change::Replace { old, credential } => ops::edit(store, &old, |_| *credential),
-            })
-            .await;
+        let result = ops::blocking(&self.store, move |store| match change {
+            Change::Insert(c) => store.update(|d| {
+                d.insert(*c)?;
+                Ok(d.clone())
+            }),
+            Change::Replace { old, credential } => ops::edit(store, &old, |_| *credential),
+        })
+        .await;
         self.answer(job, Done::Saved(result));
     }
 
@@ -177,11 +151,7 @@ impl Services {
         self.answer(job, Done::Deleted(result));
     }
 
-    async fn delete_inner(
-        &self,
-        job: &Job,
-        revoke: bool,
-    ) -> Result<(StoreData, Option<String>), String> {
+    async fn delete_inner(&self, job: &Job, revoke: bool) -> Result<Box<Removed>, StoreError> {
         let removed = ops::remove(
             &self.store,
             &job.name,
@@ -189,29 +159,8 @@ impl Services {
             || self.http(),
             self.timeouts,
         )
-        .await
-        .map_err(|e| chain(&e))?;
-        let note = match removed.revocation {
-            Revocation::Done(r) => Some(r.describe().to_owned()),
-            Revocation::Failed(e) => {
-                Some(format!("could not revoke at the server ({})", chain(&e)))
-            }
-            Revocation::NoSession | Revocation::NotAsked | Revocation::NoClient => None,
-        };
-        Ok((removed.data, note))
-    }
-
-    /// Runs store work (file locks wait) off the event loop's thread.
-    async fn blocking<T: Send + 'static, E: Error + Send + 'static>(
-        &self,
-        work: impl FnOnce(&Store) -> Result<T, E> + Send + 'static,
-    ) -> Result<T, String> {
-        let store = self.store.clone();
-        let work = move || work(&store).map_err(|e| chain(&e));
-        tokio::task::spawn_blocking(move || super::terminal::guarded(work))
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|panic| format!("internal error: {panic}"))?
+        .await?;
+        Ok(Box::new(removed))
     }
 }
 

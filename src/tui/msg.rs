@@ -11,7 +11,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::credential::{Credential, Secret, Session};
-use crate::store::StoreData;
+use crate::oauth::{RefreshError, RefreshOutcome};
+use crate::ops::Removed;
+use crate::ops::login::LoginFailed;
+use crate::probe::ProbeError;
+use crate::store::{StoreData, StoreError};
 
 use super::input::{Key, Pointer};
 
@@ -101,23 +105,6 @@ impl ProbeView {
     }
 }
 
-/// How a refresh ended, as the app needs to know it.
-#[derive(Clone, Debug)]
-pub enum RefreshDone {
-    /// A new session was stored (`refreshed`), or the stored one was
-    /// still good (perhaps refreshed by another process).
-    Ok {
-        /// The session now in the store.
-        session: Box<Session>,
-        /// Whether a token request was made.
-        refreshed: bool,
-    },
-    /// The server refused the refresh token: only a new login helps.
-    LoginRequired(String),
-    /// Anything else; nothing changed.
-    Failed(String),
-}
-
 /// How a copy went.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Copied {
@@ -153,18 +140,20 @@ pub enum Msg {
 /// The result of an [`Effect`] run in the background.
 #[derive(Debug)]
 pub enum Done {
-    /// A refresh ended.
-    Refresh(RefreshDone),
+    /// A refresh ended: the session now in the store (perhaps refreshed by
+    /// another process), or why not.
+    Refresh(Result<RefreshOutcome, RefreshError>),
     /// A probe ended.
-    Probe(Result<ProbeView, String>),
+    Probe(Result<ProbeView, ProbeError>),
     /// A login is waiting for the browser at this URL.
     LoginStarted(String),
     /// A login ended.
-    Login(Result<Box<Session>, String>),
+    Login(Result<Box<Session>, LoginFailed>),
     /// The store was written; here is what it now holds.
-    Saved(Result<StoreData, String>),
-    /// A credential was deleted; the note says what became of its session.
-    Deleted(Result<(StoreData, Option<String>), String>),
+    Saved(Result<StoreData, StoreError>),
+    /// A credential was deleted: what the store holds now and what became
+    /// of its session.
+    Deleted(Result<Box<Removed>, StoreError>),
     /// A copy went somewhere.
     Copy(Copied),
     /// The work panicked (a bug); the app reports it and keeps running.

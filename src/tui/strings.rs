@@ -2,8 +2,13 @@
 //! status messages. Kept in one place so wording stays consistent.
 
 use crate::expiry::Health;
+use std::error::Error;
+
 use crate::hint::Fix;
 use crate::net::NetFailure;
+use crate::oauth::RefreshError;
+use crate::ops::Revocation;
+use crate::sanitize::strip_controls;
 
 use super::keymap::Keymap;
 use super::kind::{Group, Work};
@@ -91,6 +96,46 @@ pub const HELP_CLOSE: &str = "Esc closes";
 /// Shown when the help does not fit the window.
 pub fn help_more(hidden: usize) -> String {
     format!("… {hidden} more: enlarge the window")
+}
+
+/// An error and its causes on one line.
+pub fn chain(e: &dyn Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let next = s.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = s.source();
+    }
+    strip_controls(&text)
+}
+
+/// What went wrong with a refresh, in the app's words: a session that
+/// needs a new login names the key bound to log in.
+pub fn refresh_failed(e: &RefreshError, keymap: &Keymap) -> String {
+    match e {
+        RefreshError::LoginRequired { .. } | RefreshError::NotLoggedIn { .. } => {
+            format!(
+                "{}; press {} to log in",
+                chain(e),
+                keymap.keys_of(Action::Login)
+            )
+        }
+        other => chain(other),
+    }
+}
+
+/// What became of a deleted credential's session, when there is
+/// something to say.
+pub fn revocation(revocation: &Revocation) -> Option<String> {
+    match revocation {
+        Revocation::Done(r) => Some(r.describe().to_owned()),
+        Revocation::Failed(e) => Some(format!("could not revoke at the server ({})", chain(e))),
+        Revocation::NoSession | Revocation::NotAsked | Revocation::NoClient => None,
+    }
 }
 
 /// The app's words for a probe's fix, naming the keys bound now.
@@ -181,7 +226,29 @@ pub fn sent_osc52(what: &str) -> String {
 pub const NO_CLIPBOARD: &str = "no clipboard: shown below";
 
 /// Shown when an action needs a credential and the list is empty.
-pub const NOTHING_SELECTED: &str = "no credential selected: press a to add one";
+pub fn nothing_selected(keymap: &Keymap) -> String {
+    format!(
+        "no credential selected: press {} to add one",
+        keymap.keys_of(Action::Add)
+    )
+}
+
+/// An OAuth client asked to do what needs a session.
+pub fn not_logged_in(keymap: &Keymap) -> String {
+    format!(
+        "not logged in yet: press {} to log in",
+        keymap.keys_of(Action::Login)
+    )
+}
+
+/// The empty list's invitation.
+pub fn no_credentials(keymap: &Keymap) -> String {
+    format!(
+        "No credentials yet: press {} to add one, {} to import.",
+        keymap.keys_of(Action::Add),
+        keymap.keys_of(Action::Import)
+    )
+}
 
 #[cfg(test)]
 mod tests {

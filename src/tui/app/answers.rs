@@ -4,7 +4,11 @@
 use crate::credential::Auth;
 
 use super::super::kind::Work;
-use super::super::msg::{Copied, Done, Effect, Job, RefreshDone};
+use crate::oauth::{RefreshError, RefreshOutcome};
+use crate::ops::Removed;
+use crate::ops::usable;
+
+use super::super::msg::{Copied, Done, Effect, Job};
 use super::super::strings;
 use super::deadlines::NEVER;
 use super::entries::Entry;
@@ -58,12 +62,18 @@ impl App {
         match done {
             Done::Saved(result) => return self.saved(name, result, now),
             Done::Copy(copied) => return self.copied(copied, now),
-            Done::Deleted(Ok((data, note))) => {
+            Done::Deleted(Ok(removed)) => {
+                let Removed { data, revocation } = *removed;
                 self.load(data);
-                let note = note.map(|n| format!("; {n}")).unwrap_or_default();
+                let note = strings::revocation(&revocation)
+                    .map(|n| format!("; {n}"))
+                    .unwrap_or_default();
                 self.say(format!("deleted {name}{note}"), now);
             }
-            Done::Deleted(Err(e)) => self.modal = Some(Modal::Error(format!("delete {name}: {e}"))),
+            Done::Deleted(Err(e)) => {
+                let text = format!("delete {name}: {}", strings::chain(&e));
+                self.modal = Some(Modal::Error(text));
+            }
             Done::LoginStarted(url) => {
                 if let Some(login) = self.login.as_mut().filter(|l| l.job.name == name) {
                     login.url = Some(url);
@@ -74,7 +84,10 @@ impl App {
                     self.set_session(name, *session);
                     self.say(format!("logged in {name}"), now);
                 }
-                Err(e) => self.modal = Some(Modal::Error(format!("login {name}: {e}"))),
+                Err(e) => {
+                    let text = format!("login {name}: {}", strings::chain(&e));
+                    self.modal = Some(Modal::Error(text));
+                }
             },
             Done::Refresh(_) | Done::Probe(_) if !fresh => {
                 tracing::debug!(name, "stale answer dropped");
@@ -98,7 +111,7 @@ impl App {
                     self.warn(summary, now)
                 }
             }
-            Done::Probe(Err(e)) => self.warn(format!("probe {name}: {e}"), now),
+            Done::Probe(Err(e)) => self.warn(format!("probe {name}: {}", strings::chain(&e)), now),
             Done::Crashed(panic) => {
                 let text =
                     format!("internal error while working on {name}: {panic} (details in the log)");
@@ -113,21 +126,30 @@ impl App {
     fn refreshed(
         &mut self,
         name: &str,
-        result: RefreshDone,
+        result: Result<RefreshOutcome, RefreshError>,
         work: Option<Work>,
         now: i64,
     ) -> Vec<Effect> {
         let auto = matches!(work, Some(Work::Refresh { auto: true }));
         let label = if auto { "auto-refreshed" } else { "refreshed" };
+        let secs = now.div_euclid(1000);
+        // A probe that waited goes with the credential a user would get
+        // now: the core's "usable now" rule decides (the new session, or
+        // the old token after a passing failure while it still works).
         let probe = work == Some(Work::RefreshThenProbe)
-            && !matches!(result, RefreshDone::LoginRequired(_));
+            && self
+                .entry(name)
+                .and_then(|e| e.session())
+                .is_some_and(|current| usable::after_refresh(current, &result, secs).is_some());
         match result {
-            RefreshDone::Ok { session, refreshed } => {
-                self.set_session(name, *session);
+            Ok(outcome) => {
+                let refreshed = matches!(outcome, RefreshOutcome::Refreshed(_));
+                let (RefreshOutcome::Refreshed(session) | RefreshOutcome::NotNeeded(session)) =
+                    outcome;
+                self.set_session(name, session);
                 // A server that hands out tokens already due (a session at
                 // its maximum lifespan) must not be asked again at once.
                 let margin = i64::from(self.config.refresh_margin);
-                let secs = now.div_euclid(1000);
                 if let Some(entry) = self.entry_mut(name)
                     && entry
                         .refresh_due(secs, margin)
@@ -141,14 +163,15 @@ impl App {
                     self.say(format!("{name} was already fresh"), now);
                 }
             }
-            RefreshDone::LoginRequired(why) => {
+            Err(e @ RefreshError::LoginRequired { .. }) => {
                 if let Some(mut session) = self.entry(name).and_then(|e| e.session().cloned()) {
                     session.login_required = true;
                     self.set_session(name, session);
                 }
-                self.warn(why, now);
+                self.warn(strings::refresh_failed(&e, &self.keymap), now);
             }
-            RefreshDone::Failed(why) => {
+            Err(e) => {
+                let why = strings::refresh_failed(&e, &self.keymap);
                 if let Some(entry) = self.entry_mut(name) {
                     entry.refresh_error = Some(why.clone());
                     entry.retry_at = now + RETRY_MS;
@@ -156,11 +179,7 @@ impl App {
                 self.warn(why, now);
             }
         }
-        let secs = now.div_euclid(1000);
-        let Some(entry) = self
-            .entry_mut(name)
-            .filter(|e| probe && e.access_exp.is_some_and(|at| at > secs))
-        else {
+        let Some(entry) = self.entry_mut(name).filter(|_| probe) else {
             return Vec::new();
         };
         entry.busy = Some((Work::Probe, now));
@@ -189,7 +208,7 @@ impl App {
     fn saved(
         &mut self,
         name: &str,
-        result: Result<crate::store::StoreData, String>,
+        result: Result<crate::store::StoreData, crate::store::StoreError>,
         now: i64,
     ) -> Vec<Effect> {
         match result {
@@ -202,8 +221,8 @@ impl App {
                 self.say("saved", now);
             }
             Err(e) => match self.modal.as_mut() {
-                Some(Modal::Form(form)) => form.set_error(e),
-                _ => self.warn(e, now),
+                Some(Modal::Form(form)) => form.set_error(strings::chain(&e)),
+                _ => self.warn(strings::chain(&e), now),
             },
         }
         Vec::new()

@@ -182,7 +182,7 @@ impl App {
             Action::Import => self.open_form(Form::import(self.names())),
             Action::Edit => match self.current() {
                 Some(entry) => self.open_form(Form::edit(&entry.credential, self.names())),
-                None => self.warn(strings::NOTHING_SELECTED, now),
+                None => self.warn(strings::nothing_selected(&self.keymap), now),
             },
             Action::CopyHeader | Action::CopyCurl | Action::CopyValue => {
                 return self.copy(action, now);
@@ -226,7 +226,7 @@ impl App {
     /// Starts background work on the selected entry, unless some is running.
     fn start(&mut self, work: Work, now: i64) -> Vec<Effect> {
         let Some(job) = self.job() else {
-            self.warn(strings::NOTHING_SELECTED, now);
+            self.warn(strings::nothing_selected(&self.keymap), now);
             return Vec::new();
         };
         let busy = self.busy(&job.name);
@@ -237,9 +237,10 @@ impl App {
             return Vec::new();
         }
         let auth = &entry.credential.auth;
+        let not_logged_in = strings::not_logged_in(&self.keymap);
         let refusal = match (work, auth) {
             (Work::Refresh { .. }, Auth::Oauth { session: None, .. }) => {
-                Some("not logged in yet: press l to log in")
+                Some(not_logged_in.as_str())
             }
             (Work::Refresh { .. }, Auth::Oauth { client: None, .. }) => {
                 Some("a bearer token without its OAuth client cannot be refreshed")
@@ -251,12 +252,10 @@ impl App {
             | (Work::Login, Auth::Oauth { client: None, .. }) => {
                 Some("log in needs an OAuth client")
             }
-            (Work::Probe, Auth::Oauth { session: None, .. }) => {
-                Some("not logged in yet: press l to log in")
-            }
+            (Work::Probe, Auth::Oauth { session: None, .. }) => Some(not_logged_in.as_str()),
             _ => None,
         };
-        if let Some(refusal) = refusal {
+        if let Some(refusal) = refusal.map(str::to_owned) {
             self.warn(refusal, now);
             return Vec::new();
         }
@@ -291,7 +290,7 @@ impl App {
 
     fn copy(&mut self, action: Action, now: i64) -> Vec<Effect> {
         let Some(entry) = self.current() else {
-            self.warn(strings::NOTHING_SELECTED, now);
+            self.warn(strings::nothing_selected(&self.keymap), now);
             return Vec::new();
         };
         let credential = &entry.credential;

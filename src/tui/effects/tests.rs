@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::credential::{Auth, AuthMethod, OauthClient, Secret, Session};
+use crate::store::StoreData;
 
 fn services(store: Store) -> (Services, tokio::sync::mpsc::UnboundedReceiver<Msg>) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -93,10 +94,10 @@ fn delete_revokes_the_stored_session_and_removes_it() {
         rx.recv().await
     });
     match answer {
-        Some(Msg::Done(_, Done::Deleted(Ok((left, note))))) => {
-            assert!(left.get("third-party").is_err());
+        Some(Msg::Done(_, Done::Deleted(Ok(removed)))) => {
+            assert!(removed.data.get("third-party").is_err());
             assert_eq!(
-                note.as_deref(),
+                crate::tui::strings::revocation(&removed.revocation).as_deref(),
                 Some("revoked the refresh token at the server")
             );
         }

@@ -55,9 +55,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
         .collect();
     if lines.is_empty() {
         let text = if app.filter().is_empty() {
-            "No credentials yet: press a to add one, i to import."
+            strings::no_credentials(app.keymap())
         } else {
-            "Nothing matches the filter (Esc clears it)."
+            "Nothing matches the filter (Esc clears it).".to_owned()
         };
         frame.render_widget(
             Paragraph::new(text)

@@ -180,7 +180,11 @@ fn errors_open_a_modal_that_says_how_to_close_it() {
     for (w, h) in SIZES {
         let mut app = app(w, h);
         let job = job(&app, "alice-session");
-        let why = "could not write the store: permission denied".to_owned();
+        let why = crate::store::StoreError::Io {
+            action: "write",
+            path: "store.json".into(),
+            source: std::io::ErrorKind::PermissionDenied.into(),
+        };
         app.update(Msg::Done(job, Done::Deleted(Err(why))), NOW_MS);
         assert!(matches!(app.modal(), Some(Modal::Error(_))));
         let screen = snapshot("error", &app);

@@ -109,10 +109,9 @@ fn a_copy_answer_stands_even_after_the_credential_changed() {
     let (job, value) = copy(&mut app, "fresh", Action::CopyHeader);
     // A refresh lands between the key and the copy's answer.
     let session = app.entry("fresh").and_then(|e| e.session().cloned());
-    let refreshed = crate::tui::msg::RefreshDone::Ok {
-        session: Box::new(session.expect("a session")),
-        refreshed: true,
-    };
+    let refreshed = Ok(crate::oauth::RefreshOutcome::Refreshed(
+        session.expect("a session"),
+    ));
     let newer = Job {
         generation: job.generation,
         ..job.clone()

@@ -155,7 +155,9 @@ fn the_stores_answer_closes_the_form_or_shows_its_refusal() {
         other => panic!("want a save, got {other:?}"),
     };
     assert_eq!(job.name, "work");
-    let refused = Done::Saved(Err("a credential named `work` already exists".into()));
+    let refused = Done::Saved(Err(crate::store::StoreError::AlreadyExists {
+        name: "work".into(),
+    }));
     app.update(Msg::Done(job.clone(), refused), NOW);
     let open = form(&app);
     assert!(!open.saving && open.error.as_deref().is_some_and(|e| e.contains("already")));

@@ -3,8 +3,10 @@
 
 use super::*;
 use crate::expiry::Health;
+use crate::oauth::{RefreshError, RefreshOutcome};
+use crate::ops::{Removed, Revocation};
 use crate::tui::kind::Work;
-use crate::tui::msg::{Done, Job, ProbeView, RefreshDone};
+use crate::tui::msg::{Done, Job, ProbeView};
 
 fn select(app: &mut App, name: &str) {
     act(app, Action::Top);
@@ -116,11 +118,12 @@ fn failed_refresh_keeps_the_session_and_backs_off() {
     let mut app = app_with(vec![oauth("soon", 30)]);
     let before = access_token(&app, "soon");
     let (job, _) = refresh_of(&app.update(Msg::Tick, NOW));
-    let failed = Done::Refresh(RefreshDone::Failed("connection refused".into()));
+    let failed = Done::Refresh(Err(unreachable_server("soon")));
     assert!(app.update(Msg::Done(job, failed), NOW).is_empty());
     assert_eq!(access_token(&app, "soon"), before);
     let entry = app.entry("soon").expect("kept");
-    assert_eq!(entry.refresh_error.as_deref(), Some("connection refused"));
+    let why = entry.refresh_error.as_deref().unwrap_or_default();
+    assert!(why.contains("connection refused"), "{why}");
     assert!(app.status.as_ref().is_some_and(|s| s.error));
     assert!(
         app.update(Msg::Tick, NOW + 29_000).is_empty(),
@@ -133,7 +136,7 @@ fn failed_refresh_keeps_the_session_and_backs_off() {
 fn login_required_answer_marks_the_session_and_stops_auto_refresh() {
     let mut app = app_with(vec![oauth("soon", 30)]);
     let (job, _) = refresh_of(&app.update(Msg::Tick, NOW));
-    let refused = Done::Refresh(RefreshDone::LoginRequired("invalid_grant".into()));
+    let refused = Done::Refresh(Err(refused_grant("soon")));
     app.update(Msg::Done(job, refused), NOW);
     let entry = app.entry("soon").expect("kept");
     assert!(entry.session().is_some_and(|s| s.login_required));
@@ -196,8 +199,16 @@ fn delete_asks_first_and_revokes_sessions_with_a_client() {
             .map(|e| e.credential.clone())
             .filter(|c| c.name != name)
             .collect();
-        let note = revoke.then(|| "its session was revoked".to_owned());
-        app.update(Msg::Done(job, Done::Deleted(Ok((data(rest), note)))), NOW);
+        let revocation = if revoke {
+            Revocation::Done(crate::oauth::Revoked::RefreshToken)
+        } else {
+            Revocation::NoSession
+        };
+        let removed = Box::new(Removed {
+            data: data(rest),
+            revocation,
+        });
+        app.update(Msg::Done(job, Done::Deleted(Ok(removed))), NOW);
         assert!(app.entry(name).is_none() && app.entries.len() == 2);
         let status = app.status.as_ref().map_or("", |s| s.text.as_str());
         assert!(status.starts_with(&format!("deleted {name}")), "{status}");
@@ -210,23 +221,17 @@ fn probe_of_a_due_session_refreshes_first_and_then_probes() {
     let fresh = session_with(300);
     let new_token = fresh.access_token.expose().to_owned();
     let cases = [
-        (
-            RefreshDone::Ok {
-                session: Box::new(fresh),
-                refreshed: true,
-            },
-            Some(new_token),
-        ),
+        (Ok(RefreshOutcome::Refreshed(fresh)), Some(new_token)),
         // The server is away, but the old token still works for 30 s.
-        (RefreshDone::Failed("connection refused".into()), None),
-        (RefreshDone::LoginRequired("invalid_grant".into()), None),
+        (Err(unreachable_server("soon")), None),
+        (Err(refused_grant("soon")), None),
     ];
     for (answer, want_token) in cases {
         let mut app = app_with(vec![oauth("soon", 30)]);
         app.auto_refresh = false;
         let old_token = access_token(&app, "soon");
-        let failed = matches!(answer, RefreshDone::Failed(_));
-        let refused = matches!(answer, RefreshDone::LoginRequired(_));
+        let failed = matches!(answer, Err(RefreshError::Failed { .. }));
+        let refused = matches!(answer, Err(RefreshError::LoginRequired { .. }));
         let (job, force) = refresh_of(&press(&mut app, KeyCode::Char('p'), NOW));
         assert!(!force, "only when due");
         assert_eq!(busy(&app, "soon"), Some(Work::RefreshThenProbe));
@@ -288,10 +293,7 @@ fn a_refresh_that_returns_a_token_already_due_backs_off() {
     // by the core's rule, since only a new login helps.)
     let mut session = session_with(5);
     session.refresh_expires_in = Some(50);
-    let done = RefreshDone::Ok {
-        session: Box::new(session),
-        refreshed: true,
-    };
+    let done = Ok(RefreshOutcome::Refreshed(session));
     app.update(Msg::Done(job, Done::Refresh(done)), NOW);
     assert!(app.update(Msg::Tick, NOW + 1_000).is_empty(), "no storm");
     assert!(
@@ -320,7 +322,11 @@ fn delete_waits_for_work_in_progress_and_a_delete_answer_always_reloads() {
         name: "pat".into(),
         generation: 0,
     };
-    app.update(Msg::Done(job, Done::Deleted(Ok((left, None)))), NOW);
+    let removed = Box::new(Removed {
+        data: left,
+        revocation: Revocation::NoSession,
+    });
+    app.update(Msg::Done(job, Done::Deleted(Ok(removed))), NOW);
     assert!(app.entry("pat").is_none());
 }
 
@@ -361,7 +367,67 @@ fn an_answer_of_another_kind_leaves_running_work_alone() {
     let same = data(vec![oauth("soon", 30)]);
     app.update(Msg::Done(job.clone(), Done::Saved(Ok(same))), NOW);
     assert_eq!(busy(&app, "soon"), Some(Work::Refresh { auto: true }));
-    let late_login = Done::Login(Err("cancelled".into()));
+    let late_login = Done::Login(Err(crate::ops::login::LoginFailed::Flow(
+        crate::oauth::LoginError::Cancelled,
+    )));
     app.update(Msg::Done(job, late_login), NOW);
     assert_eq!(busy(&app, "soon"), Some(Work::Refresh { auto: true }));
+}
+
+/// A refresh that failed for a passing reason: nothing listens.
+fn unreachable_server(name: &str) -> RefreshError {
+    RefreshError::Failed {
+        name: name.into(),
+        source: crate::oauth::OauthError::Network {
+            what: "token request to http://127.0.0.1:9/token".into(),
+            failure: crate::net::NetFailure::Refused {
+                target: "127.0.0.1:9".into(),
+            },
+        },
+    }
+}
+
+/// A refresh the server refused for good.
+fn refused_grant(name: &str) -> RefreshError {
+    RefreshError::LoginRequired {
+        name: name.into(),
+        why: crate::oauth::refresh::LoginReason::Refused {
+            error: "invalid_grant".into(),
+            description: None,
+        },
+    }
+}
+
+/// The app words the core's facts from its keymap: with login rebound,
+/// every piece of advice to log in names the key the user bound.
+#[test]
+fn advice_to_log_in_names_the_key_actually_bound_to_login() {
+    let overrides = std::collections::BTreeMap::from([
+        (Action::Login, vec!["ctrl-g".to_owned()]),
+        (Action::Refresh, vec!["R".to_owned()]),
+    ]);
+    let keymap = crate::tui::keymap::Keymap::with_overrides(&overrides).expect("valid keys");
+    let mut app = crate::tui::new_app(
+        crate::tui::config::Config::default(),
+        keymap,
+        data(vec![oauth("soon", 30)]),
+        "test".into(),
+    );
+    let (job, _) = refresh_of(&app.update(Msg::Tick, NOW));
+    app.update(
+        Msg::Done(job, Done::Refresh(Err(refused_grant("soon")))),
+        NOW,
+    );
+    let status = app.status.as_ref().map_or("", |s| s.text.as_str());
+    assert!(
+        status.contains("needs a new login") && status.contains("press ctrl-g to log in"),
+        "{status}"
+    );
+    assert!(!status.contains("press l"), "{status}");
+    // A probe's 401 fix names the rebound keys too.
+    let fix = crate::tui::strings::fix(crate::hint::Fix::RenewSession, app.keymap());
+    assert!(
+        fix.contains("press R to refresh (or ctrl-g to log in again)"),
+        "{fix}"
+    );
 }
