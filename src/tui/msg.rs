@@ -117,6 +117,10 @@ pub enum Copied {
 }
 
 /// Everything [`App::update`](super::app::App::update) reacts to.
+// A message lives from its send to its update; the largest (a refresh's
+// answer, with a whole session) is a few hundred bytes, and boxing it would
+// cost an allocation per message for no memory that stays.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Msg {
     /// A bound action: a key the keymap knows, turned into its action at
