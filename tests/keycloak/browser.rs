@@ -51,7 +51,7 @@ impl Browser {
                 next = Request::Get(absolute.to_string());
                 continue;
             }
-            match self.fill(&body) {
+            match self.fill(&next.url(), &body) {
                 Some(form) => next = form,
                 None => return Outcome::Page(status, body),
             }
@@ -119,7 +119,7 @@ impl Browser {
     }
 
     /// The submission of the page's form, filled in, if it has one we know.
-    fn fill(&mut self, page: &str) -> Option<Request> {
+    fn fill(&mut self, at: &str, page: &str) -> Option<Request> {
         let forms = forms(page);
         let form = forms
             .iter()
@@ -143,7 +143,8 @@ impl Browser {
                 value.clone_from(v);
             }
         }
-        Some(Request::Post(form.action.clone(), fields))
+        let action = Url::parse(at).unwrap().join(&form.action).unwrap();
+        Some(Request::Post(action.to_string(), fields))
     }
 }
 

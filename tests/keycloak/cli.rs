@@ -87,6 +87,9 @@ impl Env {
     /// `add oauth NAME` for a fixture client of `realm`, its secret on stdin.
     pub fn add_client(&self, name: &str, realm: &str, client: Client, method: Method, scope: &str) {
         let issuer = keycloak().issuer(realm);
+        // The API is the realm's OpenID Connect base: `/userinfo` under it
+        // is a resource Keycloak protects.
+        let api = format!("{issuer}/protocol/openid-connect");
         let mut args = vec![
             "add",
             "oauth",
@@ -98,7 +101,7 @@ impl Env {
             "--issuer",
             &issuer,
             "--api",
-            &issuer,
+            &api,
         ];
         if !scope.is_empty() {
             args.extend(["--scope", scope]);
@@ -181,6 +184,14 @@ impl Running {
         }
     }
 
+    /// Waits for a stderr line containing `needle`; returns it, trimmed.
+    pub fn line_with(&mut self, needle: &str) -> String {
+        let rest = self.after(needle);
+        let line = self.seen.last().unwrap().trim().to_owned();
+        debug_assert!(line.ends_with(&rest));
+        line
+    }
+
     /// The authorization URL the code flow prints.
     pub fn url(&mut self) -> String {
         self.after("Open this URL to log in: ")
@@ -231,4 +242,43 @@ pub fn assert_no_secrets(haystack: &str, secrets: &[&str]) {
         assert!(!haystack.contains(secret), "leaked `{secret}`: {haystack}");
     }
     assert!(!haystack.contains("eyJ"), "a token leaked: {haystack}");
+}
+
+impl Env {
+    /// Moves the session of `name` `secs` into the past, as if it had been
+    /// obtained that long ago (the store file edited directly, as a clock
+    /// jump would).
+    pub fn age_session(&self, name: &str, secs: i64) {
+        let mut doc: Value = serde_json::from_slice(&std::fs::read(&self.store).unwrap()).unwrap();
+        let credential = doc["credentials"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|c| c["name"] == name)
+            .unwrap();
+        assert!(shift(credential, secs), "no obtained_at in {name}");
+        std::fs::write(&self.store, doc.to_string()).unwrap();
+    }
+
+    /// `login NAME --grant password` as `user`; panics unless it succeeds.
+    pub fn password_login(&self, name: &str, user: (&str, &str)) -> String {
+        let out = self.login(name, "password", &format!("{}\n{}\n", user.0, user.1));
+        let err = text(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        err
+    }
+}
+
+fn shift(value: &mut Value, secs: i64) -> bool {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Number(at)) = map.get("obtained_at") {
+                let at = at.as_i64().unwrap() - secs;
+                map.insert("obtained_at".into(), at.into());
+                return true;
+            }
+            map.values_mut().any(|v| shift(v, secs))
+        }
+        _ => false,
+    }
 }

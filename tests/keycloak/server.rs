@@ -10,8 +10,6 @@ use serde_json::{Value, json};
 
 /// The test user with every API role and `offline_access`.
 pub const USER: (&str, &str) = ("john", "topsecret");
-/// A test user with only `account:read`.
-pub const USER_FEW_ROLES: (&str, &str) = ("jane", "janesecret");
 
 /// A client of the fixtures: id, secret (none for a public one).
 #[derive(Clone, Copy, Debug)]
@@ -28,6 +26,13 @@ pub const CONFIDENTIAL: Client = Client {
 /// Public, PKCE S256 required, implicit, password and device grants on.
 pub const PUBLIC: Client = Client {
     id: "kc-public",
+    secret: None,
+};
+/// Public, device grant only, PKCE not required: Keycloak asks a client
+/// that requires PKCE for it on the device authorization request as well,
+/// which RFC 8628 does not define.
+pub const DEVICE: Client = Client {
+    id: "kc-device",
     secret: None,
 };
 /// Service account only (client credentials).
