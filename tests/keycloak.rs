@@ -25,3 +25,5 @@ mod server;
 mod shape;
 #[path = "keycloak/tokens.rs"]
 mod tokens;
+#[path = "keycloak/tui.rs"]
+mod tui;
