@@ -10,7 +10,8 @@
 //!
 //! The scope is the client's, or `openid` when it has none: that makes the
 //! server an OpenID provider for this login, which returns an id token whose
-//! `nonce` proves the tokens answer this very request. A state mismatch is
+//! `nonce` proves the tokens answer this very request. A plain OAuth2 scope
+//! (no `openid`) sends no nonce and checks none. A state mismatch is
 //! not an error here: the listener ignores such requests and keeps waiting.
 
 use std::time::Duration;
@@ -26,6 +27,13 @@ use crate::jwt;
 
 /// The scope asked for when the client has none.
 pub const DEFAULT_SCOPE: &str = "openid";
+
+/// Whether a request with this client scope is an OpenID Connect one and so
+/// carries a `nonce`: the default scope is `openid`, a plain OAuth2 scope
+/// (`balance:read`) is not, and strict providers refuse a nonce without it.
+pub fn sends_nonce(scope: Option<&str>) -> bool {
+    scope.is_none_or(|s| s.split_whitespace().any(|word| word == "openid"))
+}
 
 /// How long a login waits for the browser by default.
 pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -113,8 +121,11 @@ pub fn authorization_url(
         .append_pair("client_id", &client.client_id)
         .append_pair("redirect_uri", redirect_uri)
         .append_pair("scope", client.scope.as_deref().unwrap_or(DEFAULT_SCOPE))
-        .append_pair("state", state.expose())
-        .append_pair("nonce", nonce.expose())
+        .append_pair("state", state.expose());
+    if sends_nonce(client.scope.as_deref()) {
+        url.query_pairs_mut().append_pair("nonce", nonce.expose());
+    }
+    url.query_pairs_mut()
         .append_pair("code_challenge", challenge)
         .append_pair("code_challenge_method", "S256");
     url
@@ -159,7 +170,9 @@ impl PendingLogin {
             form,
         )
         .await?;
-        if let Some(id_token) = &response.id_token {
+        if let Some(id_token) = &response.id_token
+            && sends_nonce(self.client.scope.as_deref())
+        {
             check_nonce(id_token, &self.nonce)?;
         }
         Ok(response)
@@ -238,6 +251,31 @@ mod tests {
             assert_eq!(get("nonce"), ["no"]);
             assert_eq!(get("code_challenge"), ["ch"]);
             assert_eq!(get("code_challenge_method"), ["S256"]);
+        }
+    }
+
+    #[test]
+    fn only_an_openid_request_carries_a_nonce() {
+        let endpoint = Url::parse("https://id.example/auth").unwrap();
+        let secret = Secret::new("no".into());
+        for (scope, nonce) in [
+            (None, true),
+            (Some("openid balance:read"), true),
+            (Some("balance:read openid"), true),
+            (Some("balance:read"), false),
+            (Some("openid:read history:read"), false),
+        ] {
+            let url = authorization_url(
+                &endpoint,
+                &client(scope),
+                "http://127.0.0.1:9/cb",
+                &secret,
+                &secret,
+                "ch",
+            );
+            let sent = url.query_pairs().any(|(k, _)| k == "nonce");
+            assert_eq!(sent, nonce, "{scope:?}: {url}");
+            assert_eq!(sends_nonce(scope), nonce, "{scope:?}");
         }
     }
 

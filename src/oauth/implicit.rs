@@ -36,7 +36,8 @@ pub struct ImplicitRequest {
     pub url: Url,
     /// The `state` the redirect must carry.
     pub state: String,
-    /// The `nonce` sent (OIDC; bound into an id token when one comes back).
+    /// The `nonce` sent (OIDC; bound into an id token when one comes back);
+    /// empty when a plain OAuth2 scope sent none.
     pub nonce: String,
     /// The redirect URI sent.
     pub redirect_uri: String,
@@ -53,6 +54,8 @@ pub fn authorization_url(
         .redirect_uri
         .clone()
         .unwrap_or_else(|| DEFAULT_REDIRECT.to_owned());
+    let openid = super::code_flow::sends_nonce(client.scope.as_deref());
+    let nonce = if openid { nonce } else { String::new() };
     let mut url = endpoints.authorization.clone();
     {
         let mut query = url.query_pairs_mut();
@@ -63,9 +66,10 @@ pub fn authorization_url(
         if let Some(scope) = client.scope.as_deref().filter(|s| !s.trim().is_empty()) {
             query.append_pair("scope", scope);
         }
-        query
-            .append_pair("state", &state)
-            .append_pair("nonce", &nonce);
+        query.append_pair("state", &state);
+        if openid {
+            query.append_pair("nonce", &nonce);
+        }
     }
     ImplicitRequest {
         url,
@@ -216,7 +220,9 @@ pub fn parse_redirect(
     params.remove("iss");
     let response = TokenResponse::from_json(Value::Object(params))
         .map_err(|why| ImplicitError::Malformed { why })?;
-    if let Some(id_token) = &response.id_token {
+    if let Some(id_token) = &response.id_token
+        && !expected_nonce.is_empty()
+    {
         check_nonce(id_token, &Secret::new(expected_nonce.to_owned())).map_err(|e| match e {
             LoginError::NonceMismatch => ImplicitError::NonceMismatch,
             LoginError::IdToken(why) => ImplicitError::IdToken(why),
@@ -247,14 +253,35 @@ mod tests {
     #[test]
     fn the_authorization_url_asks_for_a_token_with_state_and_nonce() {
         let endpoints = Endpoints::keycloak("https://id.example.com/realms/r").unwrap();
-        let req = authorization_url(&endpoints, &client(), "st".into(), "no".into());
+        let mut openid = client();
+        openid.scope = Some("openid account:read".into());
+        let req = authorization_url(&endpoints, &openid, "st".into(), "no".into());
         assert_eq!(
             req.url.as_str(),
             "https://id.example.com/realms/r/protocol/openid-connect/auth?response_type=token\
              &client_id=my+app&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcallback\
-             &scope=account%3Aread&state=st&nonce=no"
+             &scope=openid+account%3Aread&state=st&nonce=no"
         );
         assert_eq!(req.redirect_uri, DEFAULT_REDIRECT);
+        assert_eq!(req.nonce, "no");
+    }
+
+    #[test]
+    fn a_plain_oauth2_scope_sends_no_nonce_and_checks_none() {
+        let endpoints = Endpoints::keycloak("https://id.example.com/realms/r").unwrap();
+        let req = authorization_url(&endpoints, &client(), "st".into(), "no".into());
+        assert!(
+            req.url.as_str().ends_with("&scope=account%3Aread&state=st"),
+            "{}",
+            req.url
+        );
+        assert_eq!(req.nonce, "");
+        let id = crate::sandbox::keys::sign(
+            jsonwebtoken::Algorithm::RS256,
+            &serde_json::json!({"sub": "u"}),
+        );
+        let pasted = format!("#access_token=abc&state=st&id_token={id}");
+        assert!(parse_redirect(&pasted, "st", &req.nonce, ISS, false).is_ok());
     }
 
     #[test]
