@@ -276,7 +276,7 @@ mod tests {
             req.url
         );
         assert_eq!(req.nonce, "");
-        let id = crate::sandbox::keys::sign(
+        let id = crate::sandbox_keys::sign(
             jsonwebtoken::Algorithm::RS256,
             &serde_json::json!({"sub": "u"}),
         );
