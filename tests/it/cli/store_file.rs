@@ -1,6 +1,6 @@
 //! A damaged or newer store is reported precisely and never written over.
 
-use crate::common::{Env, stderr};
+use crate::support::{Env, stderr};
 
 #[test]
 fn a_corrupt_store_fails_every_command_and_stays_byte_identical() {

@@ -6,7 +6,7 @@
 use serde_json::Value;
 use sipauth_tui::credential::Secret;
 
-use crate::oauth_common::{CLIENTS, Realm};
+use crate::support::{CLIENTS, Realm};
 
 fn probe(realm: &Realm, name: &str) -> (Option<i32>, Value) {
     let out = realm

@@ -8,8 +8,6 @@
 //! until `s` reveals one, and these tests never press `s`.
 
 mod clipboard;
-mod tmux;
-mod xvfb;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
@@ -20,9 +18,9 @@ use sipauth_tui::store::{Store, StoreData};
 use sipauth_tui::tui::demo;
 use tempfile::TempDir;
 
-use crate::common::BIN;
-use tmux::Tmux;
-use xvfb::Xvfb;
+use crate::support::BIN;
+use crate::support::tmux::{self, Tmux};
+use crate::support::xvfb::{self, Xvfb};
 
 /// The Basic header of the sandbox's sample login (the provider's test vector).
 const BASIC_HEADER: &str = "Authorization: Basic Sm9objp0b3BzZWNyZXQ=";

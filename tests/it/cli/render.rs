@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::common::{Env, stdout};
+use crate::support::{Env, stdout};
 
 #[test]
 fn header_prints_the_documented_vector() {

@@ -6,11 +6,7 @@ use reqwest::StatusCode;
 use sipauth_tui::jwt::looks_like_jwt;
 use sipauth_tui::sandbox::realm::RealmConfig;
 
-use super::{NOSCOPE, OPAQUE, POST, PUBLIC, Realm, error};
-
-fn s(v: &serde_json::Value) -> String {
-    v.as_str().unwrap().to_owned()
-}
+use super::{NOSCOPE, OPAQUE, POST, PUBLIC, Realm, error, s};
 
 #[tokio::test]
 async fn refresh_rotates_the_refresh_token_and_keeps_the_session() {

@@ -3,11 +3,7 @@
 use reqwest::StatusCode;
 use sipauth_tui::sandbox::realm::{CLIENT_POST, Revoked};
 
-use super::{Auth, NOSCOPE, POST, PUBLIC, REDIRECT, Realm, error};
-
-fn s(v: &serde_json::Value) -> String {
-    v.as_str().unwrap().to_owned()
-}
+use super::{Auth, NOSCOPE, POST, PUBLIC, REDIRECT, Realm, error, s};
 
 #[tokio::test]
 async fn revoking_a_refresh_token_ends_its_session() {

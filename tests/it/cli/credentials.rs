@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::{Env, stderr, stdout};
+use crate::support::{Env, stderr, stdout};
 
 const API: &str = "https://api.sipgate.com/v2";
 
@@ -195,7 +195,7 @@ fn usage_errors_exit_2_and_help_exits_0() {
 fn default_store_lives_under_xdg_data_home_with_private_modes() {
     let env = Env::new();
     let data_home = env.dir.path().join("xdg");
-    let mut cmd = assert_cmd::Command::new(crate::common::BIN);
+    let mut cmd = assert_cmd::Command::new(crate::support::BIN);
     cmd.env_remove("SIPAUTH_STORE")
         .env("XDG_DATA_HOME", &data_home)
         .env("HOME", env.dir.path())
@@ -227,7 +227,7 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
     let out = std::process::Command::new("bash")
         .arg("-c")
         .arg(r#""$BIN" list | head -c 10 >/dev/null; echo "status=${PIPESTATUS[0]}""#)
-        .env("BIN", crate::common::BIN)
+        .env("BIN", crate::support::BIN)
         .env("SIPAUTH_STORE", &env.store)
         .output()
         .unwrap();
@@ -244,7 +244,7 @@ fn modes_are_private_whatever_the_umask() {
             .arg(format!(
                 r#"umask {umask}; printf tok | "$BIN" add pat x --token-id t"#
             ))
-            .env("BIN", crate::common::BIN)
+            .env("BIN", crate::support::BIN)
             .env("SIPAUTH_STORE", &env.store)
             .output()
             .unwrap();
@@ -296,7 +296,7 @@ fn a_closed_stderr_does_not_turn_an_error_into_a_panic() {
     let out = std::process::Command::new("bash")
         .arg("-c")
         .arg(r#""$BIN" remove nobody 2>&-; echo "status=$?""#)
-        .env("BIN", crate::common::BIN)
+        .env("BIN", crate::support::BIN)
         .env("SIPAUTH_STORE", &env.store)
         .output()
         .unwrap();
@@ -310,7 +310,7 @@ fn in_pty(env: &Env, shell: &str, keys: &[u8]) -> String {
     let mut child = std::process::Command::new("script")
         .args(["-qec", shell, "/dev/null"])
         .env("SIPAUTH_STORE", &env.store)
-        .env("BIN", crate::common::BIN)
+        .env("BIN", crate::support::BIN)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()

@@ -239,6 +239,11 @@ pub fn claims(token: &Value) -> serde_json::Map<String, Value> {
         .claims
 }
 
+/// The string `v` holds (panics on anything else).
+pub fn s(v: &Value) -> String {
+    v.as_str().unwrap().to_owned()
+}
+
 /// The `error` of an OAuth error body.
 pub fn error(body: &Value) -> &str {
     body["error"].as_str().unwrap_or("<no error field>")

@@ -14,44 +14,7 @@ use sipauth_tui::sandbox::realm::{
     CLIENT_SERVICE, CLIENT_SERVICE_SECRET, Grant, RealmConfig,
 };
 
-use crate::common::{Env, stderr, stdout};
-
-/// Adds an OAuth client of the sandbox's default realm; the secret (if
-/// any) on stdin.
-pub fn add_client(
-    env: &Env,
-    sandbox: &BackgroundSandbox,
-    name: &str,
-    id: &str,
-    secret: Option<&str>,
-) {
-    let method = match (id, secret) {
-        (_, None) => "none",
-        (CLIENT_BASIC, _) => "basic",
-        _ => "post",
-    };
-    let out = env
-        .cmd()
-        .args([
-            "add",
-            "oauth",
-            name,
-            "--client-id",
-            id,
-            "--auth-method",
-            method,
-        ])
-        .args([
-            "--issuer",
-            &sandbox.issuer_url(),
-            "--api",
-            &sandbox.api_url(),
-        ])
-        .write_stdin(secret.map(|s| format!("{s}\n")).unwrap_or_default())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-}
+use crate::support::{Env, stderr, stdout};
 
 /// `login NAME --grant GRANT --no-browser` with `stdin`.
 fn login(env: &Env, name: &str, grant: &str, stdin: &str) -> Output {
@@ -60,13 +23,6 @@ fn login(env: &Env, name: &str, grant: &str, stdin: &str) -> Output {
         .write_stdin(stdin)
         .output()
         .unwrap()
-}
-
-/// The stored session of `name` as JSON (null when none), via the library.
-pub fn session(env: &Env, name: &str) -> Value {
-    let data = sipauth_tui::store::Store::new(&env.store).load().unwrap();
-    let c = data.get(name).unwrap();
-    serde_json::to_value(c.auth.session()).unwrap()
 }
 
 fn assert_no_secrets(text: &str, secrets: &[&str]) {
@@ -259,7 +215,7 @@ fn add_oauth_warns_about_a_localhost_redirect_uri_but_keeps_it() {
 fn password_grant_stores_a_session_that_the_api_accepts_and_warns() {
     let sandbox = BackgroundSandbox::start().unwrap();
     let env = Env::new();
-    add_client(&env, &sandbox, "p", CLIENT_POST, Some(CLIENT_POST_SECRET));
+    env.add_oauth(&sandbox, "p", CLIENT_POST, Some(CLIENT_POST_SECRET));
     let out = login(&env, "p", "password", "John\ntopsecret\n");
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
@@ -282,7 +238,7 @@ fn password_grant_stores_a_session_that_the_api_accepts_and_warns() {
 fn password_grant_with_a_wrong_password_says_why_and_stores_nothing() {
     let sandbox = BackgroundSandbox::start().unwrap();
     let env = Env::new();
-    add_client(&env, &sandbox, "p", CLIENT_POST, Some(CLIENT_POST_SECRET));
+    env.add_oauth(&sandbox, "p", CLIENT_POST, Some(CLIENT_POST_SECRET));
     let before = std::fs::read(&env.store).unwrap();
     for (stdin, needle) in [
         (
@@ -311,27 +267,15 @@ fn client_credentials_authenticate_by_post_and_by_basic() {
     }
     let sandbox = BackgroundSandbox::start_with(config).unwrap();
     let env = Env::new();
-    add_client(
-        &env,
-        &sandbox,
-        "svc",
-        CLIENT_SERVICE,
-        Some(CLIENT_SERVICE_SECRET),
-    );
-    add_client(
-        &env,
-        &sandbox,
-        "bas",
-        CLIENT_BASIC,
-        Some(CLIENT_BASIC_SECRET),
-    );
-    add_client(&env, &sandbox, "pub", CLIENT_PUBLIC, None);
+    env.add_oauth(&sandbox, "svc", CLIENT_SERVICE, Some(CLIENT_SERVICE_SECRET));
+    env.add_oauth(&sandbox, "bas", CLIENT_BASIC, Some(CLIENT_BASIC_SECRET));
+    env.add_oauth(&sandbox, "pub", CLIENT_PUBLIC, None);
     for name in ["svc", "bas"] {
         let out = login(&env, name, "client-credentials", "");
         let err = stderr(&out);
         assert!(out.status.success(), "{name}: {err}");
         assert!(err.contains("refresh token: none"), "{err}");
-        assert_eq!(session(&env, name)["refresh_token"], Value::Null);
+        assert_eq!(env.session_json(name)["refresh_token"], Value::Null);
         env.cmd().args(["probe", name]).assert().success();
     }
     let out = login(&env, "pub", "client-credentials", "");

@@ -18,7 +18,7 @@ use sipauth_tui::sandbox::keys::{self, KID_ES256, KID_PS256, KID_RS256};
 use sipauth_tui::sandbox::realm::{LIAR_REALM, NO_DISCOVERY_REALM};
 use sipauth_tui::store::Store;
 
-use crate::common::{Env, stderr, stdout};
+use crate::support::{Env, stderr, stdout};
 
 /// A future expiry, far enough not to matter.
 const LATER: i64 = 4_000_000_000;
@@ -73,7 +73,8 @@ fn tokens_signed_by_the_realm_verify_for_each_algorithm() {
         assert!(err.is_empty(), "{alg:?}: {err}");
     }
     // No kid: the one key that fits the algorithm is used.
-    let ec = EncodingKey::from_ec_pem(include_bytes!("../../assets/sandbox/realm-ec.pem")).unwrap();
+    let ec =
+        EncodingKey::from_ec_pem(include_bytes!("../../../assets/sandbox/realm-ec.pem")).unwrap();
     let no_kid = jsonwebtoken::encode(
         &Header::new(Algorithm::ES256),
         &claims(&iss, json!({})),

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Env, stderr};
+use crate::support::{Env, stderr};
 
 #[test]
 fn twenty_concurrent_adds_all_land() {

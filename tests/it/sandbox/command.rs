@@ -10,7 +10,7 @@ use sipauth_tui::sandbox::realm::{
 };
 use sipauth_tui::sandbox::{SAMPLE_TOKEN, SAMPLE_TOKEN_ID};
 
-use crate::common::{BIN, Env, stdout};
+use crate::support::{BIN, Env, stdout};
 
 #[test]
 fn sandbox_command_serves_prints_samples_and_stops_on_ctrl_c() {

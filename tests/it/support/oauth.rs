@@ -15,7 +15,7 @@ use sipauth_tui::sandbox::realm::{
 };
 use sipauth_tui::store::Store;
 
-use crate::common::Env;
+use super::Env;
 
 /// The three ways a client authenticates, as (client id, secret, method).
 pub const CLIENTS: [(&str, Option<&str>, AuthMethod); 3] = [

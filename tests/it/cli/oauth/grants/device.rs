@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use sipauth_tui::sandbox::BackgroundSandbox;
 use sipauth_tui::sandbox::realm::{CLIENT_PUBLIC, DEVICE_GRANT_TYPE, RealmConfig, TokenFault};
 
-use super::{add_client, assert_no_secrets, finish, read_until, session, spawn_login};
-use crate::common::Env;
+use super::{assert_no_secrets, finish, read_until, spawn_login};
+use crate::support::Env;
 
 fn device_config(interval: Duration, ttl: Duration) -> RealmConfig {
     RealmConfig {
@@ -32,7 +32,7 @@ fn device_grant_polls_while_pending_and_stores_the_tokens_once_approved() {
         BackgroundSandbox::start_with(device_config(Duration::ZERO, Duration::from_secs(600)))
             .unwrap();
     let env = Env::new();
-    add_client(&env, &sandbox, "dev", CLIENT_PUBLIC, None);
+    env.add_oauth(&sandbox, "dev", CLIENT_PUBLIC, None);
     let (child, mut reader) = spawn_login(&env, "dev", "device", &[]);
     let mut seen = String::new();
     let code = read_until(&mut reader, &mut seen, "user code:");
@@ -50,7 +50,7 @@ fn device_grant_polls_while_pending_and_stores_the_tokens_once_approved() {
         "{err}"
     );
     assert_no_secrets(&err, &[]);
-    assert!(session(&env, "dev")["refresh_token"].is_string());
+    assert!(env.session_json("dev")["refresh_token"].is_string());
     env.cmd().args(["probe", "dev"]).assert().success();
 }
 
@@ -60,7 +60,7 @@ fn device_grant_slows_down_when_told_to() {
         BackgroundSandbox::start_with(device_config(Duration::ZERO, Duration::from_secs(600)))
             .unwrap();
     let env = Env::new();
-    add_client(&env, &sandbox, "dev", CLIENT_PUBLIC, None);
+    env.add_oauth(&sandbox, "dev", CLIENT_PUBLIC, None);
     let slow_down = r#"{"error":"slow_down","error_description":"Polling too fast"}"#;
     sandbox.set_token_fault(Some(TokenFault::Status(
         400,
@@ -105,7 +105,7 @@ fn device_grant_ends_on_denial_expiry_and_timeout_without_storing() {
     for (ttl, extra, act, needle) in cases {
         let sandbox = BackgroundSandbox::start_with(device_config(Duration::ZERO, ttl)).unwrap();
         let env = Env::new();
-        add_client(&env, &sandbox, "dev", CLIENT_PUBLIC, None);
+        env.add_oauth(&sandbox, "dev", CLIENT_PUBLIC, None);
         let (child, mut reader) = spawn_login(&env, "dev", "device", extra);
         let mut seen = String::new();
         let code = read_until(&mut reader, &mut seen, "user code:");
@@ -114,6 +114,6 @@ fn device_grant_ends_on_denial_expiry_and_timeout_without_storing() {
         let (success, err) = finish(child, reader, seen);
         assert!(!success, "{needle}: {err}");
         assert!(err.contains(needle), "`{needle}` not in {err}");
-        assert!(session(&env, "dev").is_null());
+        assert!(env.session_json("dev").is_null());
     }
 }

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{stderr, stdout};
-use crate::oauth_common::{CLIENTS, Realm, browse, free_port};
+use crate::support::{CLIENTS, Realm, browse, free_port};
+use crate::support::{stderr, stdout};
 
 #[test]
 fn code_login_stores_a_session_the_api_accepts_for_every_client_auth_method() {

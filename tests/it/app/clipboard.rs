@@ -14,7 +14,7 @@ use sipauth_tui::tui::clipboard;
 use sipauth_tui::tui::config::ClipboardMode;
 use sipauth_tui::tui::msg::Copied;
 
-use super::xvfb::{Display, Xvfb};
+use crate::support::xvfb::{Display, Xvfb};
 
 /// Set in the child: which half of which test to run.
 const ROLE: &str = "SIPAUTH_TEST_CLIPBOARD_ROLE";

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::LOCATION;
 
-use crate::oauth_common::{CLIENTS, Realm, browse};
+use crate::support::{CLIENTS, Realm, browse};
 
 #[test]
 fn login_opens_the_browser_named_by_browser_with_the_printed_url() {

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use sipauth_tui::sandbox::realm::{CLIENT_POST, CLIENT_POST_SECRET, Revoked, TokenFault};
 
-use crate::common::{stderr, stdout};
-use crate::oauth_common::{CLIENTS, Realm, block_on};
+use crate::support::{CLIENTS, Realm, block_on};
+use crate::support::{stderr, stdout};
 
 /// A realm with one logged-in post client named `w`.
 fn logged_in() -> Realm {

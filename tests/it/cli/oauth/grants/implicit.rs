@@ -7,8 +7,8 @@ use serde_json::json;
 use sipauth_tui::sandbox::realm::CLIENT_PUBLIC;
 use sipauth_tui::sandbox::{BackgroundSandbox, keys};
 
-use super::{add_client, assert_no_secrets, finish, read_until, session, spawn_login};
-use crate::common::Env;
+use super::{assert_no_secrets, finish, read_until, spawn_login};
+use crate::support::Env;
 
 /// Plays the browser: GETs the URL without following the redirect.
 fn location(url: &str) -> String {
@@ -31,7 +31,7 @@ fn location(url: &str) -> String {
 fn implicit_grant_takes_the_token_from_the_pasted_redirect_and_checks_state() {
     let sandbox = BackgroundSandbox::start().unwrap();
     let env = Env::new();
-    add_client(&env, &sandbox, "imp", CLIENT_PUBLIC, None);
+    env.add_oauth(&sandbox, "imp", CLIENT_PUBLIC, None);
     type Paste = fn(String) -> String;
     let cases: [(&str, Paste, &str, bool); 3] = [
         (
@@ -71,7 +71,7 @@ fn implicit_grant_takes_the_token_from_the_pasted_redirect_and_checks_state() {
         assert!(err.contains(needle), "`{needle}` not in {err}");
         assert!(err.contains("RFC 9700"), "{err}");
         assert_no_secrets(&err, &[]);
-        assert!(session(&env, "imp").is_object(), "{err}");
+        assert!(env.session_json("imp").is_object(), "{err}");
     }
     env.cmd().args(["probe", "imp"]).assert().success();
 }
@@ -80,7 +80,7 @@ fn implicit_grant_takes_the_token_from_the_pasted_redirect_and_checks_state() {
 fn implicit_grant_refuses_an_id_token_with_a_foreign_nonce_and_stores_nothing() {
     let sandbox = BackgroundSandbox::start().unwrap();
     let env = Env::new();
-    add_client(&env, &sandbox, "imp", CLIENT_PUBLIC, None);
+    env.add_oauth(&sandbox, "imp", CLIENT_PUBLIC, None);
     let before = std::fs::read(&env.store).unwrap();
     let (mut child, mut reader) = spawn_login(&env, "imp", "implicit", &[]);
     let mut seen = String::new();

@@ -9,15 +9,7 @@ use sipauth_tui::sandbox::realm::{
     CLIENT_OPAQUE, CLIENT_OPAQUE_SECRET, CLIENT_POST, CLIENT_POST_SECRET,
 };
 
-use crate::common::{Env, stderr, stdout};
-use crate::grants::{add_client, session};
-
-const FIXTURE: &str = include_str!("../fixtures/keycloak-token-response.json");
-
-fn fixture_token(field: &str) -> String {
-    let v: Value = serde_json::from_str(FIXTURE).unwrap();
-    v[field].as_str().unwrap().to_owned()
-}
+use crate::support::{Env, FIXTURE, fixture_token, stderr, stdout};
 
 /// Writes a private file in the test directory.
 fn file(env: &Env, name: &str, content: &str, mode: u32) -> String {
@@ -98,7 +90,7 @@ fn each_input_kind_imports_and_renders_its_exact_header() {
     assert!(!err.contains("eyJ"), "{err}");
     // Stored as given; `header` refuses it as expired rather than send it.
     assert_eq!(
-        session(&env, "imported")["access_token"],
+        env.session_json("imported")["access_token"],
         fixture_token("access_token").as_str()
     );
     let out = env.cmd().args(["header", "imported"]).output().unwrap();
@@ -139,7 +131,7 @@ fn a_token_response_goes_into_an_existing_client_keeping_it() {
         "{err}"
     );
     assert_eq!(
-        session(&env, "sg")["session_state"],
+        env.session_json("sg")["session_state"],
         "32c512d5-ccf2-4103-9555-a85d924f7d52"
     );
     let out = env.cmd().args(["show", "sg", "--json"]).output().unwrap();
@@ -219,7 +211,7 @@ fn tokens_of_another_issuer_go_into_an_entry_only_with_force() {
     );
     assert!(!err.contains("eyJ"), "{err}");
     assert_eq!(std::fs::read(&env.store).unwrap(), before);
-    assert_eq!(session(&env, "elsewhere"), Value::Null);
+    assert_eq!(env.session_json("elsewhere"), Value::Null);
 
     let out = import(&["--force"]);
     let err = stderr(&out);
@@ -228,7 +220,7 @@ fn tokens_of_another_issuer_go_into_an_entry_only_with_force() {
         err.contains("warning: the imported tokens were issued by"),
         "{err}"
     );
-    assert!(session(&env, "elsewhere").is_object());
+    assert!(env.session_json("elsewhere").is_object());
     let out = env
         .cmd()
         .args(["import", "-", "--force"])
@@ -265,7 +257,7 @@ fn files_are_limited_and_their_modes_checked() {
     let out = std::process::Command::new("bash")
         .arg("-c")
         .arg(r#""$BIN" import <(printf 'Basic Sm9objp0b3BzZWNyZXQ=') --name piped"#)
-        .env("BIN", crate::common::BIN)
+        .env("BIN", crate::support::BIN)
         .env("SIPAUTH_STORE", &env.store)
         .output()
         .unwrap();
@@ -285,20 +277,8 @@ fn files_are_limited_and_their_modes_checked() {
 fn list_and_show_describe_sessions_without_token_text() {
     let sandbox = BackgroundSandbox::start().unwrap();
     let env = Env::new();
-    add_client(
-        &env,
-        &sandbox,
-        "live",
-        CLIENT_POST,
-        Some(CLIENT_POST_SECRET),
-    );
-    add_client(
-        &env,
-        &sandbox,
-        "opq",
-        CLIENT_OPAQUE,
-        Some(CLIENT_OPAQUE_SECRET),
-    );
+    env.add_oauth(&sandbox, "live", CLIENT_POST, Some(CLIENT_POST_SECRET));
+    env.add_oauth(&sandbox, "opq", CLIENT_OPAQUE, Some(CLIENT_OPAQUE_SECRET));
     for name in ["live", "opq"] {
         env.cmd()
             .args(["login", name, "--grant", "password", "--no-browser"])
@@ -316,14 +296,8 @@ fn list_and_show_describe_sessions_without_token_text() {
         .write_stdin("Bearer 0paque-t0ken")
         .assert()
         .success();
-    add_client(
-        &env,
-        &sandbox,
-        "fresh",
-        CLIENT_POST,
-        Some(CLIENT_POST_SECRET),
-    );
-    let access = session(&env, "live")["access_token"]
+    env.add_oauth(&sandbox, "fresh", CLIENT_POST, Some(CLIENT_POST_SECRET));
+    let access = env.session_json("live")["access_token"]
         .as_str()
         .unwrap()
         .to_owned();

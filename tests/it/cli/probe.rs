@@ -9,7 +9,7 @@ use sipauth_tui::sandbox::{
     SAMPLE_TOKEN_ID, SAMPLE_USERNAME,
 };
 
-use crate::common::{Env, stdout};
+use crate::support::{Env, stdout};
 
 fn probe_json(env: &Env, args: &[&str]) -> (Option<i32>, Value) {
     let out = env

@@ -1,5 +1,14 @@
-//! Shared set-up: a temporary store and a command for the binary with a clean
-//! environment.
+//! The set-up every integration test shares: a temporary store and the
+//! binary with a clean environment ([`Env`]), the Keycloak token-response
+//! fixture, and case tables that report every failing case. The OAuth
+//! set-up (a store plus a running sandbox realm) is in [`oauth`]; the
+//! app's tests drive [`tmux`] and read the clipboard through [`xvfb`].
+
+pub mod oauth;
+pub mod tmux;
+pub mod xvfb;
+
+pub use oauth::{CLIENTS, Realm, block_on, browse, free_port};
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
@@ -7,10 +16,23 @@ use std::path::PathBuf;
 use std::process::{Child, Command as StdCommand, Stdio};
 
 use assert_cmd::Command;
+use serde_json::Value;
+use sipauth_tui::sandbox::BackgroundSandbox;
+use sipauth_tui::sandbox::realm::CLIENT_BASIC;
 use tempfile::TempDir;
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_sipauth-tui");
+
+/// A Keycloak token response (access, refresh and id token), from
+/// `tests/fixtures/`.
+pub const FIXTURE: &str = include_str!("../fixtures/keycloak-token-response.json");
+
+/// One token of [`FIXTURE`] (`access_token`, `refresh_token`, `id_token`).
+pub fn fixture_token(field: &str) -> String {
+    let doc: Value = serde_json::from_str(FIXTURE).unwrap();
+    doc[field].as_str().unwrap().to_owned()
+}
 
 /// A temporary directory holding a store.
 pub struct Env {
@@ -96,6 +118,50 @@ impl Env {
         std::fs::set_permissions(&self.store, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
 
+    /// `add oauth NAME` for a client of the sandbox's default realm; the
+    /// secret (if any) on stdin.
+    pub fn add_oauth(
+        &self,
+        sandbox: &BackgroundSandbox,
+        name: &str,
+        id: &str,
+        secret: Option<&str>,
+    ) {
+        let method = match (id, secret) {
+            (_, None) => "none",
+            (CLIENT_BASIC, _) => "basic",
+            _ => "post",
+        };
+        let out = self
+            .cmd()
+            .args([
+                "add",
+                "oauth",
+                name,
+                "--client-id",
+                id,
+                "--auth-method",
+                method,
+            ])
+            .args([
+                "--issuer",
+                &sandbox.issuer_url(),
+                "--api",
+                &sandbox.api_url(),
+            ])
+            .write_stdin(secret.map(|s| format!("{s}\n")).unwrap_or_default())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+
+    /// The stored session of `name` as JSON (null when none), via the library.
+    pub fn session_json(&self, name: &str) -> Value {
+        let data = sipauth_tui::store::Store::new(&self.store).load().unwrap();
+        let c = data.get(name).unwrap();
+        serde_json::to_value(c.auth.session()).unwrap()
+    }
+
     /// Names in the store, read through the library.
     pub fn names(&self) -> Vec<String> {
         sipauth_tui::store::Store::new(&self.store)
@@ -124,10 +190,12 @@ fn clean_env(cmd: &mut Command) {
     cmd.env_remove("SIPAUTH_LOCK_TIMEOUT");
 }
 
+/// Standard output of a finished process, lossily as text.
 pub fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// Standard error of a finished process, lossily as text.
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }

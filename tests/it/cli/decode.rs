@@ -8,14 +8,7 @@ use serde_json::{Value, json};
 use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, Secret, Session};
 use sipauth_tui::store::Store;
 
-use crate::common::{Env, stderr, stdout};
-
-const FIXTURE: &str = include_str!("../fixtures/keycloak-token-response.json");
-
-fn fixture(field: &str) -> String {
-    let doc: Value = serde_json::from_str(FIXTURE).unwrap();
-    doc[field].as_str().unwrap().to_owned()
-}
+use crate::support::{Env, FIXTURE, fixture_token, stderr, stdout};
 
 fn b64(bytes: impl AsRef<[u8]>) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
@@ -69,7 +62,7 @@ fn human_output_puts_roles_first_and_reads_times() {
         .arg("decode")
         .write_stdin(format!(
             "Authorization: Bearer {}\n",
-            fixture("access_token")
+            fixture_token("access_token")
         ))
         .output()
         .unwrap();
@@ -100,7 +93,7 @@ fn a_token_in_argv_gets_a_one_line_note_on_stderr() {
     let env = Env::new();
     let out = env
         .cmd()
-        .args(["decode", &fixture("access_token")])
+        .args(["decode", &fixture_token("access_token")])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -113,7 +106,7 @@ fn a_token_in_argv_gets_a_one_line_note_on_stderr() {
 fn opaque_tokens_in_a_response_are_reported_not_refused() {
     let env = Env::new();
     let response = json!({
-        "access_token": fixture("access_token"),
+        "access_token": fixture_token("access_token"),
         "refresh_token": "3f1c2a1e-9a53-4a43-9b1e-6a8e3e1d2b6c",
     })
     .to_string();
@@ -135,9 +128,9 @@ fn from_decodes_a_stored_session_without_pasting() {
     let env = Env::new();
     let session = Session {
         refresh_token: Some(Secret::new("0b6f-opaque-refresh".into())),
-        id_token: Some(Secret::new(fixture("id_token"))),
+        id_token: Some(Secret::new(fixture_token("id_token"))),
         expires_in: Some(300),
-        ..Session::bearer(Secret::new(fixture("access_token")), 1_525_271_841)
+        ..Session::bearer(Secret::new(fixture_token("access_token")), 1_525_271_841)
     };
     let auth = Auth::Oauth {
         client: None,
@@ -376,7 +369,7 @@ fn the_quick_path_for_plain_decode_answers_exactly_as_clap_would() {
     // stdout, stderr and exit code.
     let env = Env::new();
     let store = env.store.to_str().unwrap().to_owned();
-    let token = fixture("access_token");
+    let token = fixture_token("access_token");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec![token.as_str()], ""),
         (vec!["--json", token.as_str()], ""),
