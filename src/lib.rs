@@ -21,4 +21,6 @@ pub mod oauth;
 pub mod probe;
 pub mod sandbox;
 pub mod store;
+#[doc(hidden)]
+pub mod testing;
 pub mod tui;

@@ -272,8 +272,6 @@ pub fn check_nonce(id_token: &Secret, nonce: &Secret) -> Result<(), LoginError> 
 mod tests {
     use super::*;
     use crate::credential::AuthMethod;
-    use base64::Engine;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     fn client(scope: Option<&str>) -> OauthClient {
         OauthClient {
@@ -287,12 +285,7 @@ mod tests {
     }
 
     fn jwt_with(claims: serde_json::Value) -> Secret {
-        let part = |v: serde_json::Value| URL_SAFE_NO_PAD.encode(v.to_string());
-        Secret::new(format!(
-            "{}.{}.c2ln",
-            part(serde_json::json!({"alg": "RS256"})),
-            part(claims)
-        ))
+        Secret::new(crate::testing::jwt::unsigned(&claims))
     }
 
     #[test]

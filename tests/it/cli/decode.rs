@@ -2,17 +2,12 @@
 //! with opaque tokens, stored sessions, and a table of broken input that must
 //! each fail cleanly (exit 1, never a panic) without echoing the token.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, Secret, Session};
 use sipauth_tui::store::Store;
+use sipauth_tui::testing::jwt::segment as b64;
 
 use crate::support::{Env, FIXTURE, fixture_token, stderr, stdout};
-
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
 
 fn decode_json(env: &Env, stdin: &str, args: &[&str]) -> Value {
     let out = env

@@ -7,8 +7,6 @@ use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, Secret, Session};
@@ -17,6 +15,7 @@ use sipauth_tui::sandbox::BackgroundSandbox;
 use sipauth_tui::sandbox::keys::{self, KID_ES256, KID_PS256, KID_RS256};
 use sipauth_tui::sandbox::realm::{LIAR_REALM, NO_DISCOVERY_REALM};
 use sipauth_tui::store::Store;
+use sipauth_tui::testing::jwt;
 
 use crate::support::{Env, stderr, stdout};
 
@@ -108,7 +107,7 @@ fn every_way_of_not_verifying_exits_1_with_its_own_line() {
     let iss = sandbox.issuer_url();
     let good = keys::sign(Algorithm::RS256, &claims(&iss, json!({})));
     let seg = segments(&good);
-    let forged = URL_SAFE_NO_PAD.encode(claims(&iss, json!({"sub": "admin"})).to_string());
+    let forged = jwt::segment(claims(&iss, json!({"sub": "admin"})).to_string());
     let mut sig = seg[2].clone().into_bytes();
     sig[10] = if sig[10] == b'A' { b'B' } else { b'A' };
     let sig = String::from_utf8(sig).unwrap();
@@ -125,7 +124,7 @@ fn every_way_of_not_verifying_exits_1_with_its_own_line() {
     .unwrap();
     let none = format!(
         "{}.{}.",
-        URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#),
+        jwt::segment(r#"{"alg":"none","typ":"JWT"}"#),
         seg[1]
     );
     let liar = sandbox.realm_url(LIAR_REALM);

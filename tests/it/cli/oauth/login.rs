@@ -242,16 +242,11 @@ fn a_callback_from_another_issuer_is_refused_even_without_discovery() {
 
 #[test]
 fn a_bad_code_exchange_stores_nothing() {
-    use base64::Engine;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use sipauth_tui::sandbox::realm::TokenFault;
+    use sipauth_tui::testing::jwt;
 
-    let part = |v: serde_json::Value| URL_SAFE_NO_PAD.encode(v.to_string());
-    let foreign_id_token = format!(
-        "{}.{}.c2ln",
-        part(serde_json::json!({"alg": "RS256"})),
-        part(serde_json::json!({"nonce": "someone-elses", "sub": "x"}))
-    );
+    let foreign_id_token =
+        jwt::unsigned(&serde_json::json!({"nonce": "someone-elses", "sub": "x"}));
     let cases = [
         (
             TokenFault::Body(
