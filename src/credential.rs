@@ -563,7 +563,7 @@ mod tests {
             // A colon is fine in the secret half.
             ("token-ABC", "pa:ss", None),
         ];
-        for (id, sec, want) in cases {
+        crate::testing::cases::check_all(cases, |(id, sec, want)| {
             let got = Credential::new(
                 "x",
                 DEFAULT_API,
@@ -574,7 +574,7 @@ mod tests {
             )
             .err();
             assert_eq!(&got, want, "id={id:?}");
-        }
+        });
     }
 
     #[test]

@@ -262,10 +262,10 @@ mod tests {
             ),
             ("x".repeat(MAX_TOKEN_LEN + 1), "limit"),
         ];
-        for (token, want) in cases {
+        crate::testing::cases::check_all(cases, |(token, want)| {
             let err = decode(&token).unwrap_err().to_string();
             assert!(err.contains(want), "{token:.40}: {err}");
-        }
+        });
     }
 
     #[test]

@@ -392,14 +392,14 @@ mod tests {
             // Non-ASCII that shares the lead bytes 0xC2 and 0xE2 stays.
             ("ä ° € — \u{a0}", "ä ° € — \u{a0}"),
         ];
-        for (text, want) in cases {
+        crate::testing::cases::check_all(cases, |(text, want)| {
             assert_eq!(strip_controls(text), want, "{text:?}");
             assert_eq!(
                 clean_json(json!({ text: [text] })),
                 json!({ want: [want] }),
                 "{text:?}"
             );
-        }
+        });
     }
 
     #[test]

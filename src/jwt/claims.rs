@@ -322,9 +322,9 @@ mod tests {
             ("iat", "1970-01-01 00:06:40 UTC (5 m 48 s ago)"),
             ("zz", r#"{"a":1}"#),
         ];
-        for (name, want) in cases {
+        crate::testing::cases::check_all(cases, |(name, want)| {
             assert_eq!(value_of(&view, name), Some(want), "{name}");
-        }
+        });
     }
 
     #[test]

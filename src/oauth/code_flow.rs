@@ -334,10 +334,10 @@ mod tests {
             (serde_json::json!({"sub": "x"}), false),
             (serde_json::json!({"nonce": 5}), false),
         ];
-        for (claims, ok) in cases {
+        crate::testing::cases::check_all(cases, |(claims, ok)| {
             let result = check_nonce(&jwt_with(claims.clone()), &nonce);
             assert_eq!(result.is_ok(), ok, "{claims}");
-        }
+        });
         assert!(matches!(
             check_nonce(&Secret::new("opaque".into()), &nonce),
             Err(LoginError::IdToken(_))

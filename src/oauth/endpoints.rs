@@ -258,9 +258,9 @@ mod tests {
             (500, false),
             (503, false),
         ];
-        for (status, absent) in cases {
+        crate::testing::cases::check_all(cases, |(status, absent)| {
             assert_eq!(is_absent(status), absent, "{status}");
-        }
+        });
     }
 
     #[test]

@@ -273,7 +273,7 @@ mod tests {
             ),
             (refused, "refused its refresh token earlier"),
         ];
-        for (s, want) in cases {
+        crate::testing::cases::check_all(cases, |(s, want)| {
             let err = refresh_token("n", &s, 2_000).unwrap_err();
             assert!(matches!(err, RefreshError::LoginRequired { .. }));
             let text = err.to_string();
@@ -281,7 +281,7 @@ mod tests {
                 text.contains(want) && text.contains("sipauth-tui login n"),
                 "{text}"
             );
-        }
+        });
         // Keycloak's offline tokens (0) and opaque tokens without a lifetime are usable.
         assert!(refresh_token("n", &session(Some(1), Some("r"), Some(0)), 9_999).is_ok());
         assert!(refresh_token("n", &session(Some(1), Some("r"), None), 9_999).is_ok());

@@ -193,13 +193,13 @@ mod tests {
                 &["not followed", "https://evil.example/x"],
             ),
         ];
-        for (status, location, needles) in cases {
+        crate::testing::cases::check_all(cases, |(status, location, needles)| {
             let hint =
                 status_hint(&answer(*status, *location), &Method::GET, &url, fields).unwrap();
             for n in *needles {
                 assert!(hint.contains(n), "{status}: `{n}` not in {hint}");
             }
-        }
+        });
         assert!(status_hint(&answer(200, None), &Method::GET, &url, fields).is_none());
         for (status, location) in [
             (304, Some("https://evil.example/x")),

@@ -246,13 +246,13 @@ mod tests {
             (KeyCode::Char('c'), KeyModifiers::CONTROL, Action::Quit),
             (KeyCode::Char('?'), KeyModifiers::NONE, Action::Help),
         ];
-        for (code, mods, want) in cases {
+        crate::testing::cases::check_all(cases, |(code, mods, want)| {
             assert_eq!(
                 map.action(&press(code, mods)),
                 Some(want),
                 "{code:?} {mods:?}"
             );
-        }
+        });
         assert_eq!(
             map.action(&press(KeyCode::Char('z'), KeyModifiers::NONE)),
             None

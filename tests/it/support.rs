@@ -1,6 +1,7 @@
 //! The set-up every integration test shares: a temporary store and the
 //! binary with a clean environment ([`Env`]), the Keycloak token-response
-//! fixture, and case tables that report every failing case. The OAuth
+//! fixture, and case tables that report every failing case
+//! ([`check_all`], from the library so unit tests share it). The OAuth
 //! set-up (a store plus a running sandbox realm) is in [`oauth`]; the
 //! app's tests drive [`tmux`] and read the clipboard through [`xvfb`].
 
@@ -9,6 +10,7 @@ pub mod tmux;
 pub mod xvfb;
 
 pub use oauth::{CLIENTS, Realm, block_on, browse, free_port};
+pub use sipauth_tui::testing::cases::{check_all, check_all_async};
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;

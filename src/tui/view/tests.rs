@@ -234,14 +234,14 @@ fn modals_say_what_happens_and_how_to_leave() {
             vec!["⣾ finding the login page", "Esc cancels"],
         ),
     ];
-    for (modal, wants) in cases {
+    crate::testing::cases::check_all(cases, |(modal, wants)| {
         let mut app = app(80, 24);
         app.modal = Some(modal);
         let screen = render(&app);
         for want in wants {
             assert!(screen.contains(want), "{want}: {screen}");
         }
-    }
+    });
 }
 
 /// Every modal and pane state, so the size sweep reaches every drawing path.

@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::support::{Env, stderr, stdout};
+use crate::support::{Env, check_all, stderr, stdout};
 
 const API: &str = "https://api.sipgate.com/v2";
 
@@ -132,7 +132,7 @@ fn bad_input_is_refused_with_the_field_and_the_reason() {
             "not an absolute URL",
         ),
     ];
-    for (args, stdin, needle) in cases {
+    check_all(cases, |(args, stdin, needle)| {
         let out = env.cmd().args(*args).write_stdin(*stdin).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let err = stderr(&out);
@@ -140,7 +140,7 @@ fn bad_input_is_refused_with_the_field_and_the_reason() {
         for secret in ["first", "second", "pw"] {
             assert!(!err.contains(secret), "{args:?} leaked {secret}: {err}");
         }
-    }
+    });
     assert!(!env.store.exists(), "nothing may be written");
 }
 

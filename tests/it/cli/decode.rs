@@ -7,7 +7,7 @@ use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, Secret, Session};
 use sipauth_tui::store::Store;
 use sipauth_tui::testing::jwt::segment as b64;
 
-use crate::support::{Env, FIXTURE, fixture_token, stderr, stdout};
+use crate::support::{Env, FIXTURE, check_all, fixture_token, stderr, stdout};
 
 fn decode_json(env: &Env, stdin: &str, args: &[&str]) -> Value {
     let out = env
@@ -298,7 +298,7 @@ fn broken_input_exits_1_naming_the_segment_and_never_echoes_the_token() {
     ];
     assert!(cases.len() >= 15);
     let env = Env::new();
-    for (what, via, input, want) in cases {
+    check_all(cases, |(what, via, input, want)| {
         let mut cmd = env.cmd();
         cmd.arg("decode");
         match via {
@@ -322,7 +322,7 @@ fn broken_input_exits_1_naming_the_segment_and_never_echoes_the_token() {
             assert!(!err.contains(part), "{what} echoed {part:.20}…: {err}");
         }
         assert!(!err.contains('\u{1b}'), "{what}: escape reached stderr");
-    }
+    });
 }
 
 #[test]
@@ -376,7 +376,7 @@ fn the_quick_path_for_plain_decode_answers_exactly_as_clap_would() {
         (vec!["--json", "--json"], ""),
         (vec![token.as_str(), token.as_str()], ""),
     ];
-    for (args, stdin) in cases {
+    check_all(cases, |(args, stdin)| {
         let quick = env
             .cmd()
             .arg("decode")
@@ -394,5 +394,5 @@ fn the_quick_path_for_plain_decode_answers_exactly_as_clap_would() {
         assert_eq!(quick.status.code(), clap.status.code(), "{args:?}");
         assert_eq!(stdout(&quick), stdout(&clap), "{args:?}");
         assert_eq!(stderr(&quick), stderr(&clap), "{args:?}");
-    }
+    });
 }

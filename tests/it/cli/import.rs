@@ -9,7 +9,7 @@ use sipauth_tui::sandbox::realm::{
     CLIENT_OPAQUE, CLIENT_OPAQUE_SECRET, CLIENT_POST, CLIENT_POST_SECRET,
 };
 
-use crate::support::{Env, FIXTURE, fixture_token, stderr, stdout};
+use crate::support::{Env, FIXTURE, check_all, fixture_token, stderr, stdout};
 
 /// Writes a private file in the test directory.
 fn file(env: &Env, name: &str, content: &str, mode: u32) -> String {
@@ -57,7 +57,7 @@ fn each_input_kind_imports_and_renders_its_exact_header() {
             "Authorization: Bearer opaque-abc.123",
         ),
     ];
-    for (name, input, kind, want) in cases {
+    check_all(cases, |(name, input, kind, want)| {
         let path = file(&env, name, input, 0o600);
         let out = env
             .cmd()
@@ -72,7 +72,7 @@ fn each_input_kind_imports_and_renders_its_exact_header() {
         );
         assert!(!err.contains("xyz") && !err.contains("topsecret"), "{err}");
         assert_eq!(header(&env, name), format!("{want}\n"), "{name}");
-    }
+    });
     // The token response: a session with the client its JWT names.
     let out = env
         .cmd()
@@ -159,7 +159,7 @@ fn a_token_response_goes_into_an_existing_client_keeping_it() {
             "plain http",
         ),
     ];
-    for (args, stdin, needle) in cases {
+    check_all(cases, |(args, stdin, needle)| {
         let out = env
             .cmd()
             .args(["import", "-"])
@@ -173,7 +173,7 @@ fn a_token_response_goes_into_an_existing_client_keeping_it() {
         for secret in ["secret-ish", "my-password-123", "eyJ"] {
             assert!(!err.contains(secret), "leaked: {err}");
         }
-    }
+    });
     assert_eq!(
         std::fs::read(&env.store).unwrap(),
         before,

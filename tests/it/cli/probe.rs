@@ -9,7 +9,7 @@ use sipauth_tui::sandbox::{
     SAMPLE_TOKEN_ID, SAMPLE_USERNAME,
 };
 
-use crate::support::{Env, stdout};
+use crate::support::{Env, check_all, stdout};
 
 fn probe_json(env: &Env, args: &[&str]) -> (Option<i32>, Value) {
     let out = env
@@ -58,7 +58,7 @@ fn probe_reports_status_and_explains_each_failure() {
             Some("server-side"),
         ),
     ];
-    for (args, status, code, hint) in cases {
+    check_all(cases, |(args, status, code, hint)| {
         let (exit, doc) = probe_json(&env, args);
         assert_eq!(exit, Some(*code), "{args:?}: {doc}");
         assert_eq!(doc["status"], *status, "{args:?}");
@@ -73,7 +73,7 @@ fn probe_reports_status_and_explains_each_failure() {
             !doc.to_string().contains(SAMPLE_TOKEN),
             "{args:?} leaked the token"
         );
-    }
+    });
     let (_, doc) = probe_json(&env, &["pat"]);
     assert_eq!(doc["body"]["company"], "Sandbox GmbH");
     assert!(sandbox.seen().iter().all(|r| r.had_authorization));

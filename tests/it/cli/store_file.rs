@@ -1,6 +1,6 @@
 //! A damaged or newer store is reported precisely and never written over.
 
-use crate::support::{Env, stderr};
+use crate::support::{Env, check_all, stderr};
 
 #[test]
 fn a_corrupt_store_fails_every_command_and_stays_byte_identical() {
@@ -10,7 +10,7 @@ fn a_corrupt_store_fails_every_command_and_stays_byte_identical() {
         ("binary", b"\x00\xff\xfe garbage", "not valid JSON"),
         ("wrong shape", br#"{"version":1,"credentials":{"a":"LEAKME"}}"#, "does not look like"),
     ];
-    for (what, content, needle) in cases {
+    check_all(cases, |(what, content, needle)| {
         let env = Env::new();
         std::fs::create_dir_all(env.store.parent().unwrap()).unwrap();
         std::fs::write(&env.store, content).unwrap();
@@ -41,7 +41,7 @@ fn a_corrupt_store_fails_every_command_and_stays_byte_identical() {
                 "{what} {args:?}"
             );
         }
-    }
+    });
 }
 
 #[test]

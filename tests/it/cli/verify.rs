@@ -17,7 +17,7 @@ use sipauth_tui::sandbox::realm::{LIAR_REALM, NO_DISCOVERY_REALM};
 use sipauth_tui::store::Store;
 use sipauth_tui::testing::jwt;
 
-use crate::support::{Env, stderr, stdout};
+use crate::support::{Env, check_all, stderr, stdout};
 
 /// A future expiry, far enough not to matter.
 const LATER: i64 = 4_000_000_000;
@@ -187,7 +187,7 @@ fn every_way_of_not_verifying_exits_1_with_its_own_line() {
         ),
     ];
     let env = Env::new();
-    for (what, token, args, want) in &cases {
+    check_all(&cases, |(what, token, args, want)| {
         let (code, out, err) = verify(&env, token, args);
         assert_eq!(code, 1, "{what}: {err}");
         assert!(out.contains(want), "{what}: want {want:?} in\n{out}");
@@ -197,7 +197,7 @@ fn every_way_of_not_verifying_exits_1_with_its_own_line() {
             !err.contains(&seg[1]) && !err.contains(&seg[2]),
             "{what} echoed the token"
         );
-    }
+    });
     let (code, _, err) = verify(&env, &good, &["--issuer", "http://idp.example/realm"]);
     assert_eq!(code, 1);
     assert!(err.contains("use https"), "{err}");

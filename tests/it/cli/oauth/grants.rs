@@ -14,7 +14,7 @@ use sipauth_tui::sandbox::realm::{
     CLIENT_SERVICE, CLIENT_SERVICE_SECRET, Grant, RealmConfig,
 };
 
-use crate::support::{Env, stderr, stdout};
+use crate::support::{Env, check_all, stderr, stdout};
 
 /// `login NAME --grant GRANT --no-browser` with `stdin`.
 fn login(env: &Env, name: &str, grant: &str, stdin: &str) -> Output {
@@ -90,7 +90,7 @@ fn add_oauth_refuses_bad_input_before_asking_for_the_secret() {
             "unexpected argument",
         ),
     ];
-    for (args, code, needle) in cases {
+    check_all(cases, |(args, code, needle)| {
         let out = env
             .cmd()
             .args(["add", "oauth", "x"])
@@ -102,7 +102,7 @@ fn add_oauth_refuses_bad_input_before_asking_for_the_secret() {
         let err = stderr(&out);
         assert!(err.contains(needle), "{args:?}: `{needle}` not in {err}");
         assert!(!err.contains("stdin-secret"), "{err}");
-    }
+    });
     assert!(!env.store.exists(), "nothing may be written");
 }
 
@@ -186,7 +186,7 @@ fn add_oauth_warns_about_a_localhost_redirect_uri_but_keeps_it() {
         ("http://127.0.0.1:8765/callback", None),
         ("http://[::1]:8765/callback", None),
     ];
-    for (i, (uri, literal)) in cases.into_iter().enumerate() {
+    check_all(cases.into_iter().enumerate(), |(i, (uri, literal))| {
         let name = format!("r{i}");
         let out = env
             .cmd()
@@ -208,7 +208,7 @@ fn add_oauth_warns_about_a_localhost_redirect_uri_but_keeps_it() {
         let show = env.cmd().args(["show", &name, "--json"]).output().unwrap();
         let doc: Value = serde_json::from_slice(&show.stdout).unwrap();
         assert_eq!(doc["client"]["redirect_uri"], uri);
-    }
+    });
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::{CLIENTS, Realm, browse, free_port};
+use crate::support::{CLIENTS, Realm, browse, check_all, free_port};
 use crate::support::{stderr, stdout};
 
 #[test]
@@ -205,7 +205,7 @@ fn a_callback_from_another_issuer_is_refused_even_without_discovery() {
     let issuer = realm.sandbox.realm_url(NO_DISCOVERY_REALM);
     // (`iss` on the callback, whether the login succeeds)
     let cases = [(None, true), (Some("https://evil.example/realms/x"), false)];
-    for (i, (iss, ok)) in cases.into_iter().enumerate() {
+    check_all(cases.into_iter().enumerate(), |(i, (iss, ok))| {
         let name = format!("n{i}");
         realm.add_client_at(&name, CLIENTS[0], None, &issuer);
         let login = realm.start_login(&name, &[]);
@@ -236,7 +236,7 @@ fn a_callback_from_another_issuer_is_refused_even_without_discovery() {
                 "{err}"
             );
         }
-    }
+    });
     assert_eq!(realm.sandbox.token_requests("authorization_code"), 1);
 }
 
@@ -269,7 +269,7 @@ fn a_bad_code_exchange_stores_nothing() {
     ];
     let realm = Realm::new();
     realm.add_client("w", CLIENTS[0]);
-    for (fault, want) in cases {
+    check_all(cases, |(fault, want)| {
         realm.sandbox.set_token_fault(Some(fault));
         let login = realm.start_login("w", &[]);
         let (status, _, _) = browse(&login.authorize(""));
@@ -279,5 +279,5 @@ fn a_bad_code_exchange_stores_nothing() {
         assert!(err.contains(want), "want `{want}` in {err}");
         let data = realm.store().load().unwrap();
         assert!(data.get("w").unwrap().auth.session().is_none());
-    }
+    });
 }

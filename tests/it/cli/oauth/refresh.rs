@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sipauth_tui::sandbox::realm::{CLIENT_POST, CLIENT_POST_SECRET, Revoked, TokenFault};
 
-use crate::support::{CLIENTS, Realm, block_on};
+use crate::support::{CLIENTS, Realm, block_on, check_all};
 use crate::support::{stderr, stdout};
 
 /// A realm with one logged-in post client named `w`.
@@ -279,9 +279,9 @@ fn malformed_token_responses_fail_cleanly_and_leave_the_store_untouched() {
         (body("not json at all"), "not JSON"),
     ];
     assert!(cases.len() >= 12);
-    for (fault, want) in cases {
+    check_all(cases, |(fault, want)| {
         refresh_fails_cleanly(&realm, fault, want);
-    }
+    });
     // Those answers replaced the grant: the refresh token is still good.
     realm.sandbox.set_token_fault(None);
     realm.cmd().args(["refresh", "w"]).assert().success();

@@ -9,6 +9,8 @@ use sipauth_tui::sandbox::realm::{
     CLIENT_BASIC, CLIENT_BASIC_SECRET, CLIENT_POST, CLIENT_PUBLIC, RealmConfig,
 };
 
+use crate::support::check_all_async;
+
 use super::{
     Auth, BASIC, POST, PUBLIC, Params, REDIRECT, Realm, VERIFIER, claims, error, fragment, query,
     s256,
@@ -93,12 +95,14 @@ async fn wrong_secret_or_wrong_method_is_invalid_client_401() {
         ),
         ("unknown client", Auth::Public("stranger")),
     ];
-    for (what, auth) in cases {
+    let realm = &realm;
+    check_all_async(cases, |(what, auth)| async move {
         let code = realm.code(CLIENT_POST).await;
         let (status, body) = realm.exchange(auth, &code).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}: {body}");
         assert_eq!(error(&body), "invalid_client", "{what}");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -172,7 +176,8 @@ async fn bad_verifier_reused_code_or_other_redirect_is_invalid_grant() {
             "Incorrect redirect_uri",
         ),
     ];
-    for (what, extra, description) in cases {
+    let realm = &realm;
+    check_all_async(cases, |(what, extra, description)| async move {
         let code = realm.code(CLIENT_PUBLIC).await;
         let mut params = vec![
             ("grant_type", "authorization_code"),
@@ -183,7 +188,8 @@ async fn bad_verifier_reused_code_or_other_redirect_is_invalid_grant() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{what}");
         assert_eq!(error(&body), "invalid_grant", "{what}");
         assert_eq!(body["error_description"], description, "{what}");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -263,7 +269,8 @@ async fn errors_after_a_good_redirect_uri_go_back_to_the_client() {
             "unsupported_response_type",
         ),
     ];
-    for (what, params, want) in cases {
+    let realm = &realm;
+    check_all_async(cases, |(what, params, want)| async move {
         let mut params = params.to_vec();
         params.extend([("redirect_uri", REDIRECT), ("state", "st-9")]);
         let target = realm.authorize(&params).await;
@@ -271,7 +278,8 @@ async fn errors_after_a_good_redirect_uri_go_back_to_the_client() {
         assert!(query(&target, "error_description").is_some(), "{what}");
         assert_eq!(query(&target, "state").as_deref(), Some("st-9"), "{what}");
         assert!(query(&target, "code").is_none(), "{what}");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -283,7 +291,8 @@ async fn bad_client_or_redirect_uri_is_a_400_page_not_a_redirect() {
         (CLIENT_POST, "http://evil.example/callback"),
         (CLIENT_POST, ""),
     ];
-    for (client, redirect) in cases {
+    let realm = &realm;
+    check_all_async(cases, |(client, redirect)| async move {
         let response = realm
             .http
             .get(super::with_query(
@@ -303,7 +312,8 @@ async fn bad_client_or_redirect_uri_is_a_400_page_not_a_redirect() {
             "{client} {redirect}"
         );
         assert!(response.headers().get("location").is_none());
-    }
+    })
+    .await;
 }
 
 #[tokio::test]

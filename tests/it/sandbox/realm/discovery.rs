@@ -8,6 +8,8 @@ use sipauth_tui::sandbox::keys;
 
 use super::Realm;
 
+use crate::support::check_all;
+
 #[tokio::test]
 async fn keycloak_realm_discovery_names_keycloak_paths_and_capabilities() {
     let Realm { sandbox, http, .. } = Realm::default().await;
@@ -37,9 +39,9 @@ async fn keycloak_realm_discovery_names_keycloak_paths_and_capabilities() {
                 format!("{oidc}/auth/device"),
             ),
         ];
-        for (field, want) in cases {
+        check_all(cases, |(field, want)| {
             assert_eq!(doc[field], want.as_str(), "{realm} {field}");
-        }
+        });
         assert_eq!(
             doc["code_challenge_methods_supported"],
             json!(["S256", "plain"])
@@ -88,9 +90,9 @@ async fn other_issuer_discovery_names_its_own_paths() {
             format!("{base}/other/oauth/device"),
         ),
     ];
-    for (field, want) in cases {
+    check_all(cases, |(field, want)| {
         assert_eq!(doc[field], want.as_str(), "{field}");
-    }
+    });
     // Nothing Keycloak-shaped exists under /other.
     let guessed = http
         .get(format!("{base}/other/protocol/openid-connect/certs"))

@@ -7,6 +7,8 @@ use reqwest::StatusCode;
 use sipauth_tui::sandbox::realm::TokenFault;
 use sipauth_tui::sandbox::{SAMPLE_PASSWORD, SAMPLE_USERNAME};
 
+use crate::support::check_all_async;
+
 use super::{POST, Realm};
 
 const PASSWORD: [(&str, &str); 3] = [
@@ -69,9 +71,10 @@ async fn status_and_body_faults_answer_exactly_what_was_set() {
             r#"{"access_token":"x","token_type":"Bearer","expires_in":1e20}"#.into(),
         ),
     ];
-    for (fault, status, content_type, body) in cases {
+    let realm = &realm;
+    check_all_async(cases, |(fault, status, content_type, body)| async move {
         realm.sandbox.set_token_fault(Some(fault.clone()));
-        let response = raw_token(&realm).await;
+        let response = raw_token(realm).await;
         assert_eq!(response.status().as_u16(), status, "{fault:?}");
         assert_eq!(
             response.headers()["content-type"],
@@ -79,7 +82,8 @@ async fn status_and_body_faults_answer_exactly_what_was_set() {
             "{fault:?}"
         );
         assert_eq!(response.text().await.unwrap(), body, "{fault:?}");
-    }
+    })
+    .await;
     realm.sandbox.set_token_fault(None);
     let (status, _) = realm.token(POST, &PASSWORD).await;
     assert_eq!(status, StatusCode::OK);

@@ -10,6 +10,8 @@ use sipauth_tui::sandbox::keys;
 use sipauth_tui::sandbox::realm::{CLIENT_PUBLIC, RealmConfig, USERS};
 use sipauth_tui::sandbox::{SAMPLE_PASSWORD, SAMPLE_USERNAME};
 
+use crate::support::check_all_async;
+
 use super::{NOSCOPE, POST, PUBLIC, Realm, SERVICE, claims, error};
 
 #[tokio::test]
@@ -104,14 +106,16 @@ async fn grants_a_client_is_not_allowed_are_refused() {
         ),
         ("no grant_type", POST, &[], "invalid_request"),
     ];
-    for (what, auth, params, want) in cases {
+    let realm = &realm;
+    check_all_async(cases, |(what, auth, params, want)| async move {
         let (status, body) = realm.token(auth, params).await;
         assert_eq!(
             (status, error(&body)),
             (StatusCode::BAD_REQUEST, want),
             "{what}"
         );
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -146,9 +150,11 @@ async fn account_accepts_realm_bearer_tokens_by_scope_and_lifetime() {
         ),
         ("garbage", "not-a-token", StatusCode::UNAUTHORIZED),
     ];
-    for (what, token, want) in cases {
+    let realm = &realm;
+    check_all_async(cases, |(what, token, want)| async move {
         assert_eq!(realm.account(token).await, want, "{what}");
-    }
+    })
+    .await;
     let short = Realm::start(RealmConfig {
         access_ttl: Duration::from_secs(1),
         ..RealmConfig::default()

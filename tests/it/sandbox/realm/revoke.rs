@@ -3,6 +3,8 @@
 use reqwest::StatusCode;
 use sipauth_tui::sandbox::realm::{CLIENT_POST, Revoked};
 
+use crate::support::check_all_async;
+
 use super::{Auth, NOSCOPE, POST, PUBLIC, REDIRECT, Realm, error, s};
 
 #[tokio::test]
@@ -83,12 +85,14 @@ async fn revocation_authenticates_the_client_and_ignores_unknown_tokens() {
             StatusCode::BAD_REQUEST,
         ),
     ];
-    for (what, auth, token, want) in cases {
+    let realm = &realm;
+    check_all_async(cases, |(what, auth, token, want)| async move {
         let (status, _) = realm
             .post(&realm.oidc("revoke"), auth, &[("token", token)])
             .await;
         assert_eq!(status, want, "{what}");
-    }
+    })
+    .await;
     let revocations = realm.sandbox.revocations();
     assert_eq!(revocations.len(), 1, "{revocations:?}");
     assert_eq!(revocations[0].revoked, Revoked::Unknown);

@@ -7,7 +7,7 @@ use sipauth_tui::sandbox::BackgroundSandbox;
 use sipauth_tui::sandbox::realm::{CLIENT_PUBLIC, DEVICE_GRANT_TYPE, RealmConfig, TokenFault};
 
 use super::{assert_no_secrets, finish, read_until, spawn_login};
-use crate::support::Env;
+use crate::support::{Env, check_all};
 
 fn device_config(interval: Duration, ttl: Duration) -> RealmConfig {
     RealmConfig {
@@ -102,7 +102,7 @@ fn device_grant_ends_on_denial_expiry_and_timeout_without_storing() {
             "no approval within 1 s",
         ),
     ];
-    for (ttl, extra, act, needle) in cases {
+    check_all(cases, |(ttl, extra, act, needle)| {
         let sandbox = BackgroundSandbox::start_with(device_config(Duration::ZERO, ttl)).unwrap();
         let env = Env::new();
         env.add_oauth(&sandbox, "dev", CLIENT_PUBLIC, None);
@@ -115,5 +115,5 @@ fn device_grant_ends_on_denial_expiry_and_timeout_without_storing() {
         assert!(!success, "{needle}: {err}");
         assert!(err.contains(needle), "`{needle}` not in {err}");
         assert!(env.session_json("dev").is_null());
-    }
+    });
 }

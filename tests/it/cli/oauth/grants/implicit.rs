@@ -8,7 +8,7 @@ use sipauth_tui::sandbox::realm::CLIENT_PUBLIC;
 use sipauth_tui::sandbox::{BackgroundSandbox, keys};
 
 use super::{assert_no_secrets, finish, read_until, spawn_login};
-use crate::support::Env;
+use crate::support::{Env, check_all};
 
 /// Plays the browser: GETs the URL without following the redirect.
 fn location(url: &str) -> String {
@@ -53,7 +53,7 @@ fn implicit_grant_takes_the_token_from_the_pasted_redirect_and_checks_state() {
             false,
         ),
     ];
-    for (suffix, paste, needle, ok) in cases {
+    check_all(cases, |(suffix, paste, needle, ok)| {
         let (mut child, mut reader) = spawn_login(&env, "imp", "implicit", &[]);
         let mut seen = String::new();
         let url = read_until(&mut reader, &mut seen, "http");
@@ -72,7 +72,7 @@ fn implicit_grant_takes_the_token_from_the_pasted_redirect_and_checks_state() {
         assert!(err.contains("RFC 9700"), "{err}");
         assert_no_secrets(&err, &[]);
         assert!(env.session_json("imp").is_object(), "{err}");
-    }
+    });
     env.cmd().args(["probe", "imp"]).assert().success();
 }
 
