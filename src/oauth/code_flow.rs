@@ -293,10 +293,11 @@ mod tests {
         let endpoint = Url::parse("https://id.example/auth?kc_idp_hint=x").unwrap();
         let state = Secret::new("st".into());
         let nonce = Secret::new("no".into());
-        for (scope, want) in [
+        let cases = [
             (None, "openid"),
             (Some("openid account:read"), "openid account:read"),
-        ] {
+        ];
+        crate::testing::cases::check_all(cases, |(scope, want)| {
             let url = authorization_url(
                 &endpoint,
                 &client(scope),
@@ -322,7 +323,7 @@ mod tests {
             assert_eq!(get("nonce"), ["no"]);
             assert_eq!(get("code_challenge"), ["ch"]);
             assert_eq!(get("code_challenge_method"), ["S256"]);
-        }
+        });
     }
 
     #[test]

@@ -265,14 +265,15 @@ mod tests {
 
     #[test]
     fn endpoints_that_would_leak_secrets_are_refused() {
-        for bad in [
+        let cases = [
             "http://id.example.com/token",
             "ftp://x/token",
             "https://u:p@x/token",
             "/token",
-        ] {
+        ];
+        crate::testing::cases::check_all(cases, |bad| {
             assert!(secure_url("token_endpoint", bad).is_err(), "{bad}");
-        }
+        });
         assert!(secure_url("token_endpoint", "http://127.0.0.1:9/token").is_ok());
     }
 }

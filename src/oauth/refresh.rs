@@ -249,15 +249,16 @@ mod tests {
     #[test]
     fn a_refresh_is_due_only_inside_the_margin() {
         let s = session(Some(300), Some("r"), Some(1_800));
-        for (now, margin, want) in [
+        let cases = [
             (1_000, 30, false),
             (1_269, 30, false),
             (1_271, 30, true),
             (1_400, 30, true),
             (1_000, 301, true),
-        ] {
+        ];
+        crate::testing::cases::check_all(cases, |(now, margin, want)| {
             assert_eq!(due(&s, now, margin), want, "now {now} margin {margin}");
-        }
+        });
         assert!(!due(&session(None, Some("r"), None), 9_999, 30));
     }
 

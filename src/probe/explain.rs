@@ -201,13 +201,14 @@ mod tests {
             }
         });
         assert!(status_hint(&answer(200, None), &Method::GET, &url, fields).is_none());
-        for (status, location) in [
+        let cases = [
             (304, Some("https://evil.example/x")),
             (302, Some("/v2/other")),
-        ] {
+        ];
+        crate::testing::cases::check_all(cases, |(status, location)| {
             let hint = status_hint(&answer(status, location), &Method::GET, &url, fields).unwrap();
             assert!(!hint.contains("leaves"), "{status}: {hint}");
-        }
+        });
         let bearer = status_hint(&answer(401, None), &Method::GET, &url, Scheme::Bearer).unwrap();
         assert!(
             bearer.contains("access token is expired") && !bearer.contains("token id"),

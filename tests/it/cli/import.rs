@@ -304,15 +304,16 @@ fn list_and_show_describe_sessions_without_token_text() {
 
     let out = env.cmd().arg("list").output().unwrap();
     let text = stdout(&out);
-    for (name, status) in [
+    let cases = [
         ("live", "valid "),
         ("old", "login required"),
         ("opaque", "unknown"),
         ("fresh", "not logged in"),
-    ] {
+    ];
+    check_all(cases, |(name, status)| {
         let line = text.lines().find(|l| l.starts_with(name)).unwrap();
         assert!(line.contains(status), "{name}: {line}");
-    }
+    });
     let out = env.cmd().args(["list", "--json"]).output().unwrap();
     let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows[0]["status"], "valid");

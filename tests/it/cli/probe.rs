@@ -252,12 +252,13 @@ fn a_connection_that_never_completes_hits_the_connect_timeout() {
 fn bad_probe_options_are_usage_errors() {
     let env = Env::new();
     env.add_pat("p", "token-1", "tok", "https://api.sipgate.com/v2");
-    for args in [
+    let cases = [
         &["--timeout", "0"][..],
         &["--connect-timeout", "-1"],
         &["--method", "GE T"],
-    ] {
+    ];
+    check_all(cases, |args| {
         let out = env.cmd().args(["probe", "p"]).args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-    }
+    });
 }

@@ -59,18 +59,19 @@ fn tokens_signed_by_the_realm_verify_for_each_algorithm() {
     let sandbox = BackgroundSandbox::start().unwrap();
     let iss = sandbox.issuer_url();
     let env = Env::new();
-    for (alg, kid) in [
+    let cases = [
         (Algorithm::RS256, KID_RS256),
         (Algorithm::PS256, KID_PS256),
         (Algorithm::ES256, KID_ES256),
-    ] {
+    ];
+    check_all(cases, |(alg, kid)| {
         let token = keys::sign(alg, &claims(&iss, json!({})));
         let (code, out, err) = verify(&env, &token, &[]);
         assert_eq!(code, 0, "{alg:?}: {err}");
         let want = format!("verified ({alg:?}, key {kid} of {iss}); expires in ");
         assert!(out.contains(&want), "{alg:?}: {out}");
         assert!(err.is_empty(), "{alg:?}: {err}");
-    }
+    });
     // No kid: the one key that fits the algorithm is used.
     let ec =
         EncodingKey::from_ec_pem(include_bytes!("../../../assets/sandbox/realm-ec.pem")).unwrap();

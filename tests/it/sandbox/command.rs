@@ -10,7 +10,7 @@ use sipauth_tui::sandbox::realm::{
 };
 use sipauth_tui::sandbox::{SAMPLE_TOKEN, SAMPLE_TOKEN_ID};
 
-use crate::support::{BIN, Env, stdout};
+use crate::support::{BIN, Env, check_all, stdout};
 
 #[test]
 fn sandbox_command_serves_prints_samples_and_stops_on_ctrl_c() {
@@ -61,15 +61,16 @@ fn sandbox_command_serves_prints_samples_and_stops_on_ctrl_c() {
         issuer,
         format!("{}/auth/realms/third-party", api.trim_end_matches("/v2"))
     );
-    for value in [
+    let cases = [
         CLIENT_POST,
         CLIENT_POST_SECRET,
         CLIENT_BASIC,
         CLIENT_BASIC_SECRET,
         CLIENT_PUBLIC,
-    ] {
+    ];
+    check_all(cases, |value| {
         assert!(banner.contains(value), "{value}: {banner}");
-    }
+    });
 
     let env = Env::new();
     env.add_pat("sb", SAMPLE_TOKEN_ID, SAMPLE_TOKEN, &api);

@@ -240,20 +240,21 @@ fn password_grant_with_a_wrong_password_says_why_and_stores_nothing() {
     let env = Env::new();
     env.add_oauth(&sandbox, "p", CLIENT_POST, Some(CLIENT_POST_SECRET));
     let before = std::fs::read(&env.store).unwrap();
-    for (stdin, needle) in [
+    let cases = [
         (
             "John\nwrong-pw\n",
             "invalid_grant (Invalid user credentials)",
         ),
         ("John\n", "two lines"),
         ("\nwrong-pw\n", "username is empty"),
-    ] {
+    ];
+    check_all(cases, |(stdin, needle)| {
         let out = login(&env, "p", "password", stdin);
         assert_eq!(out.status.code(), Some(1));
         let err = stderr(&out);
         assert!(err.contains(needle), "`{needle}` not in {err}");
         assert_no_secrets(&err, &["wrong-pw", CLIENT_POST_SECRET]);
-    }
+    });
     assert_eq!(std::fs::read(&env.store).unwrap(), before);
 }
 

@@ -52,15 +52,16 @@ async fn keycloak_realm_discovery_names_keycloak_paths_and_capabilities() {
             json!(["client_secret_post", "client_secret_basic", "none"])
         );
         let grants = doc["grant_types_supported"].as_array().unwrap();
-        for grant in [
+        let cases = [
             "authorization_code",
             "refresh_token",
             "password",
             "client_credentials",
             "urn:ietf:params:oauth:grant-type:device_code",
-        ] {
+        ];
+        check_all(cases, |grant| {
             assert!(grants.contains(&json!(grant)), "{grant}");
-        }
+        });
     }
 }
 
