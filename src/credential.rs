@@ -563,7 +563,7 @@ mod tests {
             // A colon is fine in the secret half.
             ("token-ABC", "pa:ss", None),
         ];
-        for (id, sec, want) in cases {
+        crate::testing::cases::check_all(cases, |(id, sec, want)| {
             let got = Credential::new(
                 "x",
                 DEFAULT_API,
@@ -574,7 +574,7 @@ mod tests {
             )
             .err();
             assert_eq!(&got, want, "id={id:?}");
-        }
+        });
     }
 
     #[test]
@@ -606,15 +606,16 @@ mod tests {
             normalize_api("http://localhost/v2").unwrap(),
             "http://localhost/v2"
         );
-        for bad in [
+        let cases = [
             "api.sipgate.com/v2",
             "http://api.sipgate.com/v2",
             "ftp://x/v2",
             "https://x/v2?q=1",
             "https://x/v2#f",
-        ] {
+        ];
+        crate::testing::cases::check_all(cases, |bad| {
             assert!(normalize_api(bad).is_err(), "{bad}");
-        }
+        });
         let err = normalize_api("https://user:pw@x/v2")
             .unwrap_err()
             .to_string();

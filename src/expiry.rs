@@ -253,13 +253,12 @@ mod tests {
 
     #[test]
     fn hostile_exp_claims_do_not_overflow() {
-        use base64::Engine;
-        let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+        use crate::testing::jwt::segment as b64;
         for exp in [i64::MIN, i64::MAX, -1] {
             let token = format!(
                 "{}.{}.c2ln",
                 b64(r#"{"alg":"RS256"}"#),
-                b64(&format!(r#"{{"exp":{exp},"iat":{exp}}}"#))
+                b64(format!(r#"{{"exp":{exp},"iat":{exp}}}"#))
             );
             let mut s = session(&token, Some(u64::MAX));
             s.refresh_token = Some(Secret::new("r".into()));

@@ -193,8 +193,8 @@ mod tests {
             ("`id`", "'`id`'"),
             ("a;b&c|d", "'a;b&c|d'"),
         ];
-        for (word, want) in cases {
+        crate::testing::cases::check_all(cases, |(word, want)| {
             assert_eq!(shell_quote(word), want, "{word}");
-        }
+        });
     }
 }

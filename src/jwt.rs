@@ -218,6 +218,7 @@ fn classify(e: &serde_json::Error) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::jwt::segment;
 
     const FIXTURE: &str = include_str!("../tests/fixtures/keycloak-token-response.json");
 
@@ -238,8 +239,8 @@ mod tests {
 
     #[test]
     fn broken_tokens_name_the_segment_and_the_reason() {
-        let h = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256"}"#);
-        let c = URL_SAFE_NO_PAD.encode(br#"{"exp":1}"#);
+        let h = segment(br#"{"alg":"RS256"}"#);
+        let c = segment(br#"{"exp":1}"#);
         let cases: Vec<(String, &str)> = vec![
             (String::new(), "empty"),
             ("abc".into(), "this has 1"),
@@ -250,24 +251,21 @@ mod tests {
                 "signature (segment 3) is not base64url",
             ),
             (format!("%%.{c}.sig"), "header (segment 1) is not base64url"),
+            (format!("{h}.{}.sig", segment([0xff, 0xfe])), "not UTF-8"),
             (
-                format!("{h}.{}.sig", URL_SAFE_NO_PAD.encode([0xff, 0xfe])),
-                "not UTF-8",
-            ),
-            (
-                format!("{h}.{}.sig", URL_SAFE_NO_PAD.encode(b"{\"exp\":")),
+                format!("{h}.{}.sig", segment(b"{\"exp\":")),
                 "unexpected end",
             ),
             (
-                format!("{}.{c}.sig", URL_SAFE_NO_PAD.encode(b"[1]")),
+                format!("{}.{c}.sig", segment(b"[1]")),
                 "header (segment 1) is JSON but not an object",
             ),
             ("x".repeat(MAX_TOKEN_LEN + 1), "limit"),
         ];
-        for (token, want) in cases {
+        crate::testing::cases::check_all(cases, |(token, want)| {
             let err = decode(&token).unwrap_err().to_string();
             assert!(err.contains(want), "{token:.40}: {err}");
-        }
+        });
     }
 
     #[test]

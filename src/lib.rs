@@ -32,5 +32,7 @@ pub mod sandbox;
 pub mod sandbox_keys;
 pub mod sanitize;
 pub mod store;
+#[doc(hidden)]
+pub mod testing;
 pub mod time_text;
 pub mod tui;

@@ -213,7 +213,7 @@ mod tests {
             ("https://id.example/r", "https://evil.example/r", None),
             ("https://id.example/r//", "https://id.example/r", None),
         ];
-        for (expected, found, hint) in cases {
+        crate::testing::cases::check_all(cases, |(expected, found, hint)| {
             let message = OauthError::IssuerMismatch {
                 url: url.clone(),
                 expected: expected.into(),
@@ -225,6 +225,6 @@ mod tests {
                 Some(hint) => assert!(message.contains(hint), "{message}"),
                 None => assert!(!message.contains("trailing slash"), "{message}"),
             }
-        }
+        });
     }
 }

@@ -120,11 +120,12 @@ mod tests {
     fn tokens_signed_for_each_alg_verify_against_the_served_jwks() {
         let set: JwkSet = serde_json::from_value(jwks()).unwrap();
         let claims = json!({"sub": "someone", "exp": 4_000_000_000_u64});
-        for (alg, kid) in [
+        let cases = [
             (Algorithm::RS256, KID_RS256),
             (Algorithm::PS256, KID_PS256),
             (Algorithm::ES256, KID_ES256),
-        ] {
+        ];
+        crate::testing::cases::check_all(cases, |(alg, kid)| {
             let token = sign(alg, &claims);
             let header = jsonwebtoken::decode_header(&token).unwrap();
             assert_eq!(header.kid.as_deref(), Some(kid));
@@ -132,7 +133,7 @@ mod tests {
             let key = DecodingKey::from_jwk(set.find(kid).unwrap()).unwrap();
             let data = jsonwebtoken::decode::<Value>(&token, &key, &Validation::new(alg)).unwrap();
             assert_eq!(data.claims["sub"], "someone", "{alg:?}");
-        }
+        });
     }
 
     #[test]
@@ -167,9 +168,9 @@ mod tests {
             }),
             ("garbage", "not.a.jwt".to_owned()),
         ];
-        for (what, token) in cases {
+        crate::testing::cases::check_all(cases, |(what, token)| {
             assert_eq!(verify(&token), None, "{what}");
-        }
+        });
     }
 
     #[test]

@@ -8,13 +8,12 @@
 //! the client that obtained them. Shared by `benches/tui.rs` and
 //! `benches/tui_process.rs`.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::json;
 use sipauth_tui::credential::{
     Auth, AuthMethod, Credential, DEFAULT_API, DEFAULT_ISSUER, OauthClient, Secret, Session,
 };
 use sipauth_tui::store::StoreData;
+use sipauth_tui::testing::jwt::compact;
 
 use crate::filler::{ALNUM, filler};
 
@@ -40,12 +39,7 @@ fn jwt(
     signature: usize,
     seed: u64,
 ) -> String {
-    format!(
-        "{}.{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string()),
-        filler(seed, signature, B64URL)
-    )
+    compact(header, claims, &filler(seed, signature, B64URL))
 }
 
 /// A Keycloak-like session for user `i`, obtained at `obtained_at` with

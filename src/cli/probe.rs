@@ -126,15 +126,16 @@ mod tests {
         assert_eq!(w.args.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
         assert_eq!(w.args.timeout, DEFAULT_TIMEOUT);
         assert_eq!(w.args.method, reqwest::Method::GET);
-        for bad in [
+        let cases = [
             &["--timeout", "0"][..],
             &["--timeout", "1e300"],
             &["--method", "G T"],
-        ] {
+        ];
+        sipauth_tui::testing::cases::check_all(cases, |bad| {
             let err = Wrap::try_parse_from(["x", "name"].iter().chain(bad))
                 .err()
                 .unwrap();
             assert_eq!(err.exit_code(), 2, "{bad:?}");
-        }
+        });
     }
 }

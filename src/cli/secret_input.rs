@@ -47,14 +47,15 @@ mod tests {
 
     #[test]
     fn only_one_trailing_newline_is_stripped() {
-        for (input, want) in [
+        let cases = [
             ("tok", "tok"),
             ("tok\n", "tok"),
             ("tok\r\n", "tok"),
             ("tok\n\n", "tok\n"),
             ("\n", ""),
-        ] {
+        ];
+        sipauth_tui::testing::cases::check_all(cases, |(input, want)| {
             assert_eq!(strip_one_newline(input.into()), want, "{input:?}");
-        }
+        });
     }
 }

@@ -254,13 +254,13 @@ mod tests {
                 "not logged in",
             ),
         ];
-        for (auth, now, key, words) in cases {
+        sipauth_tui::testing::cases::check_all(cases, |(auth, now, key, words)| {
             assert_eq!(
                 status(&auth, now),
                 Some((key, words.to_owned())),
                 "{key} at {now}"
             );
-        }
+        });
         let pat = Auth::Pat {
             token_id: "token-1".into(),
             token: Secret::new("t".into()),

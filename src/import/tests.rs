@@ -61,11 +61,11 @@ fn pats_and_basic_logins_are_recognised_from_every_spelling() {
             pat("token-NEW", "tok"),
         ),
     ];
-    for (input, format, auth) in cases {
+    crate::testing::cases::check_all(cases, |(input, format, auth)| {
         let got = parse(input, NOW).unwrap_or_else(|e| panic!("{input:?}: {e}"));
         assert_eq!(got.format, *format, "{input:?}");
         assert_eq!(&got.auth, auth, "{input:?}");
-    }
+    });
 }
 
 #[test]
@@ -100,14 +100,14 @@ fn bearer_lines_make_bearer_only_sessions() {
         (format!("Authorization: Bearer {jwt}"), Some(1_525_272_141)),
         ("Bearer opaque-token-123".to_owned(), None),
     ];
-    for (input, expiry) in cases {
+    crate::testing::cases::check_all(cases, |(input, expiry)| {
         let got = parse(&input, NOW).unwrap();
         assert_eq!(got.format, Format::BearerHeader);
         assert!(got.auth.client().is_none());
         let session = got.auth.session().unwrap();
         assert_eq!(crate::expiry::access_expiry(session), expiry, "{input:.30}");
         assert_eq!(session.token_type, "Bearer");
-    }
+    });
 }
 
 #[test]
@@ -192,13 +192,13 @@ fn bad_inputs_say_what_is_wrong_without_quoting_it() {
             "must be the only line",
         ),
     ];
-    for (input, want) in cases {
+    crate::testing::cases::check_all(cases, |(input, want)| {
         let err = parse(input, NOW).unwrap_err().to_string();
         assert!(err.contains(want), "{input:?}: `{want}` not in `{err}`");
         for secret in ["secretvalue", "topsecret", "Sm9o"] {
             assert!(!err.contains(secret), "{input:?} leaked: {err}");
         }
-    }
+    });
     assert_eq!(
         parse(&"x".repeat(MAX_INPUT + 1), NOW).unwrap_err(),
         ImportError::TooLarge
@@ -218,13 +218,13 @@ fn a_session_is_foreign_to_every_issuer_but_the_one_its_tokens_name() {
             Some(sipgate),
         ),
     ];
-    for (issuer, want) in cases {
+    crate::testing::cases::check_all(cases, |(issuer, want)| {
         assert_eq!(
             foreign_issuer(session, &issuer).as_deref(),
             want,
             "{issuer}"
         );
-    }
+    });
     // An opaque token names no issuer, so it is foreign to none.
     let opaque = parse("Bearer opaque-token", NOW).unwrap();
     assert_eq!(

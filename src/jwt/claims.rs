@@ -271,12 +271,10 @@ fn compact(value: &Value) -> String {
 mod tests {
     use super::*;
     use crate::jwt::decode;
-    use base64::Engine;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use crate::testing::jwt::{DUMMY_SIGNATURE, compact};
 
     fn token(header: Value, claims: Value) -> Jwt {
-        let enc = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
-        decode(&format!("{}.{}.c2ln", enc(header), enc(claims))).unwrap()
+        decode(&compact(&header, &claims, DUMMY_SIGNATURE)).unwrap()
     }
 
     fn value_of<'a>(view: &'a TokenView, name: &str) -> Option<&'a str> {
@@ -324,9 +322,9 @@ mod tests {
             ("iat", "1970-01-01 00:06:40 UTC (5 m 48 s ago)"),
             ("zz", r#"{"a":1}"#),
         ];
-        for (name, want) in cases {
+        crate::testing::cases::check_all(cases, |(name, want)| {
             assert_eq!(value_of(&view, name), Some(want), "{name}");
-        }
+        });
     }
 
     #[test]

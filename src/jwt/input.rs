@@ -169,9 +169,9 @@ mod tests {
             ("authorization:bearer\teyJ.a.b", "eyJ.a.b"),
             ("Bearerish.a.b", "Bearerish.a.b"),
         ];
-        for (input, want) in cases {
+        crate::testing::cases::check_all(cases, |(input, want)| {
             assert_eq!(parse(input), Ok(Pasted::Token(want.into())), "{input}");
-        }
+        });
     }
 
     #[test]
@@ -190,9 +190,9 @@ mod tests {
                 },
             ),
         ];
-        for (input, want) in cases {
+        crate::testing::cases::check_all(cases, |(input, want)| {
             assert_eq!(parse(input), Err(want), "{input}");
-        }
+        });
         let err = parse("{\"access_token\":\"secret").unwrap_err().to_string();
         assert!(err.contains("line 1") && !err.contains("secret"), "{err}");
         assert_eq!(parse_bytes(b"\xff"), Err(InputError::Utf8 { at: 0 }));

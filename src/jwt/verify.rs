@@ -251,7 +251,7 @@ mod tests {
             (json!({"alg": "ES256"}), None),
             (json!({"alg": "EdDSA"}), None),
         ];
-        for (header, refused) in cases {
+        crate::testing::cases::check_all(cases, |(header, refused)| {
             let jwt = Jwt {
                 header: header.as_object().unwrap().clone(),
                 claims: Default::default(),
@@ -264,6 +264,6 @@ mod tests {
                 }
                 (other, _) => panic!("{header}: {other:?}"),
             }
-        }
+        });
     }
 }

@@ -194,8 +194,6 @@ pub fn check_nonce(id_token: &Secret, nonce: &Secret) -> Result<(), LoginError> 
 mod tests {
     use super::*;
     use crate::credential::AuthMethod;
-    use base64::Engine;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     fn client(scope: Option<&str>) -> OauthClient {
         OauthClient {
@@ -209,12 +207,7 @@ mod tests {
     }
 
     fn jwt_with(claims: serde_json::Value) -> Secret {
-        let part = |v: serde_json::Value| URL_SAFE_NO_PAD.encode(v.to_string());
-        Secret::new(format!(
-            "{}.{}.c2ln",
-            part(serde_json::json!({"alg": "RS256"})),
-            part(claims)
-        ))
+        Secret::new(crate::testing::jwt::unsigned(&claims))
     }
 
     #[test]
@@ -222,10 +215,11 @@ mod tests {
         let endpoint = Url::parse("https://id.example/auth?kc_idp_hint=x").unwrap();
         let state = Secret::new("st".into());
         let nonce = Secret::new("no".into());
-        for (scope, want) in [
+        let cases = [
             (None, "openid"),
             (Some("openid account:read"), "openid account:read"),
-        ] {
+        ];
+        crate::testing::cases::check_all(cases, |(scope, want)| {
             let url = authorization_url(
                 &endpoint,
                 &client(scope),
@@ -251,7 +245,7 @@ mod tests {
             assert_eq!(get("nonce"), ["no"]);
             assert_eq!(get("code_challenge"), ["ch"]);
             assert_eq!(get("code_challenge_method"), ["S256"]);
-        }
+        });
     }
 
     #[test]
@@ -288,10 +282,10 @@ mod tests {
             (serde_json::json!({"sub": "x"}), false),
             (serde_json::json!({"nonce": 5}), false),
         ];
-        for (claims, ok) in cases {
+        crate::testing::cases::check_all(cases, |(claims, ok)| {
             let result = check_nonce(&jwt_with(claims.clone()), &nonce);
             assert_eq!(result.is_ok(), ok, "{claims}");
-        }
+        });
         assert!(matches!(
             check_nonce(&Secret::new("opaque".into()), &nonce),
             Err(LoginError::IdToken(_))

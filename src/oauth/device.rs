@@ -287,10 +287,10 @@ mod tests {
                 "`interval` is not a number",
             ),
         ];
-        for (body, want) in cases {
+        crate::testing::cases::check_all(cases, |(body, want)| {
             let err = DeviceAuthorization::from_json(&body).unwrap_err();
             assert!(err.contains(want), "{body}: {err}");
-        }
+        });
         let slow = json!({"device_code": "d", "user_code": "u\u{1b}[2J", "verification_url": "https://x/d", "expires_in": 5, "interval": 3600});
         let d = DeviceAuthorization::from_json(&slow).unwrap();
         assert_eq!(d.interval, Duration::from_secs(3600));
@@ -314,12 +314,12 @@ mod tests {
             (Some(70), secs(70), secs(75), secs(80)),
             (Some(900), secs(900), secs(905), secs(910)),
         ];
-        for (interval, first, once, twice) in cases {
+        crate::testing::cases::check_all(cases, |(interval, first, once, twice)| {
             let start = first_interval(interval);
             assert_eq!(start, first, "{interval:?}");
             assert_eq!(slowed_down(start), once, "{interval:?}");
             assert_eq!(slowed_down(slowed_down(start)), twice, "{interval:?}");
-        }
+        });
         let body = json!({"device_code": "d", "user_code": "u", "verification_uri": "https://x/d", "expires_in": 600, "interval": 70});
         assert_eq!(
             DeviceAuthorization::from_json(&body).unwrap().interval,

@@ -235,21 +235,22 @@ mod tests {
             (500, false),
             (503, false),
         ];
-        for (status, absent) in cases {
+        crate::testing::cases::check_all(cases, |(status, absent)| {
             assert_eq!(is_absent(status), absent, "{status}");
-        }
+        });
     }
 
     #[test]
     fn endpoints_that_would_leak_secrets_are_refused() {
-        for bad in [
+        let cases = [
             "http://id.example.com/token",
             "ftp://x/token",
             "https://u:p@x/token",
             "/token",
-        ] {
+        ];
+        crate::testing::cases::check_all(cases, |bad| {
             assert!(secure_url("token_endpoint", bad).is_err(), "{bad}");
-        }
+        });
         assert!(secure_url("token_endpoint", "http://127.0.0.1:9/token").is_ok());
     }
 }

@@ -356,13 +356,13 @@ mod tests {
                 },
             ),
         ];
-        for (pasted, want) in cases {
+        crate::testing::cases::check_all(cases, |(pasted, want)| {
             assert_eq!(
                 &parse_redirect(pasted, "st", "no", ISS, false).unwrap_err(),
                 want,
                 "{pasted}"
             );
-        }
+        });
     }
 
     #[test]
@@ -379,12 +379,12 @@ mod tests {
             (paste("foreign".into()), ImplicitError::NonceMismatch),
             (paste(serde_json::Value::Null), ImplicitError::NonceMismatch),
         ];
-        for (pasted, want) in cases {
+        crate::testing::cases::check_all(cases, |(pasted, want)| {
             assert_eq!(
                 parse_redirect(&pasted, "st", "no", ISS, false).unwrap_err(),
                 want
             );
-        }
+        });
         assert!(matches!(
             parse_redirect(
                 "#access_token=abc&state=st&id_token=opaque",

@@ -294,15 +294,16 @@ mod tests {
     #[test]
     fn a_refresh_is_due_only_inside_the_margin() {
         let s = session(Some(300), Some("r"), Some(1_800));
-        for (now, margin, want) in [
+        let cases = [
             (1_000, 30, false),
             (1_269, 30, false),
             (1_271, 30, true),
             (1_400, 30, true),
             (1_000, 301, true),
-        ] {
+        ];
+        crate::testing::cases::check_all(cases, |(now, margin, want)| {
             assert_eq!(due(&s, now, margin), want, "now {now} margin {margin}");
-        }
+        });
         assert!(!due(&session(None, Some("r"), None), 9_999, 30));
     }
 
@@ -318,7 +319,7 @@ mod tests {
             ),
             (refused, "refused its refresh token earlier"),
         ];
-        for (s, want) in cases {
+        crate::testing::cases::check_all(cases, |(s, want)| {
             let err = refresh_token("n", &s, 2_000).unwrap_err();
             assert!(matches!(err, RefreshError::LoginRequired { .. }));
             let text = err.to_string();
@@ -326,7 +327,7 @@ mod tests {
                 text.contains(want) && text.contains("`n` needs a new login"),
                 "{text}"
             );
-        }
+        });
         // Keycloak's offline tokens (0) and opaque tokens without a lifetime are usable.
         assert!(refresh_token("n", &session(Some(1), Some("r"), Some(0)), 9_999).is_ok());
         assert!(refresh_token("n", &session(Some(1), Some("r"), None), 9_999).is_ok());

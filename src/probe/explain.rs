@@ -112,24 +112,25 @@ mod tests {
                 &["not followed", "https://evil.example/x"],
             ),
         ];
-        for (status, location, needles) in cases {
+        crate::testing::cases::check_all(cases, |(status, location, needles)| {
             let hint = status_hint(&answer(*status, *location), &Method::GET, &url, fields)
                 .unwrap()
                 .text;
             for n in *needles {
                 assert!(hint.contains(n), "{status}: `{n}` not in {hint}");
             }
-        }
+        });
         assert!(status_hint(&answer(200, None), &Method::GET, &url, fields).is_none());
-        for (status, location) in [
+        let cases = [
             (304, Some("https://evil.example/x")),
             (302, Some("/v2/other")),
-        ] {
+        ];
+        crate::testing::cases::check_all(cases, |(status, location)| {
             let hint = status_hint(&answer(status, location), &Method::GET, &url, fields)
                 .unwrap()
                 .text;
             assert!(!hint.contains("leaves"), "{status}: {hint}");
-        }
+        });
         let bearer = status_hint(&answer(401, None), &Method::GET, &url, Scheme::Bearer).unwrap();
         assert!(
             bearer.text.contains("access token is expired") && !bearer.text.contains("token id"),

@@ -107,7 +107,7 @@ fn corrupt_stores_are_reported_and_left_byte_identical() {
         ),
         ("wrong type", secret_json, &["wrong type"]),
     ];
-    for (what, content, needles) in cases {
+    crate::testing::cases::check_all(cases, |(what, content, needles)| {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path().join("s.json"));
         fs::write(store.path(), content).unwrap();
@@ -126,7 +126,7 @@ fn corrupt_stores_are_reported_and_left_byte_identical() {
             content.as_bytes(),
             "{what}"
         );
-    }
+    });
 }
 
 #[test]
@@ -297,7 +297,7 @@ fn hand_edited_entries_that_break_the_rules_are_refused_on_load() {
             "used twice",
         ),
     ];
-    for (what, creds, number, needle) in cases {
+    crate::testing::cases::check_all(cases, |(what, creds, number, needle)| {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path().join("s.json"));
         let content = serde_json::json!({"version": 1, "credentials": creds}).to_string();
@@ -313,7 +313,7 @@ fn hand_edited_entries_that_break_the_rules_are_refused_on_load() {
         );
         assert!(add(&store, pat("new", "t")).is_err(), "{what}");
         assert_eq!(fs::read_to_string(store.path()).unwrap(), content, "{what}");
-    }
+    });
 }
 
 #[test]

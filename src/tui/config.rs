@@ -166,10 +166,10 @@ mod tests {
             ("refresh_margin = -1", "refresh_margin"),
             ("probe_path = \"account\"", "probe_path"),
         ];
-        for (text, needle) in cases {
+        crate::testing::cases::check_all(cases, |(text, needle)| {
             let err = Config::parse(text).unwrap_err();
             assert!(err.contains(needle), "{text}: {err}");
-        }
+        });
     }
 
     #[test]

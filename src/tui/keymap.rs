@@ -152,9 +152,9 @@ mod tests {
             (Key::ctrl(KeyCode::Char('c')), Action::Quit),
             (plain(KeyCode::Char('?')), Action::Help),
         ];
-        for (key, want) in cases {
+        crate::testing::cases::check_all(cases, |(key, want)| {
             assert_eq!(map.action(key), Some(want), "{key:?}");
-        }
+        });
         assert_eq!(map.action(plain(KeyCode::Char('z'))), None);
     }
 

@@ -293,8 +293,8 @@ mod tests {
                 "DNS lookup failed",
             ),
         ];
-        for (failure, want) in cases {
+        crate::testing::cases::check_all(cases, |(failure, want)| {
             assert_eq!(net_failure(&failure), want);
-        }
+        });
     }
 }

@@ -163,9 +163,9 @@ mod tests {
                 (1_000 + JWKS_TTL, false),
                 (999, false),
             ];
-            for (now, hit) in cases {
+            crate::testing::cases::check_all(cases, |(now, hit)| {
                 assert_eq!(cache.get("https://i", now).is_some(), hit, "{now}");
-            }
+            });
             assert_eq!(cache.get("https://other", 1_000), None);
         }
     }

@@ -98,10 +98,10 @@ mod tests {
             (None, Algorithm::ES256, Some(KID_ES256)),
             (None, Algorithm::ES384, None),
         ];
-        for (kid, alg, want) in cases {
+        crate::testing::cases::check_all(cases, |(kid, alg, want)| {
             let got = kid_of(select(&set, kid, alg));
             assert_eq!(got.as_deref(), want, "{kid:?} {alg:?}");
-        }
+        });
         // Two RSA keys without `alg`: a token without kid is ambiguous.
         let bare: Vec<Value> = all
             .iter()
@@ -150,13 +150,16 @@ mod tests {
             // RS256 and PS256 keys, both kid-less: RS256 fits only one.
             (&two_rsa_without_kid, Algorithm::RS256, true),
         ];
-        for (i, (set, alg, found)) in cases.into_iter().enumerate() {
-            let got = select(set, Some("rotated-away"), alg);
-            assert_eq!(got.is_some(), found, "case {i}: {alg:?}");
-            if let Some(jwk) = got {
-                assert!(jwk.common.key_id.is_none() && fits(&jwk, alg), "case {i}");
-            }
-        }
+        crate::testing::cases::check_all(
+            cases.into_iter().enumerate(),
+            |(i, (set, alg, found))| {
+                let got = select(set, Some("rotated-away"), alg);
+                assert_eq!(got.is_some(), found, "case {i}: {alg:?}");
+                if let Some(jwk) = got {
+                    assert!(jwk.common.key_id.is_none() && fits(&jwk, alg), "case {i}");
+                }
+            },
+        );
     }
 
     #[test]

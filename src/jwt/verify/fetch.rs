@@ -271,8 +271,8 @@ mod tests {
             ("https://u:p@idp.example/certs", false),
             ("not a url", false),
         ];
-        for (uri, ok) in cases {
+        crate::testing::cases::check_all(cases, |(uri, ok)| {
             assert_eq!(checked_uri(uri).is_some(), ok, "{uri}");
-        }
+        });
     }
 }

@@ -224,9 +224,9 @@ mod tests {
                 "audience mismatch: aud is [account], expected `api`",
             ),
         ];
-        for (verdict, want) in cases {
+        crate::testing::cases::check_all(cases, |(verdict, want)| {
             assert_eq!(verdict.describe(1_000), want, "{verdict:?}");
             assert_eq!(verdict.is_verified(), want.starts_with("verified"));
-        }
+        });
     }
 }

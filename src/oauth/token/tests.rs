@@ -62,10 +62,10 @@ fn malformed_fields_are_named() {
             "`refresh_token` is an array",
         ),
     ];
-    for (body, want) in cases {
+    crate::testing::cases::check_all(cases, |(body, want)| {
         let err = parse(body.clone()).unwrap_err();
         assert!(err.contains(want), "{body}: {err}");
-    }
+    });
     let ok =
         parse(json!({"access_token": "a", "token_type": "bearer", "scope": ["x", "y"]})).unwrap();
     assert_eq!(ok.scope.as_deref(), Some("x y"));

@@ -182,8 +182,8 @@ mod tests {
             ("http://127.0.0.1:1/cb#frag", false),
             ("not a url", false),
         ];
-        for (uri, want) in cases {
+        crate::testing::cases::check_all(cases, |(uri, want)| {
             assert_eq!(is_loopback_redirect(uri), want, "{uri}");
-        }
+        });
     }
 }

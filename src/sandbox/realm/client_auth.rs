@@ -181,13 +181,13 @@ mod tests {
             (PkceMethod::Plain, verifier, verifier, true),
             (PkceMethod::Plain, challenge, verifier, false),
         ];
-        for (method, challenge, verifier, want) in cases {
+        crate::testing::cases::check_all(cases, |(method, challenge, verifier, want)| {
             assert_eq!(
                 pkce_matches(method, challenge, verifier),
                 want,
                 "{method:?} {verifier}"
             );
-        }
+        });
     }
 
     #[test]
@@ -205,11 +205,11 @@ mod tests {
             ("Bearer abc".to_owned(), None),
             (format!("Basic {}", STANDARD.encode("no-colon")), None),
         ];
-        for (header, want) in cases {
+        crate::testing::cases::check_all(cases, |(header, want)| {
             let got = decode_basic(&header);
             let got = got.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
             assert_eq!(got, want, "{header}");
-        }
+        });
     }
 
     #[test]
@@ -293,12 +293,12 @@ mod tests {
             ),
             (headers(None), form(&[]), Err("invalid_client")),
         ];
-        for (i, (h, f, want)) in cases.into_iter().enumerate() {
+        crate::testing::cases::check_all(cases.into_iter().enumerate(), |(i, (h, f, want))| {
             let got = authenticate(&config, &h, &f)
                 .map(|c| c.id.as_str())
                 .map_err(|e| e.error);
             assert_eq!(got, want, "case {i}");
-        }
+        });
     }
 
     #[test]

@@ -193,10 +193,10 @@ mod tests {
             ("/auth/realms//token", None),
             ("/v2/account", None),
         ];
-        for (path, want) in cases {
+        crate::testing::cases::check_all(cases, |(path, want)| {
             let got = Issuer::from_path(BASE, path).map(|i| i.url);
             assert_eq!(got.as_deref(), want, "{path}");
-        }
+        });
     }
 
     #[test]

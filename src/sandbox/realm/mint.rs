@@ -245,8 +245,8 @@ mod tests {
             ),
             (noscope, Some("openid account:read"), "openid profile email"),
         ];
-        for (client, requested, want) in cases {
+        crate::testing::cases::check_all(cases, |(client, requested, want)| {
             assert_eq!(granted_scope(client, requested), want, "{requested:?}");
-        }
+        });
     }
 }

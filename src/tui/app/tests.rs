@@ -6,9 +6,6 @@ mod clipboard;
 mod forms;
 mod work;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
 use crate::credential::{
     Auth, AuthMethod, Credential, DEFAULT_API, DEFAULT_ISSUER, OauthClient, Secret, Session,
 };
@@ -32,11 +29,9 @@ fn secret(s: &str) -> Secret {
     Secret::new(s.to_owned())
 }
 
-/// An unsigned-looking JWT (the signature is a dummy; nothing verifies it).
+/// A JWT with a dummy signature (nothing verifies it).
 fn jwt(claims: serde_json::Value) -> String {
-    let part = |v: serde_json::Value| URL_SAFE_NO_PAD.encode(v.to_string());
-    let header = serde_json::json!({"alg": "RS256", "typ": "JWT", "kid": "test"});
-    format!("{}.{}.c2ln", part(header), part(claims))
+    crate::testing::jwt::unsigned(&claims)
 }
 
 fn pat(name: &str) -> Credential {

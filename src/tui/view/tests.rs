@@ -239,14 +239,14 @@ fn modals_say_what_happens_and_how_to_leave() {
         ),
         (login(None), vec!["⣾ finding the login page", "Esc cancels"]),
     ];
-    for (open, wants) in cases {
+    crate::testing::cases::check_all(cases, |(open, wants)| {
         let mut app = app(80, 24);
         open(&mut app);
         let screen = render(&app);
         for want in wants {
             assert!(screen.contains(want), "{want}: {screen}");
         }
-    }
+    });
 }
 
 /// Every modal and pane state, so the size sweep reaches every drawing path.

@@ -223,11 +223,11 @@ mod tests {
             ("日本語テキスト", 5, &["日本", "語テ", "キス", "ト"]),
             ("a b", 0, &["a", "b"]),
         ];
-        for (text, width, want) in cases {
+        crate::testing::cases::check_all(cases, |(text, width, want)| {
             let got = wrap(text, width);
             assert_eq!(got, want, "{text:?} at {width}");
             assert!(got.iter().all(|l| l.width() <= width.max(1)), "{got:?}");
-        }
+        });
     }
 
     #[test]

@@ -68,8 +68,8 @@ mod tests {
     #[test]
     fn latency_reads_at_every_scale() {
         let cases = [(0.84, "0.8 ms"), (42.4, "42 ms"), (1250.0, "1.25 s")];
-        for (ms, want) in cases {
+        crate::testing::cases::check_all(cases, |(ms, want)| {
             assert_eq!(latency(ms), want);
-        }
+        });
     }
 }

@@ -2,12 +2,11 @@
 //! JSON with a dummy signature, one credential of each kind, and the list
 //! of every secret they hold so a test can prove none reaches the screen.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use crate::credential::{Auth, AuthMethod, Credential, OauthClient, Secret, Session};
 use crate::store::StoreData;
+use crate::testing::jwt::compact;
 
 use super::super::super::msg::ProbeView;
 
@@ -32,8 +31,7 @@ pub const OPAQUE: &str = "opaque-access-token-secret-value";
 
 /// A compact JWT of these JSON parts with the dummy signature.
 pub fn mint(header: Value, claims: Value) -> String {
-    let enc = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
-    format!("{}.{}.{SIGNATURE}", enc(header), enc(claims))
+    compact(&header, &claims, SIGNATURE)
 }
 
 /// A Keycloak-like JWT header.

@@ -1,0 +1,96 @@
+//! `header` and `curl` output, checked by the shell that will run it.
+
+use std::process::Command;
+
+use crate::support::{Env, stdout};
+
+#[test]
+fn header_prints_the_documented_vector() {
+    let env = Env::new();
+    env.add_basic("john", "John", "topsecret", "https://api.sipgate.com/v2");
+    let out = env.cmd().args(["header", "john"]).output().unwrap();
+    assert_eq!(stdout(&out), "Authorization: Basic Sm9objp0b3BzZWNyZXQ=\n");
+    let out = env
+        .cmd()
+        .args(["header", "john", "--value"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "Basic Sm9objp0b3BzZWNyZXQ=\n");
+    let out = env.cmd().args(["header", "nobody"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn curl_prints_the_documented_command() {
+    let env = Env::new();
+    env.add_basic("john", "John", "topsecret", "https://api.sipgate.com/v2");
+    let out = env.cmd().args(["curl", "john"]).output().unwrap();
+    assert_eq!(
+        stdout(&out),
+        "curl --request GET --header 'Accept: application/json' \
+         --header 'Authorization: Basic Sm9objp0b3BzZWNyZXQ=' \
+         https://api.sipgate.com/v2/account\n"
+    );
+}
+
+/// Runs a printed command in bash with `curl` replaced by a function that
+/// prints its arguments one per line, so the test sees exactly the words bash
+/// would pass to curl.
+fn words_bash_passes(command: &str, cwd: &std::path::Path) -> Vec<String> {
+    let out = Command::new("bash")
+        .current_dir(cwd)
+        .arg("-c")
+        .arg(r#"curl() { printf '%s\0' "$@"; }; eval "$CMD""#)
+        .env("CMD", command)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_terminator('\0')
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn curl_quoting_survives_hostile_paths() {
+    let env = Env::new();
+    env.add_pat("x", "token-1", "tok", "https://api.example.com/v2");
+    let hostile = [
+        "/account?q=$(touch PWNED)",
+        "/a'b\"c",
+        "/`touch PWNED`",
+        "/x;touch PWNED&&echo|cat",
+        "/sp ace/*/?/[a]/~",
+        "/'",
+        "/\\'\\",
+    ];
+    for path in hostile {
+        let out = env.cmd().args(["curl", "x", path]).output().unwrap();
+        assert!(out.status.success(), "{path}");
+        let command = stdout(&out);
+        let words = words_bash_passes(command.trim_end(), env.dir.path());
+        assert_eq!(
+            words,
+            [
+                "--request",
+                "GET",
+                "--header",
+                "Accept: application/json",
+                "--header",
+                "Authorization: Basic dG9rZW4tMTp0b2s=",
+                &format!("https://api.example.com/v2{path}"),
+            ],
+            "{path}"
+        );
+        assert!(
+            !env.dir.path().join("PWNED").exists(),
+            "{path} ran a command"
+        );
+    }
+}
