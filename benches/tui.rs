@@ -35,8 +35,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sipauth_tui::tui::app::{App, entries};
 use sipauth_tui::tui::config::Config;
-use sipauth_tui::tui::input::{self, Key, KeyCode};
-use sipauth_tui::tui::keymap::Keymap;
+use sipauth_tui::tui::input::{Key, KeyCode};
+use sipauth_tui::tui::keymap::{self, Keymap};
 use sipauth_tui::tui::msg::Msg;
 use sipauth_tui::tui::view;
 
@@ -59,7 +59,7 @@ fn app() -> App {
 
 /// A key press as the event loop delivers it: routed through the keymap.
 fn key(app: &App, code: KeyCode) -> Msg {
-    input::route(app.input_mode(), app.keymap(), Key::plain(code)).unwrap()
+    keymap::route(app.input_mode(), app.keymap(), Key::plain(code)).unwrap()
 }
 
 fn frames(c: &mut Criterion) {

@@ -2,13 +2,11 @@
 //! mouse: a [`Key`] (what the keymap binds and what text fields take) and
 //! a [`Pointer`] event. The terminal's events are turned into these at the
 //! edge ([`terminal`](super::terminal)), so nothing inside the app depends
-//! on the terminal library; [`route`] then decides, by the app's
-//! [`InputMode`], whether a key is a bound [`Action`] or typed input.
+//! on the terminal library; [`keymap::route`](super::keymap::route) then
+//! decides, by the app's [`InputMode`], whether a key is a bound action or
+//! typed input.
 
 use std::fmt;
-
-use super::keymap::Keymap;
-use super::msg::{Action, Msg};
 
 /// A key, without its modifiers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -191,7 +189,7 @@ pub struct Pointer {
 }
 
 /// How keys are read right now; the app says ([`App::input_mode`]) and
-/// [`route`] follows.
+/// [`keymap::route`](super::keymap::route) follows.
 ///
 /// [`App::input_mode`]: super::app::App::input_mode
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,17 +204,4 @@ pub enum InputMode {
     Dialog,
     /// The help overlay: its own key closes it, as do the dialog keys.
     Help,
-}
-
-/// The message a key press becomes in `mode`: a bound action, typed input,
-/// or nothing (an unbound key on the main screen).
-pub fn route(mode: InputMode, keymap: &Keymap, key: Key) -> Option<Msg> {
-    match mode {
-        InputMode::Actions if key.code == KeyCode::Esc => Some(Msg::Key(key)),
-        InputMode::Actions => keymap.action(key).map(Msg::Action),
-        InputMode::Help if keymap.action(key) == Some(Action::Help) => {
-            Some(Msg::Action(Action::Help))
-        }
-        InputMode::Text | InputMode::Dialog | InputMode::Help => Some(Msg::Key(key)),
-    }
 }

@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::input::Key;
-use super::msg::Action;
+use super::input::{InputMode, Key, KeyCode};
+use super::msg::{Action, Msg};
 
 /// The default bindings, in help order.
 pub const DEFAULTS: &[(Action, &[&str])] = &[
@@ -109,6 +109,19 @@ impl Keymap {
     }
 }
 
+/// The message a key press becomes in `mode`: a bound action, typed input,
+/// or nothing (an unbound key on the main screen).
+pub fn route(mode: InputMode, keymap: &Keymap, key: Key) -> Option<Msg> {
+    match mode {
+        InputMode::Actions if key.code == KeyCode::Esc => Some(Msg::Key(key)),
+        InputMode::Actions => keymap.action(key).map(Msg::Action),
+        InputMode::Help if keymap.action(key) == Some(Action::Help) => {
+            Some(Msg::Action(Action::Help))
+        }
+        InputMode::Text | InputMode::Dialog | InputMode::Help => Some(Msg::Key(key)),
+    }
+}
+
 /// An action's name as the config file writes it.
 pub fn action_name(action: Action) -> String {
     serde_json::to_value(action)
@@ -120,7 +133,6 @@ pub fn action_name(action: Action) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::input::KeyCode;
 
     #[test]
     fn defaults_map_the_issue_keys() {

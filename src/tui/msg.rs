@@ -133,7 +133,7 @@ pub enum Copied {
 #[derive(Debug)]
 pub enum Msg {
     /// A bound action: a key the keymap knows, turned into its action at
-    /// the edge ([`input::route`](super::input::route)).
+    /// the edge ([`keymap::route`](super::keymap::route)).
     Action(Action),
     /// A key as input: typed into the filter or a form, or answering a
     /// dialog.

@@ -19,8 +19,8 @@ use ratatui::backend::CrosstermBackend;
 
 pub use panic_guard::{drawing, guarded, spawn};
 
-use super::input::{self, InputMode, Key, KeyCode, Pointer, PointerKind};
-use super::keymap::Keymap;
+use super::input::{InputMode, Key, KeyCode, Pointer, PointerKind};
+use super::keymap::{self, Keymap};
 use super::msg::Msg;
 
 /// The terminal the app draws on.
@@ -52,12 +52,12 @@ pub fn leave() {
 }
 
 /// What a terminal event means to the app in `mode`: keys go through
-/// [`input::route`] (a bound action or typed input), the mouse becomes a
+/// [`keymap::route`] (a bound action or typed input), the mouse becomes a
 /// [`Pointer`]. Key releases, focus changes and keys or mouse buttons the
 /// app has no use for mean nothing.
 pub fn to_msg(event: Event, mode: InputMode, keymap: &Keymap) -> Option<Msg> {
     match event {
-        Event::Key(key) => input::route(mode, keymap, to_key(key)?),
+        Event::Key(key) => keymap::route(mode, keymap, to_key(key)?),
         Event::Mouse(mouse) => to_pointer(mouse).map(Msg::Pointer),
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),

@@ -1,6 +1,6 @@
 //! Input: what each [`Action`] does, keys typed into a modal or the
 //! filter, the pointer and paste. Keys arrive already sorted by the edge
-//! ([`input::route`](super::super::input::route), following
+//! ([`keymap::route`](super::super::keymap::route), following
 //! [`App::input_mode`]): a bound key as its action, anything a text field
 //! or a dialog needs as a [`Key`].
 

@@ -15,8 +15,8 @@ use crate::credential::{
 use crate::store::StoreData;
 
 use super::super::config::Config;
-use super::super::input::{self, Key, KeyCode};
-use super::super::keymap::Keymap;
+use super::super::input::{Key, KeyCode};
+use super::super::keymap::{self, Keymap};
 use super::super::layout::Pane;
 use super::super::msg::{Action, Effect, Msg};
 use super::entries::Row;
@@ -111,7 +111,7 @@ fn app() -> App {
 
 /// A key as the runner delivers it: routed by the app's input mode.
 fn send(app: &mut App, key: Key, now: i64) -> Vec<Effect> {
-    match input::route(app.input_mode(), &app.keymap, key) {
+    match keymap::route(app.input_mode(), &app.keymap, key) {
         Some(msg) => app.update(msg, now),
         None => Vec::new(),
     }
