@@ -36,8 +36,7 @@ use ratatui::backend::TestBackend;
 use sipauth_tui::tui::app::{App, entries};
 use sipauth_tui::tui::config::Config;
 use sipauth_tui::tui::input::{Key, KeyCode};
-use sipauth_tui::tui::keymap;
-use sipauth_tui::tui::keymap::Keymap;
+use sipauth_tui::tui::keymap::{self, Keymap};
 use sipauth_tui::tui::msg::Msg;
 use sipauth_tui::tui::view;
 

@@ -18,7 +18,7 @@ use crate::credential::{Auth, Credential, DEFAULT_API, DEFAULT_ISSUER};
 
 use super::input::{Key, KeyCode};
 use super::msg::Change;
-pub use field::{Field, Input};
+pub use field::{Field, FieldId, Input};
 
 /// What a key did to a form.
 #[derive(Debug)]
@@ -170,14 +170,14 @@ impl Form {
             Some(_) => format!("empty keeps the current {what}"),
             None => "masked: Ctrl-R shows it".into(),
         };
-        let text = |key, value: &str, hint: &str| Field::new(key, Input::Text, value, hint);
-        let mut fields = vec![text("name", name, NAME_HINT)];
+        let text = |id, value: &str, hint: &str| Field::new(id, Input::Text, value, hint);
+        let mut fields = vec![text(FieldId::Name, name, NAME_HINT)];
         match kind {
             Kind::Pat | Kind::Basic => {
                 let (id_key, secret_key) = if kind == Kind::Pat {
-                    ("token id", "token")
+                    (FieldId::TokenId, FieldId::Token)
                 } else {
-                    ("username", "password")
+                    (FieldId::Username, FieldId::Password)
                 };
                 let id = old.map_or("", |c| c.auth.id());
                 let id_hint = if kind == Kind::Pat {
@@ -186,7 +186,12 @@ impl Form {
                     ""
                 };
                 fields.push(text(id_key, id, id_hint));
-                fields.push(Field::new(secret_key, Input::Secret, "", keep(secret_key)));
+                fields.push(Field::new(
+                    secret_key,
+                    Input::Secret,
+                    "",
+                    keep(secret_key.label()),
+                ));
             }
             Kind::Client => {
                 let client = old.and_then(|c| c.auth.client());
@@ -197,22 +202,22 @@ impl Form {
                     None => "empty for a public client (auth method none)".into(),
                 };
                 fields.extend([
-                    text("issuer", issuer, "the OpenID issuer URL"),
-                    text("client id", client.map_or("", |c| &c.client_id), ""),
-                    Field::new("client secret", Input::Secret, "", secret_hint),
+                    text(FieldId::Issuer, issuer, "the OpenID issuer URL"),
+                    text(FieldId::ClientId, client.map_or("", |c| &c.client_id), ""),
+                    Field::new(FieldId::ClientSecret, Input::Secret, "", secret_hint),
                     Field::new(
-                        "auth method",
+                        FieldId::AuthMethod,
                         Input::Choice(AUTH_METHODS),
                         method,
                         "←/→: post, basic or none (public client)",
                     ),
                     text(
-                        "scope",
+                        FieldId::Scope,
                         client.and_then(|c| c.scope.as_deref()).unwrap_or(""),
                         "optional, e.g. openid",
                     ),
                     text(
-                        "redirect URI",
+                        FieldId::RedirectUri,
                         client.and_then(|c| c.redirect_uri.as_deref()).unwrap_or(""),
                         "optional, as registered: http://127.0.0.1:PORT/PATH",
                     ),
@@ -226,12 +231,12 @@ impl Form {
                 let suggested = self.free_name();
                 fields = vec![
                     Field::new(
-                        "input",
+                        FieldId::Input,
                         Input::Lines,
                         "",
                         "paste a token response, .env file, Authorization line or JWT",
                     ),
-                    text("name", &suggested, NAME_HINT),
+                    text(FieldId::Name, &suggested, NAME_HINT),
                 ];
             }
         }
@@ -241,7 +246,7 @@ impl Form {
         } else {
             fields.len()
         };
-        fields.insert(at, text("API base", api, API_HINT));
+        fields.insert(at, text(FieldId::Api, api, API_HINT));
         if self.mode == Mode::Add {
             self.title = match kind {
                 Kind::Basic => "Add a Basic login".into(),

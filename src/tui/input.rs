@@ -2,9 +2,9 @@
 //! mouse: a [`Key`] (what the keymap binds and what text fields take) and
 //! a [`Pointer`] event. The terminal's events are turned into these at the
 //! edge ([`terminal`](super::terminal)), so nothing inside the app depends
-//! on the terminal library; [`route`](super::keymap::route) then decides,
-//! by the app's [`InputMode`], whether a key is a bound action or typed
-//! input.
+//! on the terminal library; [`keymap::route`](super::keymap::route) then
+//! decides, by the app's [`InputMode`], whether a key is a bound action or
+//! typed input.
 
 use std::fmt;
 
@@ -189,7 +189,7 @@ pub struct Pointer {
 }
 
 /// How keys are read right now; the app says ([`App::input_mode`]) and
-/// [`route`](super::keymap::route) follows.
+/// [`keymap::route`](super::keymap::route) follows.
 ///
 /// [`App::input_mode`]: super::app::App::input_mode
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

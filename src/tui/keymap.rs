@@ -109,14 +109,6 @@ impl Keymap {
     }
 }
 
-/// An action's name as the config file writes it.
-pub fn action_name(action: Action) -> String {
-    serde_json::to_value(action)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 /// The message a key press becomes in `mode`: a bound action, typed input,
 /// or nothing (an unbound key on the main screen).
 pub fn route(mode: InputMode, keymap: &Keymap, key: Key) -> Option<Msg> {
@@ -130,10 +122,17 @@ pub fn route(mode: InputMode, keymap: &Keymap, key: Key) -> Option<Msg> {
     }
 }
 
+/// An action's name as the config file writes it.
+pub fn action_name(action: Action) -> String {
+    serde_json::to_value(action)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::input::KeyCode;
 
     #[test]
     fn defaults_map_the_issue_keys() {

@@ -52,7 +52,7 @@ pub fn leave() {
 }
 
 /// What a terminal event means to the app in `mode`: keys go through
-/// [`input::route`] (a bound action or typed input), the mouse becomes a
+/// [`keymap::route`] (a bound action or typed input), the mouse becomes a
 /// [`Pointer`]. Key releases, focus changes and keys or mouse buttons the
 /// app has no use for mean nothing.
 pub fn to_msg(event: Event, mode: InputMode, keymap: &Keymap) -> Option<Msg> {

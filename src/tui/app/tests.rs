@@ -13,8 +13,7 @@ use crate::store::StoreData;
 
 use super::super::config::Config;
 use super::super::input::{Key, KeyCode};
-use super::super::keymap;
-use super::super::keymap::Keymap;
+use super::super::keymap::{self, Keymap};
 use super::super::layout::Pane;
 use super::super::msg::{Action, Effect, Msg};
 use super::entries::Row;

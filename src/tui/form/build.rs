@@ -12,13 +12,13 @@ use crate::import::{self, ImportError, Imported};
 use crate::jwt;
 
 use super::super::msg::Change;
-use super::{Form, Kind, Mode};
+use super::{FieldId, Form, Kind, Mode};
 
-/// The form field a core error is about.
+/// The core's name for the field an error is about, if it names one.
 fn field_of(e: &CredentialError) -> Option<&'static str> {
     use CredentialError as E;
     match e {
-        E::BadName { .. } => Some("name"),
+        E::BadName { .. } => Some(FieldId::Name.label()),
         E::EmptyId { field }
         | E::ColonInId { field }
         | E::ControlInId { field }
@@ -27,7 +27,7 @@ fn field_of(e: &CredentialError) -> Option<&'static str> {
         | E::ControlInSecret { field }
         | E::SpaceInToken { field } => Some(field),
         E::BadApi { what, .. } => Some(what),
-        E::BadRedirect { .. } => Some("redirect URI"),
+        E::BadRedirect { .. } => Some(FieldId::RedirectUri.label()),
         E::EmptyOauth => None,
     }
 }
@@ -45,17 +45,23 @@ pub(super) fn parse_import(input: &str, now: i64) -> Result<Imported, ImportErro
 }
 
 impl Form {
-    /// The value of the field `key` (empty if the form has none).
-    pub(super) fn value(&self, key: &str) -> &str {
+    /// The value of the field `id` (empty if the form has none).
+    pub(super) fn value(&self, id: FieldId) -> &str {
         self.fields
             .iter()
-            .find(|f| f.key == key)
+            .find(|f| f.id == id)
             .map_or("", |f| f.value())
     }
 
-    /// Puts an error beside the field `key`, else on the whole form.
-    fn fail(&mut self, key: &str, error: String) {
-        match self.fields.iter_mut().find(|f| f.key == key) {
+    /// Puts an error beside the field `id`, else on the whole form.
+    fn fail(&mut self, id: FieldId, error: String) {
+        self.fail_at(Some(id), error);
+    }
+
+    /// Puts an error beside the field `id` when the form has it, else on
+    /// the whole form.
+    fn fail_at(&mut self, id: Option<FieldId>, error: String) {
+        match self.fields.iter_mut().find(|f| Some(f.id) == id) {
             Some(field) if field.error.is_none() => field.error = Some(error),
             Some(_) => {}
             None => self.error = Some(error),
@@ -63,10 +69,13 @@ impl Form {
     }
 
     /// The value of a check, or `None` with its error beside the field it
-    /// names (`key` when it names none).
-    fn check<T>(&mut self, key: &str, result: Result<T, CredentialError>) -> Option<T> {
+    /// names (`id` when it names none).
+    fn check<T>(&mut self, id: FieldId, result: Result<T, CredentialError>) -> Option<T> {
         result
-            .map_err(|e| self.fail(field_of(&e).unwrap_or(key), e.to_string()))
+            .map_err(|e| {
+                let at = field_of(&e).map_or(Some(id), FieldId::from_core);
+                self.fail_at(at, e.to_string());
+            })
             .ok()
     }
 
@@ -76,26 +85,26 @@ impl Form {
         for field in &mut self.fields {
             field.error = None;
         }
-        let name = self.value("name").trim().to_owned();
-        let name = self.check("name", validate_name(&name)).and_then(|()| {
-            match self.taken.contains(&name) {
+        let name = self.value(FieldId::Name).trim().to_owned();
+        let name = self
+            .check(FieldId::Name, validate_name(&name))
+            .and_then(|()| match self.taken.contains(&name) {
                 true => {
-                    self.fail("name", format!("the name `{name}` is taken"));
+                    self.fail(FieldId::Name, format!("the name `{name}` is taken"));
                     None
                 }
                 false => Some(name),
-            }
-        });
-        let api = self.check("API base", normalize_api(self.value("API base")));
+            });
+        let api = self.check(FieldId::Api, normalize_api(self.value(FieldId::Api)));
         let auth = match self.kind? {
-            Kind::Pat => self.pair("token id", "token", |token_id, token| Auth::Pat {
-                token_id,
-                token,
+            Kind::Pat => self.pair(FieldId::TokenId, FieldId::Token, |token_id, token| {
+                Auth::Pat { token_id, token }
             }),
-            Kind::Basic => self.pair("username", "password", |username, password| Auth::Basic {
-                username,
-                password,
-            }),
+            Kind::Basic => self.pair(
+                FieldId::Username,
+                FieldId::Password,
+                |username, password| Auth::Basic { username, password },
+            ),
             Kind::Client => self.client().map(|client| Auth::Oauth {
                 client: Some(client),
                 session: self
@@ -103,16 +112,16 @@ impl Form {
                     .and_then(|c| c.auth.session().cloned().map(Box::new)),
             }),
             Kind::Bearer => self.original().map(|c| c.auth.clone()),
-            Kind::Import => match parse_import(self.value("input"), now) {
+            Kind::Import => match parse_import(self.value(FieldId::Input), now) {
                 Ok(imported) => Some(imported.auth),
                 Err(e) => {
-                    self.fail("input", e.to_string());
+                    self.fail(FieldId::Input, e.to_string());
                     None
                 }
             },
         };
         let (name, api, auth) = (name?, api?, auth?);
-        let credential = self.check("name", Credential::new(&name, &api, auth))?;
+        let credential = self.check(FieldId::Name, Credential::new(&name, &api, auth))?;
         let credential = Box::new(credential);
         Some(match &self.mode {
             Mode::Edit(old) => Change::Replace {
@@ -124,26 +133,26 @@ impl Form {
     }
 
     /// A secret field: its value, or (editing, left empty) the stored one.
-    fn secret(&mut self, key: &'static str) -> Option<Secret> {
-        let typed = self.value(key);
+    fn secret(&mut self, id: FieldId) -> Option<Secret> {
+        let typed = self.value(id);
         if typed.is_empty()
             && let Some(kept) = self.original().and_then(|c| c.auth.secret())
         {
             return Some(kept.clone());
         }
         let secret = Secret::new(typed.to_owned());
-        self.check(key, validate_secret(key, &secret).map(|()| secret))
+        self.check(id, validate_secret(id.label(), &secret).map(|()| secret))
     }
 
     /// The id and secret of a PAT or Basic login.
     fn pair(
         &mut self,
-        id_key: &'static str,
-        secret_key: &'static str,
+        id_key: FieldId,
+        secret_key: FieldId,
         make: impl FnOnce(String, Secret) -> Auth,
     ) -> Option<Auth> {
         let id = self.value(id_key).trim().to_owned();
-        let id = self.check(id_key, validate_id(id_key, &id).map(|()| id));
+        let id = self.check(id_key, validate_id(id_key.label(), &id).map(|()| id));
         let secret = self.secret(secret_key);
         Some(make(id?, secret?))
     }
@@ -152,10 +161,13 @@ impl Form {
     /// which must say so by its auth method (`none`); a secret with
     /// `none` would never be sent, so that is refused too.
     fn client(&mut self) -> Option<OauthClient> {
-        const SECRET: &str = "client secret";
-        let issuer = self.check("issuer", normalize_issuer(self.value("issuer")));
-        let method = self.value("auth method").parse::<AuthMethod>();
-        let method = method.map_err(|e| self.fail("auth method", e)).ok();
+        const SECRET: FieldId = FieldId::ClientSecret;
+        let issuer = self.check(
+            FieldId::Issuer,
+            normalize_issuer(self.value(FieldId::Issuer)),
+        );
+        let method = self.value(FieldId::AuthMethod).parse::<AuthMethod>();
+        let method = method.map_err(|e| self.fail(FieldId::AuthMethod, e)).ok();
         let kept = self.original().and_then(|c| c.auth.secret()).cloned();
         let typed = !self.value(SECRET).is_empty();
         let client_secret = match (typed, method) {
@@ -178,22 +190,22 @@ impl Form {
             }
         };
         let optional = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
-        let redirect_uri = optional(self.value("redirect URI"));
+        let redirect_uri = optional(self.value(FieldId::RedirectUri));
         let redirect_ok = match &redirect_uri {
             Some(uri) => self
-                .check("redirect URI", validate_redirect_uri(uri))
+                .check(FieldId::RedirectUri, validate_redirect_uri(uri))
                 .is_some(),
             None => true,
         };
         let client = OauthClient {
             issuer: issuer?,
-            client_id: self.value("client id").trim().to_owned(),
+            client_id: self.value(FieldId::ClientId).trim().to_owned(),
             auth_method: method?,
             client_secret: client_secret?,
-            scope: optional(self.value("scope")),
+            scope: optional(self.value(FieldId::Scope)),
             redirect_uri,
         };
         redirect_ok.then_some(())?;
-        self.check("client id", validate_client(&client).map(|()| client))
+        self.check(FieldId::ClientId, validate_client(&client).map(|()| client))
     }
 }

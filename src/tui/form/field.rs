@@ -8,6 +8,82 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
+/// Which field a [`Field`] is: forms find fields by this, never by the
+/// label on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldId {
+    /// The credential's name.
+    Name,
+    /// A PAT's token id.
+    TokenId,
+    /// A PAT's token.
+    Token,
+    /// A Basic login's username.
+    Username,
+    /// A Basic login's password.
+    Password,
+    /// An OAuth client's issuer URL.
+    Issuer,
+    /// An OAuth client's id.
+    ClientId,
+    /// An OAuth client's secret.
+    ClientSecret,
+    /// How the client authenticates (post, basic, none).
+    AuthMethod,
+    /// The scope a login asks for.
+    Scope,
+    /// The registered redirect URI.
+    RedirectUri,
+    /// The REST API base.
+    Api,
+    /// The import form's paste area.
+    Input,
+}
+
+impl FieldId {
+    /// The label on screen, which is also the core's name for the field
+    /// (a [`CredentialError`](crate::credential::CredentialError) names
+    /// fields so).
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldId::Name => "name",
+            FieldId::TokenId => "token id",
+            FieldId::Token => "token",
+            FieldId::Username => "username",
+            FieldId::Password => "password",
+            FieldId::Issuer => "issuer",
+            FieldId::ClientId => "client id",
+            FieldId::ClientSecret => "client secret",
+            FieldId::AuthMethod => "auth method",
+            FieldId::Scope => "scope",
+            FieldId::RedirectUri => "redirect URI",
+            FieldId::Api => "API base",
+            FieldId::Input => "input",
+        }
+    }
+
+    /// The field the core names `name` in an error, if a form has one.
+    pub fn from_core(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|id| id.label() == name)
+    }
+
+    const ALL: [FieldId; 13] = [
+        FieldId::Name,
+        FieldId::TokenId,
+        FieldId::Token,
+        FieldId::Username,
+        FieldId::Password,
+        FieldId::Issuer,
+        FieldId::ClientId,
+        FieldId::ClientSecret,
+        FieldId::AuthMethod,
+        FieldId::Scope,
+        FieldId::RedirectUri,
+        FieldId::Api,
+        FieldId::Input,
+    ];
+}
+
 /// What a field holds and how it is edited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Input {
@@ -24,10 +100,8 @@ pub enum Input {
 /// A field of a form.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Field {
-    /// The core's name for it ("token id", "API base"), so a
-    /// [`CredentialError`](crate::credential::CredentialError) naming a
-    /// field lands beside it.
-    pub key: &'static str,
+    /// Which field it is (its label is [`FieldId::label`]).
+    pub id: FieldId,
     /// How it is edited and shown.
     pub input: Input,
     /// A line under the field while it has the focus.
@@ -46,7 +120,7 @@ impl fmt::Debug for Field {
             _ => self.value.as_str(),
         };
         f.debug_struct("Field")
-            .field("key", &self.key)
+            .field("id", &self.id)
             .field("value", &value)
             .field("error", &self.error)
             .finish()
@@ -55,15 +129,20 @@ impl fmt::Debug for Field {
 
 impl Field {
     /// A field holding `value`, the cursor at its end.
-    pub fn new(key: &'static str, input: Input, value: &str, hint: impl Into<String>) -> Self {
+    pub fn new(id: FieldId, input: Input, value: &str, hint: impl Into<String>) -> Self {
         Self {
-            key,
+            id,
             input,
             hint: hint.into(),
             error: None,
             value: Zeroizing::new(value.to_owned()),
             cursor: value.chars().count(),
         }
+    }
+
+    /// The label on screen.
+    pub fn label(&self) -> &'static str {
+        self.id.label()
     }
 
     /// The value as typed.
@@ -199,7 +278,7 @@ mod tests {
 
     #[test]
     fn editing_moves_the_cursor_by_characters_not_bytes() {
-        let mut f = Field::new("name", Input::Text, "äb", "");
+        let mut f = Field::new(FieldId::Name, Input::Text, "äb", "");
         f.step(-1);
         f.insert("ü");
         assert_eq!((f.value(), f.cursor()), ("äüb", 2));
@@ -211,28 +290,28 @@ mod tests {
 
     #[test]
     fn paste_trims_surrounding_line_breaks_but_keeps_inner_ones() {
-        let mut f = Field::new("token", Input::Secret, "", "");
+        let mut f = Field::new(FieldId::Token, Input::Secret, "", "");
         f.paste("\r\nab\ncd\r\n");
         assert_eq!(f.value(), "ab\ncd");
-        let mut area = Field::new("input", Input::Lines, "", "");
+        let mut area = Field::new(FieldId::Input, Input::Lines, "", "");
         area.paste("a\r\nb\n");
         assert_eq!(area.value(), "a\nb\n");
     }
 
     #[test]
     fn secrets_are_masked_and_never_debug_printed() {
-        let f = Field::new("token", Input::Secret, "hunter2", "");
+        let f = Field::new(FieldId::Token, Input::Secret, "hunter2", "");
         assert_eq!(f.shown(false), "•••••••");
         assert_eq!(f.shown(true), "hunter2");
         assert!(!format!("{f:?}").contains("hunter2"));
-        let plain = Field::new("token id", Input::Text, "a\u{1b}\nb", "");
+        let plain = Field::new(FieldId::TokenId, Input::Text, "a\u{1b}\nb", "");
         assert_eq!(plain.shown(false), "a�⏎b");
     }
 
     #[test]
     fn choices_cycle_and_pick_by_first_letter() {
         let mut f = Field::new(
-            "auth method",
+            FieldId::AuthMethod,
             Input::Choice(&["post", "basic", "none"]),
             "post",
             "",

@@ -82,7 +82,13 @@ fn chooser(form: &Form) -> Body {
 }
 
 fn fields(form: &Form, width: usize) -> Body {
-    let label_width = form.fields.iter().map(|f| f.key.len()).max().unwrap_or(0) + 2;
+    let label_width = form
+        .fields
+        .iter()
+        .map(|f| f.label().len())
+        .max()
+        .unwrap_or(0)
+        + 2;
     let value_width = width.saturating_sub(label_width).max(1);
     let mut lines = Vec::new();
     let (mut focus_end, mut cursor) = (0, None);
@@ -95,7 +101,7 @@ fn fields(form: &Form, width: usize) -> Body {
         };
         let marker = if focused { "›" } else { " " };
         let label = Span::styled(
-            format!("{marker}{:<w$}", field.key, w = label_width - 1),
+            format!("{marker}{:<w$}", field.label(), w = label_width - 1),
             label_style,
         );
         if field.multiline() {

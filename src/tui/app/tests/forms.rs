@@ -2,6 +2,7 @@
 //! store change (or an error beside a field) out.
 
 use super::*;
+use crate::tui::form::FieldId;
 use crate::tui::form::Form;
 use crate::tui::msg::{Change, Done};
 
@@ -18,10 +19,10 @@ fn retype(app: &mut App, text: &str) {
     type_text(app, text);
 }
 
-/// Moves the focus to the field `key`.
-fn focus(app: &mut App, key: &str) {
-    let at = form(app).fields.iter().position(|f| f.key == key);
-    let at = at.unwrap_or_else(|| panic!("no field {key}"));
+/// Moves the focus to the field `id`.
+fn focus(app: &mut App, id: FieldId) {
+    let at = form(app).fields.iter().position(|f| f.id == id);
+    let at = at.unwrap_or_else(|| panic!("no field {id:?}"));
     while form(app).focus != at {
         let code = if form(app).focus < at {
             KeyCode::Tab
@@ -32,8 +33,8 @@ fn focus(app: &mut App, key: &str) {
     }
 }
 
-fn error_of(app: &App, key: &str) -> Option<String> {
-    let field = form(app).fields.iter().find(|f| f.key == key);
+fn error_of(app: &App, id: FieldId) -> Option<String> {
+    let field = form(app).fields.iter().find(|f| f.id == id);
     field.and_then(|f| f.error.clone())
 }
 
@@ -89,7 +90,7 @@ fn invalid_add_input_is_refused_beside_the_field_and_saves_nothing() {
             "",
             "t0ken",
             DEFAULT_API,
-            "token id",
+            FieldId::TokenId,
             "the token id is empty",
         ),
         (
@@ -97,7 +98,7 @@ fn invalid_add_input_is_refused_beside_the_field_and_saves_nothing() {
             "token-X",
             "ab\ncd",
             DEFAULT_API,
-            "token",
+            FieldId::Token,
             "line break",
         ),
         (
@@ -105,7 +106,7 @@ fn invalid_add_input_is_refused_beside_the_field_and_saves_nothing() {
             "token-X",
             "t0ken",
             "http://api.example.com/v2",
-            "API base",
+            FieldId::Api,
             "plain http",
         ),
         (
@@ -113,7 +114,7 @@ fn invalid_add_input_is_refused_beside_the_field_and_saves_nothing() {
             "token-X",
             "t0ken",
             "not a url",
-            "API base",
+            FieldId::Api,
             "not an absolute URL",
         ),
         (
@@ -121,7 +122,7 @@ fn invalid_add_input_is_refused_beside_the_field_and_saves_nothing() {
             "token-X",
             "t0ken",
             DEFAULT_API,
-            "name",
+            FieldId::Name,
             "the name `pat` is taken",
         ),
         (
@@ -129,18 +130,18 @@ fn invalid_add_input_is_refused_beside_the_field_and_saves_nothing() {
             "token-X",
             "t0ken",
             DEFAULT_API,
-            "name",
+            FieldId::Name,
             "invalid name",
         ),
     ];
     for (name, id, token, api, field, want) in cases {
         let mut app = app();
         let effects = add_pat(&mut app, name, id, token, api);
-        assert!(effects.is_empty(), "{field}: {effects:?}");
+        assert!(effects.is_empty(), "{field:?}: {effects:?}");
         let error = error_of(&app, field).unwrap_or_default();
-        assert!(error.contains(want), "{field}: {error:?}");
+        assert!(error.contains(want), "{field:?}: {error:?}");
         let form = form(&app);
-        assert_eq!(form.fields[form.focus].key, field, "the focus goes to it");
+        assert_eq!(form.fields[form.focus].id, field, "the focus goes to it");
         assert!(!form.saving && !format!("{form:?}").contains("t0ken"));
     }
 }
@@ -204,7 +205,7 @@ fn edit_of_a_session_changes_its_client_and_keeps_the_session() {
     let mut app = app();
     let before = app.entry("fresh").expect("fresh").credential.clone();
     press(&mut app, KeyCode::Char('e'), NOW);
-    focus(&mut app, "scope");
+    focus(&mut app, FieldId::Scope);
     type_text(&mut app, "openid");
     let Change::Replace { old, credential } = saved(&ctrl(&mut app, 's', NOW)) else {
         panic!("want a replace");
@@ -222,12 +223,12 @@ fn add_public_client_needs_auth_method_none() {
     press(&mut app, KeyCode::Char('a'), NOW);
     press(&mut app, KeyCode::Char('3'), NOW);
     type_text(&mut app, "public");
-    focus(&mut app, "client id");
+    focus(&mut app, FieldId::ClientId);
     type_text(&mut app, "my-app");
     assert!(ctrl(&mut app, 's', NOW).is_empty());
-    let error = error_of(&app, "client secret").unwrap_or_default();
+    let error = error_of(&app, FieldId::ClientSecret).unwrap_or_default();
     assert!(error.contains("auth method none"), "{error}");
-    focus(&mut app, "auth method");
+    focus(&mut app, FieldId::AuthMethod);
     type_text(&mut app, "n");
     let credential = inserted(&ctrl(&mut app, 's', NOW));
     let client = credential.auth.client().expect("client");
@@ -263,7 +264,7 @@ fn import_recognises_a_pasted_token_response_and_inserts_it_under_a_free_name() 
         form(&app).fields[0].value().ends_with("}\n"),
         "Enter is a new line here"
     );
-    focus(&mut app, "name");
+    focus(&mut app, FieldId::Name);
     assert_eq!(form(&app).fields[form(&app).focus].value(), "imported-2");
     let credential = inserted(&press(&mut app, KeyCode::Enter, NOW));
     assert_eq!(credential.name, "imported-2");
@@ -282,7 +283,7 @@ fn import_shows_why_a_paste_is_refused_and_takes_a_bare_jwt_as_bearer() {
     app.update(Msg::Paste("hello there".into()), NOW);
     assert!(matches!(&form(&app).recognised, Some(Err(e)) if e.contains("not a format")));
     assert!(ctrl(&mut app, 's', NOW).is_empty());
-    let error = error_of(&app, "input").unwrap_or_default();
+    let error = error_of(&app, FieldId::Input).unwrap_or_default();
     assert!(
         error.contains("not a format `import` understands"),
         "{error}"
