@@ -1,18 +1,24 @@
 //! sipauth-tui: credentials for the sipgate REST API and any Keycloak / OAuth2 API.
 //!
-//! The library is the whole product minus the terminal: the credential model
-//! ([`credential`]), the store file ([`store`]), header and curl rendering
-//! ([`header`]), lifetimes and countdowns ([`expiry`]), JWT decoding and
-//! verification ([`jwt`]), the OAuth2 / OpenID Connect client ([`oauth`]),
+//! The library is the whole product minus the terminal, one core under two
+//! faces (the command line in the binary, the full-screen app in [`tui`],
+//! entered through [`tui::run`]). The use cases both faces call are in
+//! [`ops`]: remove with revocation, the login in steps, a usable credential
+//! now, edit, refresh. Under them: the credential model ([`credential`]),
+//! the store file ([`store`]), header and curl rendering ([`header`]),
+//! lifetimes and the one refresh rule ([`expiry`]), JWT decoding and
+//! verification ([`jwt`]), the OAuth2 / OpenID Connect protocol ([`oauth`]),
 //! importing pasted or exported credentials ([`import`]), the account probe
 //! ([`probe`]) and the local sandbox server, a sipgate-like API plus a
-//! Keycloak-like realm ([`sandbox`], signing with [`sandbox_keys`]). Pieces
-//! these share live in neutral modules of their own: text made safe for a
-//! terminal ([`sanitize`]), the network-failure vocabulary ([`net`]), an
-//! issuer's URLs and their rules ([`issuer_url`]) and the names of JSON
-//! kinds in messages ([`json_kind`]). The `sipauth-tui` binary is a thin
-//! command line over these; nothing here reads the clock for display or
-//! touches the terminal.
+//! Keycloak-like realm ([`sandbox`], signing with [`sandbox_keys`]). Leaves
+//! that several of these share: the network-failure vocabulary ([`net`]),
+//! hints with a typed fix each face words ([`hint`]), times in words
+//! ([`time_text`]), and, private to the crate, text made safe for a
+//! terminal, an issuer's URL rules and the names of JSON kinds. Core errors
+//! carry facts, never advice naming a command, a flag or a key. Nothing
+//! here reads the clock for display or touches the terminal, except the
+//! app's runner in [`tui`]. [`testing`] (hidden) holds what only tests and
+//! benches use.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
@@ -21,8 +27,8 @@ pub mod expiry;
 pub mod header;
 pub mod hint;
 pub mod import;
-pub mod issuer_url;
-pub mod json_kind;
+mod issuer_url;
+mod json_kind;
 pub mod jwt;
 pub mod net;
 pub mod oauth;
@@ -30,7 +36,7 @@ pub mod ops;
 pub mod probe;
 pub mod sandbox;
 pub mod sandbox_keys;
-pub mod sanitize;
+mod sanitize;
 pub mod store;
 #[doc(hidden)]
 pub mod testing;

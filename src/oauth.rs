@@ -22,17 +22,17 @@ use thiserror::Error;
 
 use crate::net::{NetFailure, failure_text};
 
-pub mod callback;
-pub mod code_flow;
+mod callback;
+mod code_flow;
 pub mod device;
-pub mod endpoints;
+mod endpoints;
 pub mod grants;
 pub mod implicit;
-pub mod login_error;
+mod login_error;
 pub mod pkce;
 pub mod refresh;
-pub mod revoke;
-pub mod token;
+mod revoke;
+mod token;
 
 pub use code_flow::{LoginOptions, PendingLogin, prepare};
 pub use endpoints::{Endpoints, discover};

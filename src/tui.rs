@@ -13,19 +13,25 @@
 //! turning its events into the app's [`Msg`]s by the app's
 //! [`input_mode`](App::input_mode)) is [`terminal`]'s.
 
+#[doc(hidden)]
 pub mod app;
+#[doc(hidden)]
 pub mod clipboard;
 pub mod config;
-pub mod effects;
-pub mod form;
+mod effects;
+mod form;
+#[doc(hidden)]
 pub mod input;
+#[doc(hidden)]
 pub mod keymap;
-pub mod kind;
-pub mod layout;
+mod kind;
+mod layout;
+#[doc(hidden)]
 pub mod msg;
-pub mod strings;
-pub mod terminal;
-pub mod theme;
+mod strings;
+mod terminal;
+mod theme;
+#[doc(hidden)]
 pub mod view;
 
 use anyhow::{Context, Result};

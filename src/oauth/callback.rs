@@ -98,13 +98,16 @@ impl Listener {
         &self.redirect_uri
     }
 
-    /// The socket listened on (the IPv4 one for `localhost`).
+    /// The socket listened on (the IPv4 one for `localhost`); the tests
+    /// connect to it.
+    #[cfg(test)]
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.listener.local_addr()
     }
 
     /// Every socket listened on: for `localhost`, `[::1]` as well when the
     /// machine has IPv6.
+    #[cfg(test)]
     pub fn local_addrs(&self) -> io::Result<Vec<SocketAddr>> {
         let mut addrs = vec![self.listener.local_addr()?];
         if let Some(ipv6) = &self.ipv6 {

@@ -17,7 +17,7 @@ use crossterm::event::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-pub use panic_guard::{drawing, guarded, spawn};
+pub use panic_guard::{drawing, spawn};
 
 use super::input::{InputMode, Key, KeyCode, Pointer, PointerKind};
 use super::keymap::{self, Keymap};
