@@ -9,7 +9,7 @@ pub mod oauth;
 pub mod tmux;
 pub mod xvfb;
 
-pub use oauth::{CLIENTS, Realm, block_on, browse, free_port};
+pub use oauth::{CLIENTS, Realm, browse, free_port};
 pub use sipauth_tui::testing::cases::{check_all, check_all_async};
 
 use std::io::Write;

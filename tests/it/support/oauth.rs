@@ -81,6 +81,29 @@ impl Realm {
         Store::new(&self.env.store)
     }
 
+    /// Sends `token` in a refresh request of the `post` client straight to
+    /// the sandbox, as another process would: (status, JSON body).
+    pub fn refresh_at_server(&self, token: &str) -> (u16, serde_json::Value) {
+        let url = format!(
+            "{}/protocol/openid-connect/token",
+            self.sandbox.issuer_url()
+        );
+        block_on(async {
+            let answer = reqwest::Client::new()
+                .post(url)
+                .form(&[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", token),
+                    ("client_id", CLIENT_POST),
+                    ("client_secret", CLIENT_POST_SECRET),
+                ])
+                .send()
+                .await
+                .unwrap();
+            (answer.status().as_u16(), answer.json().await.unwrap())
+        })
+    }
+
     /// The stored session of `name`.
     pub fn session(&self, name: &str) -> Session {
         let data = self.store().load().unwrap();

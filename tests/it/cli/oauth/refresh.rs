@@ -4,9 +4,9 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use sipauth_tui::sandbox::realm::{CLIENT_POST, CLIENT_POST_SECRET, Revoked, TokenFault};
+use sipauth_tui::sandbox::realm::{CLIENT_POST, Revoked, TokenFault};
 
-use crate::support::{CLIENTS, Realm, block_on, check_all};
+use crate::support::{CLIENTS, Realm, check_all};
 use crate::support::{stderr, stdout};
 
 /// A realm with one logged-in post client named `w`.
@@ -28,26 +28,7 @@ fn age(realm: &Realm, secs: i64) {
 
 /// Uses a refresh token directly at the sandbox; the `error` it gets, if any.
 fn use_refresh_token(realm: &Realm, token: &str) -> Option<String> {
-    let url = format!(
-        "{}/protocol/openid-connect/token",
-        realm.sandbox.issuer_url()
-    );
-    let body: serde_json::Value = block_on(async {
-        reqwest::Client::new()
-            .post(url)
-            .form(&[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", token),
-                ("client_id", CLIENT_POST),
-                ("client_secret", CLIENT_POST_SECRET),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    });
+    let (_, body) = realm.refresh_at_server(token);
     body["error"].as_str().map(str::to_owned)
 }
 

@@ -6,32 +6,9 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sipauth_tui::oauth::TokenResponse;
-use sipauth_tui::sandbox::realm::{CLIENT_POST, CLIENT_POST_SECRET, Revoked};
+use sipauth_tui::sandbox::realm::Revoked;
 
-use crate::support::oauth::{CLIENTS, Realm, block_on};
-
-/// Refreshes `token` at the sandbox as another process would, returning
-/// the token response's JSON (status, body).
-fn refresh_at_server(realm: &Realm, token: &str) -> (u16, serde_json::Value) {
-    let url = format!(
-        "{}/protocol/openid-connect/token",
-        realm.sandbox.issuer_url()
-    );
-    block_on(async {
-        let answer = reqwest::Client::new()
-            .post(url)
-            .form(&[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", token),
-                ("client_id", CLIENT_POST),
-                ("client_secret", CLIENT_POST_SECRET),
-            ])
-            .send()
-            .await
-            .unwrap();
-        (answer.status().as_u16(), answer.json().await.unwrap())
-    })
-}
+use crate::support::oauth::{CLIENTS, Realm};
 
 fn now() -> i64 {
     i64::try_from(
@@ -68,7 +45,7 @@ fn remove_revokes_the_refresh_token_current_when_it_takes_the_lock() {
         remove.try_wait().unwrap().is_none(),
         "remove must wait for the lock"
     );
-    let (status, body) = refresh_at_server(&realm, old.expose());
+    let (status, body) = realm.refresh_at_server(old.expose());
     assert_eq!(
         status, 200,
         "the rotation must work: nothing may have revoked the session yet: {body}"
@@ -95,7 +72,7 @@ fn remove_revokes_the_refresh_token_current_when_it_takes_the_lock() {
         Revoked::RefreshToken,
         "the live refresh token was revoked, not a dead one"
     );
-    let (status, body) = refresh_at_server(&realm, new.expose());
+    let (status, body) = realm.refresh_at_server(new.expose());
     assert_eq!(
         (status, body["error"].as_str()),
         (400, Some("invalid_grant")),
