@@ -21,6 +21,7 @@ use url::Url;
 
 use super::endpoints::secure_url;
 use super::grants::push_scope;
+use super::pkce::{Pkce, RandomError};
 use super::token::{self, MAX_LIFETIME, TokenResponse};
 use super::{Endpoints, OauthError, Timeouts};
 use crate::credential::{OauthClient, Secret};
@@ -66,6 +67,9 @@ pub struct DeviceAuthorization {
     pub expires_in: Duration,
     /// How long to wait between polls.
     pub interval: Duration,
+    /// The PKCE verifier for the challenge the request carried, sent back
+    /// with every poll (never part of the server's answer).
+    pub code_verifier: Option<Secret>,
 }
 
 impl DeviceAuthorization {
@@ -120,6 +124,7 @@ impl DeviceAuthorization {
                 seconds("expires_in")?.ok_or("`expires_in` is missing")?,
             ),
             interval: first_interval(seconds("interval")?),
+            code_verifier: None,
         })
     }
 }
@@ -144,12 +149,18 @@ pub enum DeviceError {
         /// The timeout.
         limit: Duration,
     },
+    /// No randomness for the PKCE verifier.
+    #[error(transparent)]
+    Random(#[from] RandomError),
     /// Any other failure of a request.
     #[error(transparent)]
     Oauth(#[from] OauthError),
 }
 
-/// Asks for a device code and a user code (RFC 8628 §3.1).
+/// Asks for a device code and a user code (RFC 8628 §3.1). The request
+/// carries a PKCE challenge (RFC 7636, S256): Keycloak demands one from a
+/// client that requires PKCE, for this grant too, and a server that does
+/// not know PKCE here ignores the parameters (RFC 6749 §3.2).
 pub async fn start(
     http: &reqwest::Client,
     timeouts: Timeouts,
@@ -161,10 +172,17 @@ pub async fn start(
         .as_ref()
         .ok_or(DeviceError::Unsupported)?;
     let what = format!("device authorization request to {endpoint}");
-    let mut form = Vec::new();
+    let pkce = Pkce::generate()?;
+    let mut form = vec![
+        ("code_challenge", Secret::new(pkce.challenge.clone())),
+        ("code_challenge_method", Secret::new("S256".into())),
+    ];
     push_scope(client, &mut form);
     let value = token::post_form(http, timeouts, endpoint, client, &mut form, &what).await?;
-    DeviceAuthorization::from_json(&value).map_err(|why| OauthError::Malformed { what, why }.into())
+    let mut authorization = DeviceAuthorization::from_json(&value)
+        .map_err(|why| DeviceError::from(OauthError::Malformed { what, why }))?;
+    authorization.code_verifier = Some(pkce.verifier);
+    Ok(authorization)
 }
 
 /// One answer of the token endpoint while polling.
@@ -185,11 +203,15 @@ pub async fn poll_once(
     endpoints: &Endpoints,
     client: &OauthClient,
     device_code: &Secret,
+    code_verifier: Option<&Secret>,
 ) -> Result<Poll, DeviceError> {
-    let form = vec![
+    let mut form = vec![
         ("grant_type", Secret::new(GRANT_TYPE.into())),
         ("device_code", device_code.clone()),
     ];
+    if let Some(verifier) = code_verifier {
+        form.push(("code_verifier", verifier.clone()));
+    }
     match token::request(http, timeouts, &endpoints.token, client, form).await {
         Ok(response) => Ok(Poll::Done(Box::new(response))),
         Err(e) => match e.oauth_code() {
@@ -236,7 +258,14 @@ pub async fn poll(
         let device_code = &authorization.device_code;
         let answer = tokio::time::timeout_at(
             deadline,
-            poll_once(http, timeouts, endpoints, client, device_code),
+            poll_once(
+                http,
+                timeouts,
+                endpoints,
+                client,
+                device_code,
+                authorization.code_verifier.as_ref(),
+            ),
         )
         .await
         .map_err(|_| out_of_time())??;

@@ -66,8 +66,20 @@ fn client_credentials_authenticate_by_post_and_by_basic() {
 
 #[test]
 fn device_grant_is_approved_on_keycloaks_device_page() {
+    device_login(DEVICE);
+}
+
+/// Keycloak demands PKCE on the device authorization request of a client
+/// that requires PKCE; the tool sends a challenge there and the verifier
+/// with each poll.
+#[test]
+fn device_grant_works_for_a_client_that_requires_pkce() {
+    device_login(PUBLIC);
+}
+
+fn device_login(client: crate::server::Client) {
     let env = Env::new();
-    env.add_client("dev", REALM, DEVICE, Method::None, "openid balance:read");
+    env.add_client("dev", REALM, client, Method::None, "openid balance:read");
     let mut login = env.spawn_login("dev", &["--grant", "device"]);
     let code = login.after("user code:");
     let complete = login.after("complete address:");

@@ -28,9 +28,8 @@ pub const PUBLIC: Client = Client {
     id: "kc-public",
     secret: None,
 };
-/// Public, device grant only, PKCE not required: Keycloak asks a client
-/// that requires PKCE for it on the device authorization request as well,
-/// which RFC 8628 does not define.
+/// Public, device grant only, PKCE not required (the device grant of a
+/// client that requires PKCE is tested with [`PUBLIC`]).
 pub const DEVICE: Client = Client {
     id: "kc-device",
     secret: None,

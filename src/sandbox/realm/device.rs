@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::client_auth::{authenticate, parse_form};
+use super::client_auth::{PkceMethod, authenticate, parse_form, pkce_matches};
 use super::discovery::Issuer;
 use super::error::{OAuthError, no_store};
 use super::grant_ctx::Ctx;
@@ -53,6 +53,25 @@ fn start(
             "Client is not allowed to initiate the device flow",
         ));
     }
+    // Keycloak asks PKCE of a client that requires it on this request too
+    // (the sandbox's public clients require it for the code flow).
+    let challenge = match (
+        form.get("code_challenge"),
+        PkceMethod::parse(form.get("code_challenge_method").map(String::as_str)),
+    ) {
+        (_, None) => {
+            return Err(OAuthError::invalid_request(
+                "Invalid parameter: code_challenge_method",
+            ));
+        }
+        (Some(challenge), Some(method)) => Some((method, challenge.clone())),
+        (None, Some(_)) if client.is_public() => {
+            return Err(OAuthError::invalid_request(
+                "Missing parameter: code_challenge_method",
+            ));
+        }
+        (None, Some(_)) => None,
+    };
     let device_code = random_id();
     let user_code = random_user_code();
     let config = &realm.config;
@@ -67,6 +86,7 @@ fn start(
             interval: config.device_interval,
             last_poll: None,
             deadline: Instant::now() + config.device_ttl,
+            challenge,
         },
     );
     let verification = issuer.endpoints(&realm.base_url).device_verification;
@@ -122,6 +142,15 @@ pub(crate) fn poll(ctx: &Ctx<'_>, state: &mut RealmState) -> Result<Value, OAuth
             ))
         }
         DeviceStatus::Approved(user) => {
+            if let Some((method, challenge)) = &record.challenge {
+                let verifier = ctx
+                    .form
+                    .get("code_verifier")
+                    .ok_or_else(|| OAuthError::invalid_grant("PKCE code verifier not specified"))?;
+                if !pkce_matches(*method, challenge, verifier) {
+                    return Err(OAuthError::invalid_grant("PKCE verification failed"));
+                }
+            }
             state.devices.remove(code);
             let session = ctx.open(state, Some(user), scope.as_deref());
             Ok(ctx.respond(state, &session))

@@ -101,6 +101,9 @@ pub(crate) struct DeviceRecord {
     pub(crate) interval: std::time::Duration,
     pub(crate) last_poll: Option<Instant>,
     pub(crate) deadline: Instant,
+    /// The PKCE challenge of the request, checked against each poll's
+    /// verifier (as Keycloak does for a client that requires PKCE).
+    pub(crate) challenge: Option<(PkceMethod, String)>,
 }
 
 /// All mutable realm state, behind one lock.

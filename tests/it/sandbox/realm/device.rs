@@ -8,24 +8,78 @@ use sipauth_tui::sandbox::realm::{DEVICE_GRANT_TYPE, RealmConfig};
 
 use super::{PUBLIC, Realm, SERVICE, error};
 
+/// RFC 7636 appendix B's verifier and its S256 challenge: the public
+/// client must send PKCE on the device request, as Keycloak asks of a
+/// client that requires PKCE.
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
 async fn start_device(realm: &Realm) -> Value {
     let (status, body) = realm
-        .post(&realm.oidc("auth/device"), PUBLIC, &[("scope", "openid")])
+        .post(
+            &realm.oidc("auth/device"),
+            PUBLIC,
+            &[
+                ("scope", "openid"),
+                ("code_challenge", CHALLENGE),
+                ("code_challenge_method", "S256"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
 }
 
 async fn poll(realm: &Realm, device_code: &str) -> (StatusCode, Value) {
+    poll_with(realm, device_code, VERIFIER).await
+}
+
+async fn poll_with(realm: &Realm, device_code: &str, verifier: &str) -> (StatusCode, Value) {
     realm
         .token(
             PUBLIC,
             &[
                 ("grant_type", DEVICE_GRANT_TYPE),
                 ("device_code", device_code),
+                ("code_verifier", verifier),
             ],
         )
         .await
+}
+
+#[tokio::test]
+async fn a_public_client_needs_pkce_on_the_device_request_and_its_verifier_to_poll() {
+    let realm = Realm::start(config(10, 10)).await;
+    let (status, body) = realm
+        .post(&realm.oidc("auth/device"), PUBLIC, &[("scope", "openid")])
+        .await;
+    assert_eq!(
+        (status, error(&body)),
+        (StatusCode::BAD_REQUEST, "invalid_request"),
+        "{body}"
+    );
+    let start = start_device(&realm).await;
+    let device_code = start["device_code"].as_str().unwrap();
+    assert!(
+        realm
+            .sandbox
+            .approve_device(start["user_code"].as_str().unwrap())
+    );
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let (status, body) = poll_with(
+        &realm,
+        device_code,
+        "not-the-verifier-not-the-verifier-1234567",
+    )
+    .await;
+    assert_eq!(
+        (status, error(&body)),
+        (StatusCode::BAD_REQUEST, "invalid_grant"),
+        "{body}"
+    );
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let (status, body) = poll(&realm, device_code).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 fn config(interval_ms: u64, step_ms: u64) -> RealmConfig {
