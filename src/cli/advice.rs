@@ -8,6 +8,7 @@ use sipauth_tui::header::HeaderError;
 use sipauth_tui::hint::Fix;
 use sipauth_tui::jwt::verify::VerifyError;
 use sipauth_tui::net;
+use sipauth_tui::oauth::device::DeviceError;
 use sipauth_tui::oauth::{LoginError, OauthError, RefreshError};
 use sipauth_tui::ops::UsableError;
 use sipauth_tui::ops::login::LoginFailed;
@@ -64,6 +65,7 @@ pub fn suffix(error: &(dyn Error + 'static)) -> Option<String> {
             LoginError::PortConflict { .. } => {
                 Some("; drop --port or change the client's redirect URI".into())
             }
+            LoginError::Oauth(e) => suffix(e),
             _ => None,
         };
     }
@@ -80,6 +82,9 @@ pub fn suffix(error: &(dyn Error + 'static)) -> Option<String> {
     {
         return Some(format!(": re-add the client with --issuer {found}"));
     }
+    if let Some(DeviceError::Oauth(e)) = error.downcast_ref::<DeviceError>() {
+        return suffix(e);
+    }
     if let Some(VerifyError::NoIssuer) = error.downcast_ref::<VerifyError>() {
         return Some("; give the issuer with --issuer URL".into());
     }
@@ -88,6 +93,20 @@ pub fn suffix(error: &(dyn Error + 'static)) -> Option<String> {
         StoreError::NoDataDir => Some("; pass --store PATH or set SIPAUTH_STORE".into()),
         _ => None,
     }
+}
+
+/// `error` and its causes on one line, each with its advice: for warnings,
+/// which go on rather than end the command.
+pub fn line(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for (i, cause) in error.chain().enumerate() {
+        if i > 0 {
+            text.push_str(": ");
+        }
+        text.push_str(&cause.to_string());
+        text.push_str(&suffix(cause).unwrap_or_default());
+    }
+    text
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use sipauth_tui::oauth;
 use sipauth_tui::ops::{self, Revocation};
 
 use super::session::{http_timeouts, refresh_store, runtime};
-use super::{Ctx, Outcome, diag};
+use super::{Ctx, Outcome, advice, diag};
 
 /// Removes a credential; a session is revoked at the server first unless
 /// `no_revoke`. A failed revocation is a warning: the local copy goes anyway.
@@ -33,8 +33,8 @@ pub fn run(ctx: &Ctx, name: &str, no_revoke: bool) -> Result<Outcome> {
         Revocation::Done(r @ oauth::Revoked::NoEndpoint) => diag!("warning: {}", r.describe()),
         Revocation::Done(r) => diag!("{}", r.describe()),
         Revocation::Failed(e) => diag!(
-            "warning: could not revoke the session at the server ({:#}); removing it locally anyway",
-            anyhow::Error::from(e)
+            "warning: could not revoke the session at the server ({}); removing it locally anyway",
+            advice::line(&anyhow::Error::from(e))
         ),
     }
     diag!("removed `{name}`");

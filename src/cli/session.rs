@@ -104,8 +104,11 @@ pub fn usable(ctx: &Ctx, credential: &Credential, margin: Duration) -> Result<Cr
         &http,
         timeouts,
     ))?;
-    if let Some(e) = &usable.warning {
-        diag!("warning: {e:#}; using the current access token until it expires");
+    if let Some(e) = usable.warning {
+        diag!(
+            "warning: {}; using the current access token until it expires",
+            super::advice::line(&anyhow::Error::from(e))
+        );
     }
     Ok(usable.credential)
 }

@@ -207,11 +207,13 @@ pub async fn refresh(
 }
 
 /// Whether a refresh is attempted at `now`: the refresh rule says it is
-/// due, or the access token has expired (a session the rule leaves alone,
-/// because no refresh can help, then gets its reason as an error). An
-/// unknown expiry is not due: nothing says so.
+/// due, or less than `margin` is left of the access token (a session the
+/// rule leaves alone because no refresh can help then gets its reason as
+/// an error, rather than "no refresh needed"). An unknown expiry is not
+/// due: nothing says so.
 fn due(session: &Session, now: i64, margin: i64) -> bool {
-    refresh_due(session, now, margin) || access_expiry(session).is_some_and(|at| at <= now)
+    refresh_due(session, now, margin)
+        || access_expiry(session).is_some_and(|at| at.saturating_sub(now) < margin)
 }
 
 /// The refresh token, if the session has one that can still be used.

@@ -4,6 +4,7 @@
 use crate::expiry::Health;
 use std::error::Error;
 
+use crate::header::HeaderError;
 use crate::hint::Fix;
 use crate::net::NetFailure;
 use crate::oauth::RefreshError;
@@ -126,6 +127,11 @@ pub fn refresh_failed(e: &RefreshError, keymap: &Keymap) -> String {
         }
         other => chain(other),
     }
+}
+
+/// Why a credential has no header to copy, with the key that helps.
+pub fn no_header(e: &HeaderError, keymap: &Keymap) -> String {
+    format!("{e}; press {} to log in", keymap.keys_of(Action::Login))
 }
 
 /// What became of a deleted credential's session, when there is

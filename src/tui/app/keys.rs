@@ -315,7 +315,7 @@ impl App {
                 vec![Effect::Copy(job, value)]
             }
             Err(e) => {
-                self.warn(e.to_string(), now);
+                self.warn(strings::no_header(&e, &self.keymap), now);
                 Vec::new()
             }
         }

@@ -424,6 +424,10 @@ fn advice_to_log_in_names_the_key_actually_bound_to_login() {
         "{status}"
     );
     assert!(!status.contains("press l"), "{status}");
+    // So does the refusal to copy the header of that session.
+    act(&mut app, Action::CopyHeader);
+    let status = app.status.as_ref().map_or("", |s| s.text.as_str());
+    assert!(status.contains("press ctrl-g to log in"), "{status}");
     // A probe's 401 fix names the rebound keys too.
     let fix = crate::tui::strings::fix(crate::hint::Fix::RenewSession, app.keymap());
     assert!(

@@ -124,6 +124,11 @@ fn header_uses_a_still_valid_token_when_the_refresh_cannot_reach_the_server() {
         err.contains("warning: cannot refresh `w`") && err.contains("until it expires"),
         "{err}"
     );
+    // The cause is said too, with the command line's advice for it.
+    assert!(
+        err.contains("connection refused") && err.contains("start the server"),
+        "{err}"
+    );
 }
 
 #[test]
