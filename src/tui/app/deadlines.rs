@@ -33,8 +33,12 @@ impl App {
             let logging_in = self.login.as_ref().map(|l| l.job.name.clone());
             for entry in &mut self.entries {
                 let due = entry.refresh_due(secs, margin).is_some_and(|d| d <= secs);
+                // Most entries are not due: the rest is asked of those only.
+                if !due {
+                    continue;
+                }
                 let busy = entry.busy.is_some() || logging_in.as_deref() == Some(entry.name());
-                if due && !busy && entry.retry_at <= now {
+                if !busy && entry.retry_at <= now {
                     // Unforced: the core refreshes by the same rule.
                     let force = false;
                     entry.busy = Some((Work::Refresh { auto: true }, now));
