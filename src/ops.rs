@@ -32,7 +32,18 @@ pub use edit::edit;
 pub use remove::{Removed, Revocation, remove};
 pub use usable::{Plan, Unusable, Usable, UsableError};
 
-use crate::store::{Store, StoreError};
+use std::time::Duration;
+
+use crate::oauth::Timeouts;
+use crate::store::{DEFAULT_LOCK_TIMEOUT, Store, StoreError};
+
+/// How long a use case that talks to the server under the store's lock
+/// (a refresh, a revocation) lets others wait for that lock: a whole
+/// discovery and token request, so a process queued behind a refreshing
+/// one does not give up first. Both faces set their store's wait to this.
+pub fn lock_wait(timeouts: Timeouts) -> Duration {
+    (timeouts.total * 2 + Duration::from_secs(5)).max(DEFAULT_LOCK_TIMEOUT)
+}
 
 /// Runs store work (file locks wait) on a blocking thread, so neither the
 /// app's event loop nor a runtime's other tasks stall behind a lock.

@@ -91,7 +91,7 @@ pub fn run(options: Options) -> Result<()> {
         store: options
             .store
             .clone()
-            .with_lock_timeout(effects::lock_wait(options.timeouts)),
+            .with_lock_timeout(crate::ops::lock_wait(options.timeouts)),
         http: Default::default(),
         timeouts: options.timeouts,
         margin: i64::from(options.config.refresh_margin),

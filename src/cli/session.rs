@@ -10,7 +10,7 @@ use sipauth_tui::credential::{Credential, Session};
 use sipauth_tui::expiry::{Refresh, access_expiry, refresh_expiry};
 use sipauth_tui::oauth::{self, RefreshOutcome, Timeouts};
 use sipauth_tui::ops;
-use sipauth_tui::store::{DEFAULT_LOCK_TIMEOUT, Store};
+use sipauth_tui::store::Store;
 use sipauth_tui::time_text::{relative, utc};
 
 use super::{Ctx, diag, parse_seconds};
@@ -53,10 +53,9 @@ pub fn refresh_store(ctx: &Ctx, timeouts: Timeouts) -> Store {
     if ctx.lock_timeout_set {
         return ctx.store.clone();
     }
-    let needed = timeouts.total * 2 + Duration::from_secs(5);
     ctx.store
         .clone()
-        .with_lock_timeout(needed.max(DEFAULT_LOCK_TIMEOUT))
+        .with_lock_timeout(ops::lock_wait(timeouts))
 }
 
 /// Refreshes (or just re-reads) a session; errors name the credential.

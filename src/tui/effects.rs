@@ -4,7 +4,7 @@
 //! [`Job`], carrying the core's typed result (the app words it); none
 //! touches the terminal.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -196,12 +196,6 @@ pub fn view(outcome: &ProbeOutcome, at: i64) -> ProbeView {
             at,
         },
     }
-}
-
-/// How long the store lock may be waited for during a refresh: a whole
-/// token request and discovery, as the command line does.
-pub fn lock_wait(timeouts: Timeouts) -> Duration {
-    (timeouts.total * 2 + Duration::from_secs(5)).max(crate::store::DEFAULT_LOCK_TIMEOUT)
 }
 
 #[cfg(test)]

@@ -95,23 +95,24 @@ fn refresh_if_due_renews_a_session_whose_refresh_token_ends() {
         s.refresh_expires_in = Some(20);
     });
     let before = realm.session("w").refresh_token.unwrap();
-    let out = realm
-        .cmd()
-        .args(["refresh", "w", "--if-due"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
+    let refresh_if_due = || {
+        let out = realm
+            .cmd()
+            .args(["refresh", "w", "--if-due"])
+            .output()
+            .unwrap();
+        (
+            out.status,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (status, err) = refresh_if_due();
+    assert!(status.success(), "{err}");
     assert!(err.contains("Refreshed `w`."), "{err}");
     let after = realm.session("w").refresh_token.unwrap();
     assert_ne!(after.expose(), before.expose(), "a new refresh token");
 
     // With both deadlines far away it is not due.
-    let out = realm
-        .cmd()
-        .args(["refresh", "w", "--if-due"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (_, err) = refresh_if_due();
     assert!(err.contains("needs no refresh yet"), "{err}");
 }
