@@ -24,6 +24,7 @@
 
 pub mod credential;
 pub mod expiry;
+pub mod files;
 pub mod header;
 pub mod hint;
 pub mod import;

@@ -10,15 +10,16 @@
 //! each other's changes. A store that cannot be read is reported with its path
 //! and position and is never written over.
 
-use std::fs::{self, File, OpenOptions, Permissions};
+use std::fs::{self, File, Permissions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use crate::credential::Credential;
+use crate::files::{self, FileError};
 
 mod error;
 mod parse;
@@ -156,32 +157,54 @@ impl Store {
         &self.path
     }
 
-    /// The lock file beside the store.
-    pub fn lock_path(&self) -> PathBuf {
-        sibling(&self.path, "", ".lock")
+    /// The file the store really is: its symlink (chain) followed, in its
+    /// directory's canonical spelling. Every spelling of one store (a link
+    /// and its target, a linked directory, `a/../b`) resolves to the same
+    /// path, so they share one lock and one set of temporary files.
+    pub fn resolved_path(&self) -> Result<PathBuf, StoreError> {
+        let target =
+            link_target(&self.path).map_err(|e| self.io("follow the symlink", &self.path, e))?;
+        let dir = parent_dir(&target);
+        let dir = fs::canonicalize(&dir).map_err(|e| self.io("resolve the directory", &dir, e))?;
+        Ok(match target.file_name() {
+            Some(name) => dir.join(name),
+            None => target,
+        })
     }
 
-    /// Reads the store; a missing file is an empty store.
+    /// The lock file beside the resolved store (or beside the path as
+    /// given while its directory does not exist yet).
+    pub fn lock_path(&self) -> PathBuf {
+        let store = self.resolved_path().unwrap_or_else(|_| self.path.clone());
+        sibling(&store, "", ".lock")
+    }
+
+    /// Reads the store; a missing file is an empty store. Only a regular
+    /// file (or a symlink to one) of at most [`files::STORE_LIMIT`] bytes is
+    /// read: a FIFO or a device in its place is refused, never waited on.
     pub fn load(&self) -> Result<StoreData, StoreError> {
-        match fs::read(&self.path) {
+        match files::read_limited(&self.path, files::STORE_LIMIT) {
             Ok(bytes) => {
                 // The raw file holds every secret: zero it once parsed.
                 let bytes = zeroize::Zeroizing::new(bytes);
                 parse(&self.path, &bytes)
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(StoreData::empty()),
-            Err(source) => Err(self.io("read", &self.path, source)),
+            Err(FileError::Missing) => Ok(StoreData::empty()),
+            Err(e) => Err(self.file_error("store", &self.path, e)),
         }
     }
 
-    /// A warning when the store file can be read by group or others.
+    /// A warning when the store file can be read by group or others, naming
+    /// the file the store resolves to (only ever a regular file).
     pub fn permission_warning(&self) -> Option<String> {
-        let mode = fs::metadata(&self.path).ok()?.permissions().mode() & 0o777;
-        (mode & 0o077 != 0).then(|| {
+        let path = self.resolved_path().ok()?;
+        let meta = fs::symlink_metadata(&path).ok()?;
+        let mode = meta.permissions().mode() & 0o777;
+        (meta.file_type().is_file() && mode & 0o077 != 0).then(|| {
             format!(
                 "store {} has mode {mode:04o}: group or others can read your secrets; run `chmod 600 {}`",
-                self.path.display(),
-                self.path.display()
+                path.display(),
+                path.display()
             )
         })
     }
@@ -204,7 +227,7 @@ impl Store {
     /// writing. Blocks the thread while another process holds the lock.
     pub fn lock(&self) -> Result<StoreLock, StoreError> {
         self.ensure_dir()?;
-        let file = self.lock_file()?;
+        let file = self.lock_file(&self.resolved_path()?)?;
         tracing::debug!(store = %self.path.display(), "lock taken");
         Ok(StoreLock {
             store: self.clone(),
@@ -220,9 +243,30 @@ impl Store {
         }
     }
 
-    /// Creates the store's directory 0700 (whatever the umask) if it is missing.
+    fn file_error(&self, role: &'static str, path: &Path, error: FileError) -> StoreError {
+        match error {
+            FileError::NotRegular { kind } => StoreError::NotAFile {
+                role,
+                path: path.to_owned(),
+                kind,
+            },
+            FileError::TooLarge { limit } => StoreError::TooLarge {
+                path: path.to_owned(),
+                limit,
+            },
+            FileError::Missing => self.io("open", path, io::ErrorKind::NotFound.into()),
+            FileError::Io(source) => {
+                self.io(if role == "store" { "read" } else { "open" }, path, source)
+            }
+        }
+    }
+
+    /// Creates the directory the store resolves into, 0700 (whatever the
+    /// umask), if it is missing.
     fn ensure_dir(&self) -> Result<(), StoreError> {
-        let dir = parent_dir(&self.path);
+        let target =
+            link_target(&self.path).map_err(|e| self.io("follow the symlink", &self.path, e))?;
+        let dir = parent_dir(&target);
         if dir.is_dir() {
             return Ok(());
         }
@@ -234,15 +278,12 @@ impl Store {
             .map_err(|e| self.io("create directory", &dir, e))
     }
 
-    fn lock_file(&self) -> Result<File, StoreError> {
-        let lock_path = self.lock_path();
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .mode(0o600)
-            .open(&lock_path)
-            .map_err(|e| self.io("open lock file", &lock_path, e))?;
+    /// Opens the lock beside the resolved store: never through a symlink,
+    /// never blocking on a FIFO, only a regular file.
+    fn lock_file(&self, resolved: &Path) -> Result<File, StoreError> {
+        let lock_path = sibling(resolved, "", ".lock");
+        let (file, _) = files::open_write(&lock_path, false, false, 0o600)
+            .map_err(|e| self.file_error("lock file", &lock_path, e))?;
         let start = Instant::now();
         let mut pause = Duration::from_millis(2);
         loop {
@@ -266,13 +307,12 @@ impl Store {
     /// Writes the whole store through a temporary file and a rename.
     fn write(&self, data: &StoreData) -> Result<(), StoreError> {
         // A symlinked store is replaced at its target, so the link survives.
-        let target =
-            link_target(&self.path).map_err(|e| self.io("follow the symlink", &self.path, e))?;
+        let target = self.resolved_path()?;
         let dir = parent_dir(&target);
+        let owner = fs::symlink_metadata(&target)
+            .ok()
+            .map(|m| (m.uid(), m.gid()));
         remove_stale_temps(&target, &dir);
-        let mut bytes = serde_json::to_vec_pretty(data)
-            .map_err(|e| self.io("serialise", &self.path, io::Error::other(e.to_string())))?;
-        bytes.push(b'\n');
         let (prefix, suffix) = temp_affixes(&target);
         let mut tmp = tempfile::Builder::new()
             .prefix(&prefix)
@@ -281,6 +321,10 @@ impl Store {
             .permissions(Permissions::from_mode(0o600))
             .tempfile_in(&dir)
             .map_err(|e| self.io("create a temporary file in", &dir, e))?;
+        keep_owner(tmp.as_file(), owner, &target)?;
+        let mut bytes = serde_json::to_vec_pretty(data)
+            .map_err(|e| self.io("serialise", &self.path, io::Error::other(e.to_string())))?;
+        bytes.push(b'\n');
         let written = tmp
             .write_all(&bytes)
             .and_then(|()| tmp.as_file().set_permissions(Permissions::from_mode(0o600)))
@@ -316,8 +360,33 @@ impl StoreLock {
     }
 }
 
+/// Gives the new store file the owner and group of the one it replaces
+/// (root editing another user's store must not make it root's), or refuses
+/// the write when that cannot be done.
+fn keep_owner(tmp: &File, owner: Option<(u32, u32)>, target: &Path) -> Result<(), StoreError> {
+    let Some((uid, gid)) = owner else {
+        return Ok(());
+    };
+    let refused = |source: io::Error| StoreError::Owner {
+        path: target.to_owned(),
+        uid,
+        gid,
+        source,
+    };
+    let mine = tmp.metadata().map_err(refused)?;
+    if (mine.uid(), mine.gid()) == (uid, gid) {
+        return Ok(());
+    }
+    let (u, g) = (
+        rustix::fs::Uid::from_raw(uid),
+        rustix::fs::Gid::from_raw(gid),
+    );
+    rustix::fs::fchown(tmp, Some(u), Some(g)).map_err(|e| refused(e.into()))
+}
+
 /// Removes temporary files left by a writer that was killed. Only called
-/// under the lock, so no live writer owns one.
+/// under the lock, which every spelling of the store shares (the lock
+/// belongs to the resolved path), so no live writer owns one.
 fn remove_stale_temps(target: &Path, dir: &Path) {
     let (prefix, suffix) = temp_affixes(target);
     let Ok(entries) = fs::read_dir(dir) else {

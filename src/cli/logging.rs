@@ -3,8 +3,7 @@
 //! Nothing logged carries a secret: the core logs names, URLs, statuses and
 //! timings only.
 
-use std::fs::OpenOptions;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -46,11 +45,8 @@ fn init_with(store: &Path, default: Option<&str>) -> Result<Option<PathBuf>> {
             .and_then(|()| std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)))
             .with_context(|| format!("cannot create log directory {}", dir.display()))?;
     }
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(&path)
+    // A FIFO or a device in the log's place is refused, never blocked on.
+    let (file, _) = sipauth_tui::files::open_write(&path, true, true, 0o600)
         .with_context(|| format!("cannot open log file {}", path.display()))?;
     file.set_permissions(std::fs::Permissions::from_mode(0o600))
         .with_context(|| format!("cannot make log file {} private", path.display()))?;

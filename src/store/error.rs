@@ -24,11 +24,45 @@ pub enum StoreError {
         #[source]
         source: io::Error,
     },
-    /// The store file exists but holds nothing.
-    #[error("store {} is empty (0 bytes), not JSON; it is left as it is: restore it from a backup or move it aside", path.display())]
+    /// The store file exists but holds nothing, or only whitespace.
+    #[error("store {} {}, not JSON; it is left as it is: restore it from a backup or move it aside", path.display(), empty_text(*bytes))]
     Empty {
         /// The store file.
         path: PathBuf,
+        /// Its size (all whitespace).
+        bytes: usize,
+    },
+    /// The store or its lock is not a regular file (a FIFO, a device, a
+    /// directory, a planted symlink for the lock).
+    #[error("{role} {} is {kind}, not a regular file; nothing was read from it or written to it", path.display())]
+    NotAFile {
+        /// "store" or "lock file".
+        role: &'static str,
+        /// The path as opened.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
+    /// The store file is larger than any store can be.
+    #[error("store {} is larger than the limit of {} MiB; it is left as it is: it is not a sipauth-tui store, or it is damaged", path.display(), limit >> 20)]
+    TooLarge {
+        /// The store file.
+        path: PathBuf,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The replacement store could not be given the old one's owner.
+    #[error("store {} belongs to uid {uid} (gid {gid}); refusing to replace it with a file of another owner", path.display())]
+    Owner {
+        /// The resolved store file.
+        path: PathBuf,
+        /// Its owner.
+        uid: u32,
+        /// Its group.
+        gid: u32,
+        /// Why the owner could not be kept.
+        #[source]
+        source: io::Error,
     },
     /// The store file is not valid JSON.
     #[error("store {} is not valid JSON: {problem} at line {line}, column {column}; it is left as it is: repair it or move it aside", path.display())]
@@ -110,4 +144,12 @@ pub enum StoreError {
     /// Work on the store stopped before it ended (the runtime shut down).
     #[error("the store work was interrupted: {0}")]
     Interrupted(String),
+}
+
+fn empty_text(bytes: usize) -> String {
+    match bytes {
+        0 => "is empty (0 bytes)".to_owned(),
+        1 => "holds only whitespace (1 byte)".to_owned(),
+        n => format!("holds only whitespace ({n} bytes)"),
+    }
 }

@@ -13,6 +13,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<StoreData, StoreError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(StoreError::Empty {
             path: path.to_owned(),
+            bytes: bytes.len(),
         });
     }
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {

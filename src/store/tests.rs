@@ -73,7 +73,7 @@ fn corrupt_stores_are_reported_and_left_byte_identical() {
     let secret_json = r#"{"version":1,"credentials":[{"name":"a","api":"https://x","kind":"pat","token_id":"i","token":7}]}"#;
     let cases: &[(&str, &str, &[&str])] = &[
         ("empty", "", &["is empty"]),
-        ("blank", "  \n", &["is empty"]),
+        ("blank", "  \n", &["holds only whitespace (3 bytes)"]),
         (
             "truncated",
             r#"{"version":1,"credentials":[{"name":"#,

@@ -76,12 +76,12 @@ impl Default for Config {
 #[derive(Debug, Error)]
 pub enum ConfigError {
     /// The file exists but cannot be read.
-    #[error("cannot read config file {path}: {source}")]
+    #[error("cannot read config file {path}")]
     Read {
         /// The file.
         path: PathBuf,
-        /// Why.
-        source: std::io::Error,
+        /// Why: not a regular file, larger than the limit, an OS error.
+        source: crate::files::FileError,
     },
     /// The file is not valid TOML or has a bad field.
     #[error("config file {path}: {message}")]
@@ -100,14 +100,24 @@ impl Config {
             .map(|dirs| dirs.config_dir().join("config.toml"))
     }
 
-    /// Reads a config file; a missing file means the defaults.
+    /// Reads a config file; a missing file means the defaults. Only a
+    /// regular file (or a link to one) of at most 1 MiB is read.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Self::parse(&text).map_err(|message| ConfigError::Invalid {
-                path: path.to_owned(),
-                message,
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+        let invalid = |message| ConfigError::Invalid {
+            path: path.to_owned(),
+            message,
+        };
+        match crate::files::read_limited(path, crate::files::CONFIG_LIMIT) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    invalid(format!(
+                        "not UTF-8 text (at byte {})",
+                        e.utf8_error().valid_up_to()
+                    ))
+                })?;
+                Self::parse(&text).map_err(invalid)
+            }
+            Err(crate::files::FileError::Missing) => Ok(Self::default()),
             Err(source) => Err(ConfigError::Read {
                 path: path.to_owned(),
                 source,
