@@ -192,7 +192,7 @@ impl Ctx {
 
     /// Reads the store, warning once when its file mode is too open.
     fn load(&self) -> Result<StoreData> {
-        if let Some(warning) = self.store.permission_warning() {
+        for warning in self.store.permission_warnings() {
             diag!("warning: {warning}");
         }
         Ok(self.store.load()?)

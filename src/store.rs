@@ -194,19 +194,39 @@ impl Store {
         }
     }
 
-    /// A warning when the store file can be read by group or others, naming
-    /// the file the store resolves to (only ever a regular file).
-    pub fn permission_warning(&self) -> Option<String> {
-        let path = self.resolved_path().ok()?;
-        let meta = fs::symlink_metadata(&path).ok()?;
-        let mode = meta.permissions().mode() & 0o777;
-        (meta.file_type().is_file() && mode & 0o077 != 0).then(|| {
-            format!(
-                "store {} has mode {mode:04o}: group or others can read your secrets; run `chmod 600 {}`",
-                path.display(),
-                path.display()
-            )
-        })
+    /// Warnings when the store file can be read by group or others, or
+    /// its directory changed by them (who could then swap the store for
+    /// theirs), naming the resolved paths (only ever a regular file and a
+    /// directory).
+    pub fn permission_warnings(&self) -> Vec<String> {
+        let Ok(path) = self.resolved_path() else {
+            return Vec::new();
+        };
+        let mut warnings = Vec::new();
+        if let Ok(meta) = fs::symlink_metadata(&path) {
+            let mode = meta.permissions().mode() & 0o777;
+            if meta.file_type().is_file() && mode & 0o077 != 0 {
+                warnings.push(format!(
+                    "store {} has mode {mode:04o}: group or others can read your secrets; run `chmod 600 {}`",
+                    path.display(),
+                    path.display()
+                ));
+            }
+        }
+        let dir = parent_dir(&path);
+        if let Ok(meta) = fs::metadata(&dir) {
+            let mode = meta.permissions().mode();
+            // A sticky directory (like /tmp) keeps others from replacing it.
+            if meta.is_dir() && mode & 0o022 != 0 && mode & 0o1000 == 0 {
+                warnings.push(format!(
+                    "the store's directory {} has mode {:04o}: group or others can replace the store with their own; run `chmod 700 {}`",
+                    dir.display(),
+                    mode & 0o7777,
+                    dir.display()
+                ));
+            }
+        }
+        warnings
     }
 
     /// Applies a change under the lock: re-read, change, write atomically.

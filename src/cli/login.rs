@@ -68,7 +68,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
         return grants::run(ctx, &args.name, grant, args.no_browser, args.timeout);
     }
     let name = args.name.as_str();
-    if let Some(warning) = ctx.store.permission_warning() {
+    for warning in ctx.store.permission_warnings() {
         diag!("warning: {warning}");
     }
     let timeouts = http_timeouts()?;

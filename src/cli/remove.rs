@@ -12,7 +12,7 @@ use super::{Ctx, Outcome, advice, diag};
 /// Removes a credential; a session is revoked at the server first unless
 /// `no_revoke`. A failed revocation is a warning: the local copy goes anyway.
 pub fn run(ctx: &Ctx, name: &str, no_revoke: bool) -> Result<Outcome> {
-    if let Some(warning) = ctx.store.permission_warning() {
+    for warning in ctx.store.permission_warnings() {
         diag!("warning: {warning}");
     }
     let timeouts = http_timeouts()?;

@@ -56,13 +56,24 @@ fn directory_is_0700_and_file_0600_and_loose_modes_get_a_warning() {
     assert_eq!(mode(&dir.path().join("nested/deeper")), 0o700);
     assert_eq!(mode(store.path()), 0o600);
     assert_eq!(mode(&store.lock_path()), 0o600);
-    assert!(store.permission_warning().is_none());
+    assert!(store.permission_warnings().is_empty());
     fs::set_permissions(store.path(), Permissions::from_mode(0o644)).unwrap();
-    let warning = store.permission_warning().unwrap();
+    let warnings = store.permission_warnings();
     assert!(
-        warning.contains("0644") && warning.contains("chmod 600"),
-        "{warning}"
+        warnings.len() == 1 && warnings[0].contains("0644") && warnings[0].contains("chmod 600"),
+        "{warnings:?}"
     );
+    // A directory others can write lets them swap the store; sticky is fine.
+    let deeper = dir.path().join("nested/deeper");
+    fs::set_permissions(&deeper, Permissions::from_mode(0o777)).unwrap();
+    let warnings = store.permission_warnings();
+    assert!(
+        warnings.len() == 2 && warnings[1].contains("0777") && warnings[1].contains("chmod 700"),
+        "{warnings:?}"
+    );
+    fs::set_permissions(&deeper, Permissions::from_mode(0o1777)).unwrap();
+    assert_eq!(store.permission_warnings().len(), 1);
+    fs::set_permissions(&deeper, Permissions::from_mode(0o700)).unwrap();
     // The next write puts it back to 0600.
     add(&store, pat("two", "t")).unwrap();
     assert_eq!(mode(store.path()), 0o600);
