@@ -3,7 +3,10 @@
 //! Commands write what a pipe wants to stdout and diagnostics to stderr, and
 //! return an [`Outcome`] (probe can fail without an error). Errors are
 //! `anyhow` here and printed by `main` one cause per line; none carries a
-//! secret.
+//! secret. Both streams pass through [`SafeWriter`]: whatever a store, a
+//! server or an error quotes, no control character, escape sequence or
+//! invisible format character reaches the terminal (`--json` output escapes
+//! them instead, see [`json_pretty`](sipauth_tui::sanitize::json_pretty)).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -12,6 +15,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
+use sipauth_tui::sanitize::SafeWriter;
 use sipauth_tui::store::{Store, StoreData};
 
 mod add;
@@ -21,6 +25,7 @@ mod curl;
 mod decode;
 mod demo;
 mod grants;
+pub(crate) mod hardening;
 mod header;
 mod import;
 mod list;
@@ -226,12 +231,16 @@ fn check_path(path: &str) -> Result<()> {
     Ok(())
 }
 
-/// Prints a diagnostic line to stderr; a closed stderr is ignored rather than
-/// a panic (which `eprintln!` would be).
+/// Prints a diagnostic line to stderr through the terminal filter
+/// ([`SafeWriter`]); a closed stderr is ignored rather than a panic (which
+/// `eprintln!` would be).
 macro_rules! diag {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let _ = writeln!(
+            sipauth_tui::sanitize::SafeWriter::new(std::io::stderr().lock()),
+            $($arg)*
+        );
     }};
 }
 pub(crate) use diag;
@@ -290,8 +299,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         logging::init(ctx.store.path())?;
     }
     tracing::debug!(command = command.name(), "start");
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = SafeWriter::new(io::stdout().lock());
     let outcome = match command {
         Command::Add(cmd) => add::run(&ctx, cmd)?,
         Command::List { json } => list::run(&ctx, &mut out, json)?,

@@ -13,6 +13,8 @@ use thiserror::Error;
 use url::Url;
 use zeroize::Zeroizing;
 
+use crate::sanitize::{has_unsafe_char, is_format, strip_controls};
+
 mod oauth;
 
 pub use oauth::{AuthMethod, DEFAULT_ISSUER, KEYCLOAK_REALM_PREFIX, OauthClient, Session};
@@ -89,6 +91,18 @@ pub enum CredentialError {
         /// Which field.
         field: &'static str,
     },
+    /// A value contains an invisible or bidirectional format character,
+    /// which would make it read differently than it is.
+    #[error(
+        "the {field} contains an invisible or bidirectional format character (such as U+200B or U+202E); type it without"
+    )]
+    FormatInValue {
+        /// Which field.
+        field: &'static str,
+    },
+    /// A session's `token_type` is not Bearer, the only type sent.
+    #[error("the token type is not Bearer (RFC 6750)")]
+    NotBearer,
     /// A secret is empty.
     #[error("the {field} is empty")]
     EmptySecret {
@@ -145,7 +159,7 @@ pub fn validate_name(name: &str) -> Result<(), CredentialError> {
         Ok(())
     } else {
         Err(CredentialError::BadName {
-            name: name.chars().filter(|c| !c.is_control()).take(80).collect(),
+            name: strip_controls(name).chars().take(80).collect(),
         })
     }
 }
@@ -156,8 +170,19 @@ pub fn validate_id(field: &'static str, value: &str) -> Result<(), CredentialErr
         Err(CredentialError::EmptyId { field })
     } else if value.contains(':') {
         Err(CredentialError::ColonInId { field })
-    } else if value.chars().any(char::is_control) {
+    } else {
+        check_text(field, value)
+    }
+}
+
+/// Checks a free text field (an id, a scope): no control character and no
+/// format character ([`crate::sanitize::is_format`]), so what is stored
+/// prints as it reads.
+pub fn check_text(field: &'static str, value: &str) -> Result<(), CredentialError> {
+    if value.chars().any(char::is_control) {
         Err(CredentialError::ControlInId { field })
+    } else if value.chars().any(is_format) {
+        Err(CredentialError::FormatInValue { field })
     } else {
         Ok(())
     }
@@ -206,16 +231,24 @@ fn check_url(
     what: &'static str,
     unparsable: &'static str,
 ) -> Result<Url, CredentialError> {
-    let url = Url::parse(raw.trim()).map_err(|_| CredentialError::BadApi {
+    let raw = raw.trim();
+    // The URL parser would percent-encode these, but the raw string is
+    // what an issuer is kept and compared as.
+    if has_unsafe_char(raw) {
+        return Err(CredentialError::BadApi {
+            what,
+            host: None,
+            why: "it contains a control or invisible format character",
+        });
+    }
+    let url = Url::parse(raw).map_err(|_| CredentialError::BadApi {
         what,
         host: None,
         why: unparsable,
     })?;
     let bad = |why| CredentialError::BadApi {
         what,
-        host: url
-            .host_str()
-            .map(|h| h.chars().filter(|c| !c.is_control()).collect()),
+        host: url.host_str().map(strip_controls),
         why,
     };
     if !url.username().is_empty() || url.password().is_some() {
@@ -417,9 +450,7 @@ pub fn validate_client(client: &OauthClient) -> Result<(), CredentialError> {
     if client.client_id.is_empty() {
         return Err(CredentialError::EmptyId { field });
     }
-    if client.client_id.chars().any(char::is_control) {
-        return Err(CredentialError::ControlInId { field });
-    }
+    check_text(field, &client.client_id)?;
     normalize_issuer(&client.issuer)?;
     if let Some(secret) = &client.client_secret {
         validate_secret("client secret", secret)?;
@@ -427,12 +458,8 @@ pub fn validate_client(client: &OauthClient) -> Result<(), CredentialError> {
     if let Some(uri) = &client.redirect_uri {
         validate_redirect_uri(uri)?;
     }
-    if client
-        .scope
-        .as_deref()
-        .is_some_and(|s| s.chars().any(char::is_control))
-    {
-        return Err(CredentialError::ControlInId { field: "scope" });
+    if let Some(scope) = &client.scope {
+        check_text("scope", scope)?;
     }
     Ok(())
 }
@@ -440,6 +467,11 @@ pub fn validate_client(client: &OauthClient) -> Result<(), CredentialError> {
 /// Checks a redirect URI for the loopback listener: `http://127.0.0.1:PORT/…`
 /// or `http://[::1]:PORT/…` (or `localhost`), per RFC 8252 §7.3.
 pub fn validate_redirect_uri(raw: &str) -> Result<Url, CredentialError> {
+    if has_unsafe_char(raw) {
+        return Err(CredentialError::BadRedirect {
+            why: "it contains a control or invisible format character",
+        });
+    }
     let url = Url::parse(raw).map_err(|_| CredentialError::BadRedirect {
         why: "not an absolute URL such as http://127.0.0.1:8765/callback",
     })?;
@@ -461,9 +493,19 @@ pub fn validate_redirect_uri(raw: &str) -> Result<Url, CredentialError> {
     Ok(url)
 }
 
-/// Checks the tokens of a session: present, and nothing that would break a
-/// header line.
+/// Checks a session: tokens present, and nothing that would break a
+/// header line; a Bearer token type; a scope and session state that print
+/// as they read.
 pub fn validate_session(session: &Session) -> Result<(), CredentialError> {
+    if !session.token_type.eq_ignore_ascii_case("bearer") {
+        return Err(CredentialError::NotBearer);
+    }
+    if let Some(scope) = &session.scope {
+        check_text("granted scope", scope)?;
+    }
+    if let Some(state) = &session.session_state {
+        check_text("session state", state)?;
+    }
     let tokens = [
         ("access token", Some(&session.access_token)),
         ("refresh token", session.refresh_token.as_ref()),
@@ -541,6 +583,21 @@ mod tests {
                 Some(CredentialError::ControlInId { field: "token id" }),
             ),
             (
+                "token-\u{202e}CBA",
+                "s3cret",
+                Some(CredentialError::FormatInValue { field: "token id" }),
+            ),
+            (
+                "token\u{200b}-ABC",
+                "s3cret",
+                Some(CredentialError::FormatInValue { field: "token id" }),
+            ),
+            (
+                "token-\u{feff}ABC",
+                "s3cret",
+                Some(CredentialError::FormatInValue { field: "token id" }),
+            ),
+            (
                 "token-ABC",
                 "",
                 Some(CredentialError::EmptySecret { field: "token" }),
@@ -575,6 +632,32 @@ mod tests {
             .err();
             assert_eq!(&got, want, "id={id:?}");
         });
+    }
+
+    #[test]
+    fn format_characters_are_refused_in_usernames_and_urls() {
+        let basic = Credential::new(
+            "x",
+            DEFAULT_API,
+            Auth::Basic {
+                username: "adm\u{202e}nimda".into(),
+                password: secret("pw"),
+            },
+        );
+        let err = basic.unwrap_err();
+        assert_eq!(err, CredentialError::FormatInValue { field: "username" });
+        assert!(err.to_string().contains("username"), "{err}");
+        for raw in ["https://x/v2\u{202e}", "https://x/\u{1b}]0;t\u{7}"] {
+            assert!(normalize_api(raw).is_err(), "{raw:?}");
+            assert!(normalize_issuer(raw).is_err(), "{raw:?}");
+            assert!(
+                validate_redirect_uri(&raw.replace("https://x", "http://127.0.0.1:1")).is_err()
+            );
+        }
+        let err = validate_name("a\u{1b}]0;x\u{7}\u{202e}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.chars().all(crate::sanitize::is_shown), "{err:?}");
     }
 
     #[test]

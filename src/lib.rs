@@ -13,8 +13,9 @@
 //! Keycloak-like realm ([`sandbox`], signing with [`sandbox_keys`]). Leaves
 //! that several of these share: the network-failure vocabulary ([`net`]),
 //! hints with a typed fix each face words ([`hint`]), times in words
-//! ([`time_text`]), and, private to the crate, text made safe for a
-//! terminal, an issuer's URL rules and the names of JSON kinds. Core errors
+//! ([`time_text`]), the one filter that makes text safe for a terminal at
+//! every output edge ([`sanitize`]), and, private to the crate, an
+//! issuer's URL rules and the names of JSON kinds. Core errors
 //! carry facts, never advice naming a command, a flag or a key. Nothing
 //! here reads the clock for display or touches the terminal, except the
 //! app's runner in [`tui`]. [`testing`] (hidden) holds what only tests and
@@ -37,7 +38,7 @@ pub mod ops;
 pub mod probe;
 pub mod sandbox;
 pub mod sandbox_keys;
-mod sanitize;
+pub mod sanitize;
 pub mod store;
 #[doc(hidden)]
 pub mod testing;

@@ -3,7 +3,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -11,14 +11,25 @@ use clap::{CommandFactory, FromArgMatches};
 mod cli;
 
 use cli::diag;
+use sipauth_tui::sanitize::SafeWriter;
 
 fn main() -> ExitCode {
+    // Before anything is read: a core or a same-user debugger would see
+    // every secret this process holds.
+    if let Err(e) = cli::hardening::harden() {
+        diag!("warning: cannot disable core dumps: {e}");
+    }
     let parsed = match parse() {
         Ok(parsed) => parsed,
+        // A usage error quotes the arguments: filtered like every other
+        // output, so without clap's colours.
+        Err(e) if e.use_stderr() => {
+            let _ = write!(SafeWriter::new(io::stderr().lock()), "{}", e.render());
+            return ExitCode::from(2);
+        }
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
         }
     };
     match cli::run(parsed) {

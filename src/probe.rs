@@ -306,13 +306,13 @@ mod tests {
         );
         assert_eq!(
             parse_body(b"\x1b[31mred\x1b[0m\r\nnext\x07", Some("text/html")),
-            Body::Text("[31mred[0m\nnext".into())
+            Body::Text("red\nnext".into())
         );
         let hostile =
             "{\"k\\u009b\": \"a\\u009b31mb\\u007fc\\u202ed\\u001be\", \"n\": [\"\\u0085x\"]}";
         assert_eq!(
             parse_body(hostile.as_bytes(), Some("application/json")),
-            Body::Json(json!({"k": "a31mbcde", "n": ["x"]}))
+            Body::Json(json!({"k": "abcd", "n": ["x"]}))
         );
         assert_eq!(
             parse_body(b"{broken", Some("application/json")),

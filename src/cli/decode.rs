@@ -17,6 +17,7 @@ use sipauth_tui::jwt::claims::{self, Field};
 use sipauth_tui::jwt::input::{self, Decoded, MAX_INPUT, Pasted};
 use sipauth_tui::jwt::verify::{Expect, Verdict};
 use sipauth_tui::jwt::{self, Jwt};
+use sipauth_tui::sanitize::json_pretty;
 
 use super::{Ctx, Outcome, diag};
 
@@ -110,7 +111,7 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: DecodeArgs) -> Result<Outcome>
     let mut report = Vec::with_capacity(4096);
     if args.json {
         let doc = to_json(&items, &verdicts, now);
-        serde_json::to_writer_pretty(&mut report, &doc)?;
+        report.extend_from_slice(json_pretty(&doc)?.as_bytes());
         report.push(b'\n');
     } else {
         print_items(&mut report, &items, &verdicts, now)?;

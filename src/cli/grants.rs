@@ -220,7 +220,7 @@ fn open_browser(url: &str) {
 /// password hidden), else the first two lines of stdin.
 fn read_login(name: &str) -> Result<(String, Secret)> {
     let (username, password) = if io::stdin().is_terminal() {
-        let mut stderr = io::stderr();
+        let mut stderr = sipauth_tui::sanitize::SafeWriter::new(io::stderr());
         write!(stderr, "username for `{name}`: ")?;
         stderr.flush()?;
         let mut line = String::new();

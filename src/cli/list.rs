@@ -6,6 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{Value, json};
 use sipauth_tui::credential::mask_id;
+use sipauth_tui::sanitize::json_pretty;
 
 use super::session_view as session;
 use super::{Ctx, Outcome, diag};
@@ -33,7 +34,7 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, json: bool) -> Result<Outcome> {
                 row
             })
             .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
+        writeln!(out, "{}", json_pretty(&rows)?)?;
         return Ok(Outcome::Success);
     }
     if data.credentials.is_empty() {

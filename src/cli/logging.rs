@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result};
+use sipauth_tui::sanitize::SafeWriter;
 use tracing_subscriber::EnvFilter;
 
 /// Starts file logging when `SIPAUTH_LOG` is set; returns where it goes.
@@ -55,7 +56,9 @@ fn init_with(store: &Path, default: Option<&str>) -> Result<Option<PathBuf>> {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)
-        .with_writer(Mutex::new(file))
+        // A value logged with `%` is written as it is: filter it like the
+        // terminal's text, since the log is read on one.
+        .with_writer(Mutex::new(SafeWriter::new(file)))
         .try_init()
         .map_err(|e| anyhow::anyhow!("cannot start logging: {e}"))?;
     Ok(Some(path))

@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Args;
 use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest};
+use sipauth_tui::sanitize::json_pretty;
 
 use super::session::usable;
 use super::{Ctx, Outcome, advice, positive_seconds};
@@ -57,7 +58,7 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> 
         .map(|h| h.render(|fix| advice::fix(fix, &args.name)));
     if args.json {
         let json = outcome.to_json(hint.as_deref());
-        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+        writeln!(out, "{}", json_pretty(&json)?)?;
     } else {
         print_report(out, &outcome, hint.as_deref())?;
     }
@@ -90,7 +91,7 @@ fn print_report(out: &mut impl Write, outcome: &ProbeOutcome, hint: Option<&str>
             }
             match &answer.body {
                 Body::Empty => {}
-                Body::Json(v) => writeln!(out, "{}", serde_json::to_string_pretty(v)?)?,
+                Body::Json(v) => writeln!(out, "{}", json_pretty(v)?)?,
                 Body::Text(t) => writeln!(out, "{}", t.trim_end())?,
             }
             if answer.truncated {

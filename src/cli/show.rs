@@ -8,6 +8,7 @@ use anyhow::Result;
 use serde_json::{Value, json};
 use sipauth_tui::credential::{Auth, Credential};
 use sipauth_tui::header::authorization_header;
+use sipauth_tui::sanitize::json_pretty;
 
 use super::advice;
 use super::session_view as session;
@@ -35,7 +36,7 @@ pub fn run(
         let mut doc = base_doc(c, &header, reveal);
         doc[id_field.replace(' ', "_")] = json!(c.auth.id());
         doc[secret_field] = json!(secret);
-        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        writeln!(out, "{}", json_pretty(&doc)?)?;
         return Ok(Outcome::Success);
     }
     let rows = [
@@ -76,7 +77,7 @@ fn show_oauth(out: &mut impl Write, c: &Credential, json: bool, reveal: bool) ->
         {
             doc.extend(extra);
         }
-        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        writeln!(out, "{}", json_pretty(&doc)?)?;
         return Ok(Outcome::Success);
     }
     let mut rows = vec![

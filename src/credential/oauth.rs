@@ -226,6 +226,48 @@ mod tests {
             }
         );
         assert!(oauth(None, Some(session("opaque-token"))).is_ok());
+        let mut bidi = client();
+        bidi.client_id = "2477148-\u{202e}0".into();
+        assert_eq!(
+            oauth(Some(bidi), None).unwrap_err(),
+            CredentialError::FormatInValue { field: "client id" }
+        );
+        let mut escaped_scope = client();
+        escaped_scope.scope = Some("openid\u{1b}]52;c;aGk=\u{7}".into());
+        assert_eq!(
+            oauth(Some(escaped_scope), None).unwrap_err(),
+            CredentialError::ControlInId { field: "scope" }
+        );
+        type Spoil = fn(&mut Session);
+        let cases: [(Spoil, CredentialError); 4] = [
+            (
+                |s| s.scope = Some("account:read\u{1b}[2J".into()),
+                CredentialError::ControlInId {
+                    field: "granted scope",
+                },
+            ),
+            (
+                |s| s.session_state = Some("\u{1b}]0;pwned\u{7}".into()),
+                CredentialError::ControlInId {
+                    field: "session state",
+                },
+            ),
+            (
+                |s| s.session_state = Some("abc\u{2066}".into()),
+                CredentialError::FormatInValue {
+                    field: "session state",
+                },
+            ),
+            (|s| s.token_type = "mac".into(), CredentialError::NotBearer),
+        ];
+        for (spoil, want) in cases {
+            let mut s = session("a.b.c");
+            spoil(&mut s);
+            assert_eq!(oauth(None, Some(s)).unwrap_err(), want);
+        }
+        let mut lower = session("a.b.c");
+        lower.token_type = "bearer".into();
+        assert!(oauth(None, Some(lower)).is_ok());
         assert_eq!(
             "client_secret_basic".parse::<AuthMethod>(),
             Ok(AuthMethod::Basic)

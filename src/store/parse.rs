@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::{STORE_VERSION, StoreData, StoreError};
 use crate::credential::normalize_api;
+use crate::sanitize::strip_controls;
 
 /// Parses store bytes, refusing newer versions before looking at the rest.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<StoreData, StoreError> {
@@ -102,7 +103,8 @@ fn json_error(path: &Path, e: &serde_json::Error) -> StoreError {
                 .any(|p| msg.starts_with(p));
             let problem = if safe {
                 // Keep "missing field `x`" but not serde's position suffix.
-                msg.split(" at line").next().unwrap_or_default().to_owned()
+                let problem = msg.rsplit_once(" at line").map_or(msg.as_str(), |(m, _)| m);
+                quote_cleaned(problem)
             } else {
                 "a value has the wrong type or range".into()
             };
@@ -113,5 +115,123 @@ fn json_error(path: &Path, e: &serde_json::Error) -> StoreError {
                 column,
             }
         }
+    }
+}
+
+/// serde's message with the value it quotes from the file (an unknown
+/// `kind` or `auth_method`) filtered for the terminal and cut short: a
+/// planted value must not reach the terminal as it is.
+fn quote_cleaned(problem: &str) -> String {
+    let quoted = problem
+        .strip_prefix("unknown variant `")
+        .and_then(|rest| rest.rsplit_once("`, expected "));
+    match quoted {
+        Some((value, expected)) => {
+            let mut value: String = strip_controls(value).chars().take(40).collect();
+            if value.chars().count() == 40 {
+                value.push('…');
+            }
+            format!("unknown variant `{value}`, expected {expected}")
+        }
+        None => strip_controls(problem),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::sanitize::is_shown;
+
+    const OSC: &str = "\u{1b}]0;pwned\u{7}\u{1b}]52;c;aGk=\u{7}\u{9b}2J\u{202e}";
+
+    fn oauth(client: Value, session: Value) -> Value {
+        json!({"name": "o", "api": "https://x/v2", "kind": "oauth", "client": client, "session": session})
+    }
+
+    #[test]
+    fn hostile_values_are_refused_with_their_position_and_never_echoed_raw() {
+        let pat = |id: &str| json!({"name": "p", "api": "https://x/v2", "kind": "pat", "token_id": id, "token": "SECRETX"});
+        let client = |field: &str, value: &str| {
+            let mut c = json!({"issuer": "https://login.example/realms/x", "client_id": "c"});
+            c[field] = json!(value);
+            c
+        };
+        let session = |field: &str, value: &str| {
+            let mut s =
+                json!({"access_token": "SECRETX", "token_type": "Bearer", "obtained_at": 1});
+            s[field] = json!(value);
+            s
+        };
+        let cases = [
+            (
+                "kind",
+                json!({"name": "k", "api": "https://x/v2", "kind": OSC}),
+                "unknown variant",
+            ),
+            (
+                "auth_method",
+                oauth(client("auth_method", OSC), Value::Null),
+                "unknown variant",
+            ),
+            ("token id", pat(&format!("token-{OSC}")), "#1"),
+            (
+                "bidi token id",
+                pat("token-\u{202e}CBA"),
+                "token id contains an invisible",
+            ),
+            (
+                "client id",
+                oauth(client("client_id", "c\u{200b}"), Value::Null),
+                "client id",
+            ),
+            (
+                "issuer",
+                oauth(client("issuer", &format!("https://x/{OSC}")), Value::Null),
+                "issuer",
+            ),
+            (
+                "client scope",
+                oauth(client("scope", OSC), Value::Null),
+                "scope",
+            ),
+            (
+                "granted scope",
+                oauth(Value::Null, session("scope", OSC)),
+                "granted scope",
+            ),
+            (
+                "session state",
+                oauth(Value::Null, session("session_state", OSC)),
+                "session state",
+            ),
+            (
+                "token type",
+                oauth(Value::Null, session("token_type", OSC)),
+                "not Bearer",
+            ),
+            (
+                "api",
+                json!({"name": "a", "api": format!("https://x/{OSC}"), "kind": "pat", "token_id": "t", "token": "s"}),
+                "API base",
+            ),
+        ];
+        crate::testing::cases::check_all(cases, |(what, entry, needle)| {
+            let doc = json!({"version": 1, "credentials": [entry]}).to_string();
+            let err = parse(Path::new("/s.json"), doc.as_bytes())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle), "{what}: {err}");
+            assert!(
+                err.contains("#1") || err.contains("line 1"),
+                "{what}: no position: {err}"
+            );
+            assert!(err.chars().all(is_shown), "{what}: raw control in {err:?}");
+            assert!(
+                !err.contains("pwned") && !err.contains("SECRETX"),
+                "{what}: {err}"
+            );
+        });
     }
 }

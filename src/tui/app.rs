@@ -147,7 +147,8 @@ impl App {
             auto_refresh: config.auto_refresh,
             config,
             keymap,
-            title,
+            // The store's path: a directory name may hold anything.
+            title: crate::sanitize::strip_controls(&title),
             entries: Vec::new(),
             rows: Vec::new(),
             selected: 0,

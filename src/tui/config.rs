@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::sanitize::strip_controls;
+
 use super::keymap::Keymap;
 use super::msg::Action;
 
@@ -127,7 +129,9 @@ impl Config {
 
     /// Parses config text and checks the key bindings.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let config: Config = toml::from_str(text).map_err(|e| e.to_string().trim().to_owned())?;
+        // toml's message quotes the offending line as it is in the file.
+        let config: Config =
+            toml::from_str(text).map_err(|e| strip_controls(e.to_string().trim()))?;
         config.keymap()?;
         if config.refresh_margin > 3600 {
             return Err("refresh_margin must be at most 3600 seconds".into());
@@ -180,6 +184,15 @@ mod tests {
             let err = Config::parse(text).unwrap_err();
             assert!(err.contains(needle), "{text}: {err}");
         });
+    }
+
+    #[test]
+    fn a_bad_line_is_quoted_without_its_escape_sequences() {
+        let hostile = "probe_path = \"/a\"\nclipboard = 3 # \u{1b}]0;pwned\u{7}\u{1b}]52;c;aGk=\u{7}\u{9b}2J\u{202e}\n";
+        let err = Config::parse(hostile).unwrap_err();
+        assert!(err.contains("clipboard"), "{err}");
+        assert!(err.chars().all(crate::sanitize::is_shown), "{err:?}");
+        assert!(!err.contains("pwned"), "{err}");
     }
 
     #[test]

@@ -15,6 +15,9 @@ mod text;
 mod tests;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
+
+use crate::sanitize::{has_unsafe_char, strip_controls};
 
 use super::app::App;
 
@@ -47,4 +50,26 @@ pub fn draw(frame: &mut Frame, app: &App, now: i64) {
     detail::draw(frame, app, areas.detail, now);
     status::draw(frame, app, areas.status, now);
     modal::draw(frame, app, area, now);
+    scrub(frame.buffer_mut());
+}
+
+/// The screen's last line of defence: whatever a view drew from data (the
+/// store's path in the title, a value, an error that quotes one), no cell
+/// reaches the terminal with a control, escape or format character.
+/// ratatui drops control characters and zero-width graphemes, but writes
+/// the rest of a sequence (`]0;title`) and the format characters that join
+/// the character before them (U+200C, U+200D, the tag characters) as they
+/// are. Values are validated on load, server text is filtered where it is
+/// read and the text helpers filter what they shape, so this changes
+/// nothing on a normal screen.
+fn scrub(buffer: &mut Buffer) {
+    for cell in &mut buffer.content {
+        if has_unsafe_char(cell.symbol()) {
+            let clean: String = strip_controls(cell.symbol())
+                .chars()
+                .filter(|&c| !matches!(c, '\n' | '\t'))
+                .collect();
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
 }

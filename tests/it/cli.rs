@@ -4,6 +4,7 @@
 mod concurrency;
 mod credentials;
 mod decode;
+mod hostile;
 mod hostile_files;
 mod import;
 mod oauth;

@@ -79,7 +79,7 @@ pub fn prompt(prompt: &str) -> Result<Secret> {
     let mut line = Zeroizing::new(Vec::new());
     let outcome = {
         let _quiet = EchoOff::new(&tty)?;
-        (&tty).write_all(prompt.as_bytes())?;
+        (&tty).write_all(sipauth_tui::sanitize::strip_controls(prompt).as_bytes())?;
         read_line(&tty, &mut line)
     };
     (&tty).write_all(b"\r\n")?;

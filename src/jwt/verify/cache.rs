@@ -7,12 +7,25 @@
 //! entries live under the user's cache directory, one file per issuer named
 //! by the SHA-256 of the issuer URL, directory 0700 and files 0600; an entry
 //! that does not parse is simply a miss.
+//!
+//! A key set decides what "verified" means, so an entry is used only when
+//! nobody but the user could have written it: the directory owned by the
+//! user and not writable by group or others, the file a regular file
+//! (not a link, not a FIFO) owned by the user with no group or other
+//! permission, at most [`ENTRY_LIMIT`] bytes. Anything else (a key set
+//! planted in a shared or loosened directory) is ignored, said in the debug
+//! log, and the keys are fetched from the issuer again. The checks are made
+//! on the opened directory and file (`fstat`, the file opened relative to
+//! the directory, without following a link), so a rename between check and
+//! read does not help.
 
 use std::collections::HashMap;
-use std::fs;
-use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+
+use rustix::fs::{Mode, OFlags, openat};
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -21,6 +34,9 @@ use super::fetch::KeySet;
 
 /// How long a fetched key set is used without asking again, in seconds.
 pub const JWKS_TTL: i64 = 3600;
+
+/// The largest cache entry read: a key set is a few kilobytes.
+pub const ENTRY_LIMIT: u64 = 1024 * 1024;
 
 /// Somewhere to keep key sets between verifications.
 pub trait KeyCache {
@@ -90,7 +106,15 @@ impl DiskCache {
     }
 
     fn read(&self, issuer: &str) -> Option<KeySet> {
-        let bytes = fs::read(self.path_for(issuer)).ok()?;
+        let path = self.path_for(issuer);
+        let bytes = match self.read_trusted(&path) {
+            Ok(bytes) => bytes,
+            Err(Untrusted::Missing) => return None,
+            Err(Untrusted::Because(why)) => {
+                tracing::debug!(path = %path.display(), why, "JWKS cache entry ignored; fetching the keys again");
+                return None;
+            }
+        };
         let doc: Value = serde_json::from_slice(&bytes).ok()?;
         let set = KeySet {
             issuer: doc.get("issuer")?.as_str()?.to_owned(),
@@ -101,12 +125,78 @@ impl DiskCache {
         (set.issuer == issuer).then_some(set)
     }
 
+    /// The bytes of the entry at `path` if only the user could have
+    /// written it (see the module docs).
+    fn read_trusted(&self, path: &Path) -> Result<Vec<u8>, Untrusted> {
+        let me = rustix::process::geteuid().as_raw();
+        let dir = File::open(&self.dir).map_err(Untrusted::from)?;
+        let meta = dir.metadata().map_err(Untrusted::from)?;
+        if !meta.is_dir() || meta.uid() != me {
+            return Err(Untrusted::Because("the directory is not the user's own"));
+        }
+        if meta.mode() & 0o022 != 0 {
+            return Err(Untrusted::Because(
+                "the directory is writable by group or others",
+            ));
+        }
+        let name = path.file_name().unwrap_or_default();
+        // Not following a link; not waiting on a FIFO's writer.
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+        let file = File::from(
+            openat(&dir, name, flags, Mode::empty())
+                .map_err(|e| Untrusted::from(io::Error::from(e)))?,
+        );
+        let meta = file.metadata().map_err(Untrusted::from)?;
+        if !meta.is_file() {
+            return Err(Untrusted::Because("the entry is not a regular file"));
+        }
+        if meta.uid() != me {
+            return Err(Untrusted::Because("the entry is not the user's own"));
+        }
+        if meta.mode() & 0o077 != 0 {
+            return Err(Untrusted::Because(
+                "the entry is readable or writable by group or others",
+            ));
+        }
+        let mut bytes = Vec::new();
+        file.take(ENTRY_LIMIT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(Untrusted::from)?;
+        if bytes.len() as u64 > ENTRY_LIMIT {
+            return Err(Untrusted::Because(
+                "the entry is larger than a key set can be",
+            ));
+        }
+        Ok(bytes)
+    }
+
     fn make_dir(&self) -> io::Result<()> {
         fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(&self.dir)?;
         fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))
+    }
+}
+
+/// Why a cache entry is not used.
+enum Untrusted {
+    /// Nothing cached yet: not worth a log line.
+    Missing,
+    /// Something is there but is not trusted, or cannot be read.
+    Because(&'static str),
+}
+
+impl From<io::Error> for Untrusted {
+    fn from(e: io::Error) -> Self {
+        match e.kind() {
+            io::ErrorKind::NotFound => Untrusted::Missing,
+            // O_NOFOLLOW on a link.
+            _ if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+                Untrusted::Because("the entry is a symbolic link")
+            }
+            _ => Untrusted::Because("the entry cannot be read"),
+        }
     }
 }
 
@@ -182,6 +272,78 @@ mod tests {
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(disk.dir()), 0o700);
         fs::write(&path, b"{broken").unwrap();
+        assert_eq!(disk.get("https://i", 5), None);
+    }
+
+    #[test]
+    fn entries_anyone_else_could_have_written_are_not_used() {
+        let chmod =
+            |p: &Path, mode: u32| fs::set_permissions(p, fs::Permissions::from_mode(mode)).unwrap();
+        type Spoil = fn(&DiskCache, &Path);
+        let cases: [(&str, Spoil); 6] = [
+            ("world-writable directory", |c, _| {
+                fs::set_permissions(c.dir(), fs::Permissions::from_mode(0o777)).unwrap()
+            }),
+            ("group-writable directory", |c, _| {
+                fs::set_permissions(c.dir(), fs::Permissions::from_mode(0o770)).unwrap()
+            }),
+            ("world-writable entry", |_, p| {
+                fs::set_permissions(p, fs::Permissions::from_mode(0o666)).unwrap()
+            }),
+            ("group-readable entry", |_, p| {
+                fs::set_permissions(p, fs::Permissions::from_mode(0o640)).unwrap()
+            }),
+            ("a link to an entry", |_, p| {
+                let real = p.with_extension("real");
+                fs::rename(p, &real).unwrap();
+                std::os::unix::fs::symlink(&real, p).unwrap();
+            }),
+            ("a FIFO", |_, p| {
+                fs::remove_file(p).unwrap();
+                rustix::fs::mknodat(
+                    rustix::fs::CWD,
+                    p,
+                    rustix::fs::FileType::Fifo,
+                    Mode::from_raw_mode(0o600),
+                    0,
+                )
+                .unwrap();
+            }),
+        ];
+        for (what, spoil) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let mut disk = DiskCache::new(dir.path().join("jwks"));
+            disk.put(&set("https://i", 5)).unwrap();
+            assert!(
+                disk.get("https://i", 5).is_some(),
+                "{what}: the private entry is used"
+            );
+            let path = disk.path_for("https://i");
+            spoil(&disk, &path);
+            assert_eq!(disk.get("https://i", 5), None, "{what}");
+            // Writing again makes the directory private and replaces the entry.
+            chmod(disk.dir(), 0o700);
+            let _ = fs::remove_file(&path);
+            disk.put(&set("https://i", 5)).unwrap();
+            assert!(disk.get("https://i", 5).is_some(), "{what}: rewritten");
+        }
+    }
+
+    #[test]
+    fn an_entry_owned_by_another_user_is_not_used() {
+        // Giving a file away needs root; as any other user this case is the
+        // mode checks above.
+        if rustix::process::geteuid().as_raw() != 0 {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut disk = DiskCache::new(dir.path().join("jwks"));
+        disk.put(&set("https://i", 5)).unwrap();
+        let nobody = Some(65534);
+        std::os::unix::fs::chown(disk.path_for("https://i"), nobody, nobody).unwrap();
+        assert_eq!(disk.get("https://i", 5), None);
+        std::os::unix::fs::chown(disk.path_for("https://i"), Some(0), Some(0)).unwrap();
+        std::os::unix::fs::chown(disk.dir(), nobody, nobody).unwrap();
         assert_eq!(disk.get("https://i", 5), None);
     }
 }

@@ -55,7 +55,7 @@ fn an_error_with_the_right_state_ends_the_login_with_clean_words() {
         panic!("denied");
     };
     assert_eq!(error, "access_denied");
-    assert_eq!(description.as_deref(), Some("User said no[31m again"));
+    assert_eq!(description.as_deref(), Some("User said no again"));
 }
 
 #[test]

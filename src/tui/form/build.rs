@@ -22,13 +22,14 @@ fn field_of(e: &CredentialError) -> Option<&'static str> {
         E::EmptyId { field }
         | E::ColonInId { field }
         | E::ControlInId { field }
+        | E::FormatInValue { field }
         | E::EmptySecret { field }
         | E::LineBreakInSecret { field }
         | E::ControlInSecret { field }
         | E::SpaceInToken { field } => Some(field),
         E::BadApi { what, .. } => Some(what),
         E::BadRedirect { .. } => Some(FieldId::RedirectUri.label()),
-        E::EmptyOauth => None,
+        E::EmptyOauth | E::NotBearer => None,
     }
 }
 

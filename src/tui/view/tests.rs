@@ -19,6 +19,7 @@ use super::super::keymap::Keymap;
 use super::super::msg::{Action, Done, Job, Msg};
 
 mod fixtures;
+mod hostile;
 use fixtures::*;
 
 fn app(width: u16, height: u16) -> App {

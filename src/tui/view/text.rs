@@ -2,17 +2,21 @@
 //! display width (not bytes or chars, so wide characters never overflow a
 //! cell), label/value rows, section rules, and a scroll window over a
 //! document whose long parts are only shaped when they are on screen.
+//! Everything shaped here is first put through the terminal filter
+//! ([`strip_controls`]), so widths are measured on what will be shown.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::jwt::claims::clean_line;
+use crate::sanitize::strip_controls;
 
 use super::super::theme;
 
 /// Cuts text to `width` columns, ending in `…` when cut.
 pub fn clip(text: &str, width: usize) -> String {
+    let text = &strip_controls(text);
     if text.width() <= width {
         return text.to_owned();
     }
@@ -35,6 +39,7 @@ pub fn clip(text: &str, width: usize) -> String {
 /// Splits text into pieces of at most `width` columns, at spaces when a
 /// piece can end at one, else anywhere (tokens and URLs have no spaces).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let text = &strip_controls(text);
     let width = width.max(1);
     let mut out = Vec::new();
     let mut line = String::new();

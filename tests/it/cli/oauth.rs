@@ -4,6 +4,7 @@
 
 mod browser;
 mod grants;
+mod hardening;
 mod login;
 mod probe;
 mod refresh;

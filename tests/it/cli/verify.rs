@@ -365,3 +365,70 @@ fn a_stored_session_verifies_its_access_and_id_tokens_but_not_the_refresh_token(
     assert_eq!(doc["refresh_token"]["claims"]["typ"], "Refresh");
     assert!(doc["refresh_token"].get("verification").is_none(), "{doc}");
 }
+
+/// A key set planted for an issuer that is not up (so the real one cannot
+/// answer) and a token signed by the planter's key for it: verified
+/// offline only while the cache is private; planted where someone else
+/// could have written it, it is ignored and the keys are fetched again,
+/// which fails.
+#[test]
+fn a_key_set_planted_where_others_could_write_it_is_not_trusted() {
+    let closed = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let iss = format!("http://127.0.0.1:{closed}/auth/realms/third-party");
+    let forged = keys::sign(Algorithm::RS256, &claims(&iss, json!({"sub": "admin"})));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let chmod = |p: &PathBuf, mode: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    let cases = [
+        ("private", 0o700, 0o600, true),
+        ("world-writable directory", 0o777, 0o600, false),
+        ("group-writable directory", 0o730, 0o600, false),
+        ("world-writable entry", 0o700, 0o666, false),
+    ];
+    check_all(cases, |(what, dir_mode, file_mode, trusted)| {
+        let env = Env::new();
+        let dir = cache_home(&env).join("sipauth-tui/jwks");
+        let mut cache = DiskCache::new(&dir);
+        cache
+            .put(&KeySet {
+                issuer: iss.clone(),
+                jwks_uri: format!("{iss}/protocol/openid-connect/certs"),
+                fetched_at: now,
+                keys: keys::jwks()["keys"].as_array().unwrap().clone(),
+            })
+            .unwrap();
+        chmod(&dir, dir_mode);
+        chmod(&cache.path_for(&iss), file_mode);
+        let (code, out, err) = verify(&env, &forged, &[]);
+        if trusted {
+            assert_eq!(code, 0, "{what}: {err}");
+            assert!(out.contains("verified (RS256"), "{what}: {out}");
+        } else {
+            assert_eq!(code, 1, "{what}: trusted the planted keys: {out}");
+            assert!(!out.contains("verified (RS256"), "{what}: {out}");
+            assert!(err.contains("not verified"), "{what}: {err}");
+            assert!(
+                err.contains(&format!("127.0.0.1:{closed}")),
+                "{what}: no fetch: {err}"
+            );
+            let log = env.dir.path().join("debug.log");
+            env.cmd()
+                .args(["decode", "--verify"])
+                .env("XDG_CACHE_HOME", cache_home(&env))
+                .env("SIPAUTH_LOG", "debug")
+                .env("SIPAUTH_LOG_FILE", &log)
+                .write_stdin(forged.clone())
+                .assert()
+                .code(1);
+            let log = std::fs::read_to_string(&log).unwrap();
+            assert!(log.contains("JWKS cache entry ignored"), "{what}: {log}");
+        }
+    });
+}

@@ -103,6 +103,14 @@ fn invalid_add_input_is_refused_beside_the_field_and_saves_nothing() {
         ),
         (
             "work",
+            "token-\u{202e}X",
+            "t0ken",
+            DEFAULT_API,
+            FieldId::TokenId,
+            "the token id contains an invisible or bidirectional format character",
+        ),
+        (
+            "work",
             "token-X",
             "t0ken",
             "http://api.example.com/v2",
