@@ -14,7 +14,8 @@
 //! that several of these share: the network-failure vocabulary ([`net`]),
 //! hints with a typed fix each face words ([`hint`]), times in words
 //! ([`time_text`]), and, private to the crate, text made safe for a
-//! terminal, an issuer's URL rules and the names of JSON kinds. Core errors
+//! terminal, the secrets a request sent struck from its answer, an
+//! issuer's URL rules and the names of JSON kinds. Core errors
 //! carry facts, never advice naming a command, a flag or a key. Nothing
 //! here reads the clock for display or touches the terminal, except the
 //! app's runner in [`tui`]. [`testing`] (hidden) holds what only tests and
@@ -34,6 +35,7 @@ pub mod net;
 pub mod oauth;
 pub mod ops;
 pub mod probe;
+mod redact;
 pub mod sandbox;
 pub mod sandbox_keys;
 mod sanitize;
