@@ -165,11 +165,13 @@ impl Listener {
         F: FnMut(Secret) -> Fut,
         Fut: Future<Output = Exchanged<T>>,
     {
-        let (events, mut heard) = mpsc::channel(QUEUE);
+        let (warnings, mut warned) = mpsc::channel(QUEUE);
+        let (code_tx, mut code_rx) = mpsc::channel(QUEUE);
         let shared = Arc::new(Shared {
             path: self.path,
             expect,
-            events,
+            warnings,
+            codes: code_tx,
             done: AtomicBool::new(false),
         });
         let listeners: Vec<TcpListener> = std::iter::once(self.listener).chain(self.ipv6).collect();
@@ -190,14 +192,17 @@ impl Listener {
                     break Err(LoginError::Listener(e.to_string()));
                 }
                 () = &mut deadline => break Err(LoginError::Timeout { after: timeout, last }),
-                Some(event) = heard.recv() => match event {
-                    Event::Warning(warning) => {
-                        on_warning(&warning);
-                        last = Some(warning);
+                Some(warning) = warned.recv() => {
+                    on_warning(&warning);
+                    last = Some(warning);
+                }
+                Some((code, reply)) = code_rx.recv() => {
+                    if codes.len() < QUEUE {
+                        codes.push_back((code, reply));
+                    } else {
+                        let _ = reply.send(Page::Busy);
                     }
-                    Event::Code(code, reply) if codes.len() < QUEUE => codes.push_back((code, reply)),
-                    Event::Code(_, reply) => drop(reply.send(Page::Busy)),
-                },
+                }
                 outcome = async {
                     match running.as_mut() {
                         Some((exchanging, _)) => exchanging.as_mut().await,
@@ -277,24 +282,22 @@ pub struct Expect {
     pub exact_issuer: bool,
 }
 
-/// How many codes may wait while one is exchanged (and events queue).
+/// How many codes may wait while one is exchanged (and how many
+/// warnings may queue; more are dropped).
 const QUEUE: usize = 8;
 
-/// What the handlers and the waiting login share.
+/// What the handlers and the waiting login share. Warnings and codes have
+/// channels of their own, so a flood of forged errors cannot crowd out the
+/// browser's code.
 struct Shared {
     path: String,
     expect: Expect,
-    events: mpsc::Sender<Event>,
+    /// Callbacks with this login's state that end nothing.
+    warnings: mpsc::Sender<LoginWarning>,
+    /// Codes to exchange, and where to say how it went.
+    codes: mpsc::Sender<(Secret, oneshot::Sender<Page>)>,
     /// A code was exchanged: the login is over.
     done: AtomicBool,
-}
-
-/// What a handler tells the waiting login.
-enum Event {
-    /// A callback with this login's state that ends nothing.
-    Warning(LoginWarning),
-    /// A code to exchange, and where to say how it went.
-    Code(Secret, oneshot::Sender<Page>),
 }
 
 /// What became of a code, for the browser's page.
@@ -411,19 +414,17 @@ async fn handle(shared: &Shared, method: &Method, uri: &Uri) -> Response {
     if shared.done.load(Ordering::Acquire) {
         return page(StatusCode::CONFLICT, "Already done", PAGE_ALREADY_DONE);
     }
-    let (event, reply) = match judge(uri.query().unwrap_or(""), &shared.expect) {
+    let code = match judge(uri.query().unwrap_or(""), &shared.expect) {
         Verdict::Ignore(status, text) => return page(status, "Not this login", text),
         Verdict::Warn(warning) => {
             let text = not_completed(&warning.to_string());
-            let _ = shared.events.try_send(Event::Warning(warning));
+            let _ = shared.warnings.try_send(warning);
             return page_owned(StatusCode::FORBIDDEN, "Login not completed", text);
         }
-        Verdict::Code(code) => {
-            let (tx, rx) = oneshot::channel();
-            (Event::Code(code, tx), rx)
-        }
+        Verdict::Code(code) => code,
     };
-    if shared.events.try_send(event).is_err() {
+    let (tx, reply) = oneshot::channel();
+    if shared.codes.try_send((code, tx)).is_err() {
         return page(StatusCode::SERVICE_UNAVAILABLE, "Busy", PAGE_BUSY);
     }
     match reply.await {

@@ -164,11 +164,13 @@ async fn a_forged_callback_is_refused_and_the_real_one_still_completes() {
 
 #[tokio::test]
 async fn a_callback_after_an_exchanged_code_is_rejected() {
-    let (events, _heard) = mpsc::channel(1);
+    let (warnings, _warned) = mpsc::channel(1);
+    let (codes, _coded) = mpsc::channel(1);
     let shared = Shared {
         path: "/callback".into(),
         expect: expecting(None, false),
-        events,
+        warnings,
+        codes,
         done: AtomicBool::new(true),
     };
     let uri: Uri = "/callback?state=the-state&code=b".parse().unwrap();
