@@ -14,7 +14,8 @@
 //! that several of these share: the network-failure vocabulary ([`net`]),
 //! hints with a typed fix each face words ([`hint`]), times in words
 //! ([`time_text`]), the one filter that makes text safe for a terminal at
-//! every output edge ([`sanitize`]), and, private to the crate, an
+//! every output edge ([`sanitize`]), files opened as files ([`files`]), and,
+//! private to the crate, the secrets a request sent struck from its answer, an
 //! issuer's URL rules and the names of JSON kinds. Core errors
 //! carry facts, never advice naming a command, a flag or a key. Nothing
 //! here reads the clock for display or touches the terminal, except the
@@ -36,6 +37,7 @@ pub mod net;
 pub mod oauth;
 pub mod ops;
 pub mod probe;
+mod redact;
 pub mod sandbox;
 pub mod sandbox_keys;
 pub mod sanitize;

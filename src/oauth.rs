@@ -36,7 +36,7 @@ mod token;
 
 pub use code_flow::{LoginOptions, PendingLogin, prepare};
 pub use endpoints::{Endpoints, discover};
-pub use login_error::LoginError;
+pub use login_error::{LoginError, LoginWarning};
 pub use refresh::{RefreshError, RefreshOutcome, refresh};
 pub use revoke::{Revoked, revoke};
 pub use token::TokenResponse;

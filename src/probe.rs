@@ -6,7 +6,9 @@
 //! made for; such a redirect is reported instead. Bodies are read up to
 //! [`BODY_LIMIT`], pretty-printed when they are JSON, and stripped of control
 //! characters when they are text, so a hostile server cannot drive the
-//! terminal.
+//! terminal. An API that echoes the request (as `httpbin.org/anything`
+//! does) would show the credential: the body, the content type and a
+//! redirect's target are struck of the Authorization header's secrets.
 
 use std::time::{Duration, Instant};
 
@@ -19,6 +21,7 @@ use url::Url;
 use crate::credential::Secret;
 use crate::hint::Hint;
 use crate::net::{NetFailure, classify, failure_hint};
+use crate::redact::Redactor;
 use crate::sanitize::{clean_json, strip_controls};
 
 mod explain;
@@ -215,7 +218,7 @@ pub async fn run(req: &ProbeRequest) -> Result<ProbeOutcome, ProbeError> {
         .send()
         .await;
     let result = match sent {
-        Ok(response) => read_answer(response).await,
+        Ok(response) => read_answer(response, &req.authorization).await,
         Err(e) => Err(e),
     }
     .map_err(|e| classify(&e, &req.url, req.connect_timeout, req.timeout));
@@ -237,14 +240,19 @@ pub async fn run(req: &ProbeRequest) -> Result<ProbeOutcome, ProbeError> {
     })
 }
 
-async fn read_answer(mut response: reqwest::Response) -> Result<Answer, reqwest::Error> {
+async fn read_answer(
+    mut response: reqwest::Response,
+    authorization: &Secret,
+) -> Result<Answer, reqwest::Error> {
+    let mut redactor = Redactor::default();
+    redactor.add_authorization(authorization.expose());
     let status = response.status();
     let header_text = |name| {
         response
             .headers()
             .get(name)
             .and_then(|v: &HeaderValue| v.to_str().ok())
-            .map(strip_controls)
+            .map(|v| strip_controls(&redactor.redact(v)))
     };
     let content_type = header_text(CONTENT_TYPE);
     let location = if status.is_redirection() {
@@ -266,7 +274,11 @@ async fn read_answer(mut response: reqwest::Response) -> Result<Answer, reqwest:
     Ok(Answer {
         status: status.as_u16(),
         reason: status.canonical_reason().unwrap_or("").to_owned(),
-        body: parse_body(&bytes, content_type.as_deref()),
+        body: match parse_body(&bytes, content_type.as_deref()) {
+            Body::Json(value) => Body::Json(redactor.redact_json(value)),
+            Body::Text(text) => Body::Text(redactor.redact(&text)),
+            Body::Empty => Body::Empty,
+        },
         content_type,
         location,
         truncated,

@@ -4,7 +4,7 @@
 //! (seeded by [`demo`]) start it in-process on port 0. It is a real HTTP server (axum), so
 //! everything the probe does is exercised over real sockets. Besides
 //! `/v2/account` it has a few test hooks under `/v2/__…` (a chosen status, a
-//! redirect) and records which requests carried an Authorization header, so
+//! redirect, an echo of the Authorization header) and records which requests carried an Authorization header, so
 //! tests can prove where credentials were and were not sent.
 //!
 //! Under `/auth/realms/{realm}` (and `/other`) it is also an OpenID Connect
@@ -242,6 +242,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/v2/account", get(account).fallback(method_not_allowed))
         .route("/v2/__status/{code}", get(chosen_status))
         .route("/v2/__redirect", get(redirect))
+        .route("/v2/__echo", get(echo))
         .with_state(shared.clone())
         .merge(realm::router(shared.realm.clone()))
         .fallback(not_found)
@@ -364,6 +365,29 @@ async fn not_found() -> Response {
 async fn chosen_status(Path(code): Path<u16>) -> Response {
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST);
     error_body(status, status.canonical_reason().unwrap_or("chosen status"))
+}
+
+/// `GET /v2/__echo`: the request's Authorization header back, as sent and
+/// decoded, the way `httpbin.org/anything` answers (in JSON and in a
+/// header of the answer).
+async fn echo(headers: HeaderMap) -> Response {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let decoded = authorization
+        .split_once(' ')
+        .and_then(|(_, b64)| STANDARD.decode(b64).ok())
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let body = json!({"headers": {"Authorization": authorization}, "decoded": decoded});
+    let mut response = (StatusCode::OK, axum::Json(body)).into_response();
+    if let Ok(value) =
+        header::HeaderValue::from_str(&format!("application/json; echo=\"{authorization}\""))
+    {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
 }
 
 #[derive(serde::Deserialize)]

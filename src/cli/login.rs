@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use sipauth_tui::oauth::{self, LoginError, LoginOptions};
+use sipauth_tui::oauth::{self, LoginError, LoginOptions, LoginWarning};
 use sipauth_tui::ops::{
     self,
     browser::{self, Launch},
@@ -95,8 +95,13 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
             humanize(args.timeout.as_secs()),
             started.redirect_uri()
         );
+        // A redirect that ends nothing may be forged (anyone who read the
+        // URL can send one): say what it said, and keep waiting.
+        let mut warn = |warning: &LoginWarning| {
+            diag!("warning: {warning}; still waiting for the login (Ctrl-C cancels)");
+        };
         tokio::select! {
-            session = started.finish(&ctx.store, now) => session,
+            session = started.finish(&ctx.store, now, &mut warn) => session,
             _ = interrupt.recv() => Err(LoginError::Cancelled.into()),
         }
         .map_err(anyhow::Error::from)

@@ -6,31 +6,43 @@
 //! 127.0.0.1 and, when the machine has IPv6, `[::1]` on the same port too,
 //! since browsers may resolve it to either (RFC 8252 §8.3 prefers IP
 //! literals for that reason); the URI sent stays as configured, since the
-//! server compares it as a string. Anything on the machine can reach the port, so
-//! a request counts only when it carries the `state` this login generated:
-//! without it the answer is a 400 page and the listener keeps waiting, so a
-//! stray or forged request cannot end a login. With the right `state`, an
-//! `error` ends the login with the provider's words, a code ends it with
-//! success, and any later request gets a 409. Unknown parameters
-//! (`session_state`, …) are ignored; `iss`, when present and the issuer is
-//! known, must equal it (RFC 9207). Pages load nothing, forbid everything
-//! by CSP, and are not cached. The listener closes on success, error,
-//! timeout, or when the waiting future is dropped (cancellation).
+//! server compares it as a string.
+//!
+//! Anything on the machine can reach the port, and anyone who can read the
+//! browser's command line knows the `state`. So nothing a stranger can send
+//! ends a login:
+//!
+//! - without this login's `state` a request gets a 400 page, nothing else;
+//! - with it, an `error`, a wrong or missing `iss` (RFC 9207) or a code the
+//!   token endpoint refuses (`invalid_grant`) is a [`LoginWarning`] for the
+//!   face, labelled as the browser redirect's words, and the wait goes on;
+//! - only a code that was exchanged for tokens ends it (later requests get
+//!   a 409); a timeout names the last warning;
+//! - connections are few and short-lived ([`serve`]): a request head must
+//!   arrive within a few seconds, and at the cap an idle connection makes
+//!   room for a new one, so idle sockets cannot keep the browser out.
+//!
+//! A code's page waits for its exchange, so the browser says "logged in"
+//! only when it is true. Unknown parameters (`session_state`, …) are
+//! ignored. Pages load nothing, forbid everything by CSP, and are not
+//! cached. The ports close on success, error, timeout, or when the waiting
+//! future is dropped (cancellation).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::Response;
 use tokio::net::TcpListener;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{mpsc, oneshot};
 
-use super::login_error::LoginError;
+use super::login_error::{LoginError, LoginWarning};
 use crate::credential::{Secret, validate_redirect_uri};
 use crate::sanitize::strip_controls;
 
@@ -40,6 +52,17 @@ pub const DEFAULT_PATH: &str = "/callback";
 /// How long a finished listener waits for its last pages to be sent.
 const DRAIN: Duration = Duration::from_secs(2);
 
+mod page;
+mod serve;
+
+use page::{
+    PAGE_ALREADY_DONE, PAGE_BUSY, PAGE_NO_CODE, PAGE_NOT_FOUND, PAGE_OVER, PAGE_REPEATED,
+    PAGE_SUCCESS, PAGE_WRONG_STATE, html_escape, not_completed, page, page_owned,
+};
+
+use serve::Connections;
+pub use serve::Limits;
+
 /// A bound loopback listener, not yet serving.
 #[derive(Debug)]
 pub struct Listener {
@@ -48,6 +71,7 @@ pub struct Listener {
     ipv6: Option<TcpListener>,
     redirect_uri: String,
     path: String,
+    limits: Limits,
 }
 
 impl Listener {
@@ -63,6 +87,7 @@ impl Listener {
                 ipv6: None,
                 redirect_uri: format!("http://127.0.0.1:{port}{DEFAULT_PATH}"),
                 path: DEFAULT_PATH.to_owned(),
+                limits: Limits::default(),
             });
         };
         let url = validate_redirect_uri(raw)?;
@@ -90,6 +115,7 @@ impl Listener {
             ipv6,
             redirect_uri: raw.to_owned(),
             path: url.path().to_owned(),
+            limits: Limits::default(),
         })
     }
 
@@ -116,55 +142,99 @@ impl Listener {
         Ok(addrs)
     }
 
-    /// Serves until a callback with the expected `state` arrives or
-    /// `timeout` passes; returns the authorization code.
-    pub async fn wait(self, expect: Expect, timeout: Duration) -> Result<Secret, LoginError> {
-        let (done_tx, done_rx) = oneshot::channel();
+    /// Replaces the connection limits (tests use short ones).
+    #[cfg(test)]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Serves until `exchange` turns a callback's code into tokens, or
+    /// `timeout` passes. Only callbacks with the expected `state` count;
+    /// of those, one whose `error`, `iss` or refused code cannot be told
+    /// from a forgery ends nothing: it goes to `on_warning` (and is named
+    /// in the timeout error) while the listener keeps waiting.
+    pub async fn wait<T, F, Fut>(
+        self,
+        expect: Expect,
+        timeout: Duration,
+        mut exchange: F,
+        on_warning: &mut (dyn FnMut(&LoginWarning) + Send),
+    ) -> Result<T, LoginError>
+    where
+        F: FnMut(Secret) -> Fut,
+        Fut: Future<Output = Exchanged<T>>,
+    {
+        let (warnings, mut warned) = mpsc::channel(QUEUE);
+        let (code_tx, mut code_rx) = mpsc::channel(QUEUE);
         let shared = Arc::new(Shared {
             path: self.path,
             expect,
-            done: Mutex::new(Some(done_tx)),
+            warnings,
+            codes: code_tx,
+            done: AtomicBool::new(false),
         });
-        let app = Router::new().fallback(handle).with_state(shared);
-        let (stop_tx, stop_rx) = watch::channel(());
-        // Both sockets serve one app in this very future (no spawned task),
-        // so dropping it closes every port at once.
-        let serve = |listener: TcpListener| {
-            let mut stop = stop_rx.clone();
-            axum::serve(listener, app.clone())
-                .with_graceful_shutdown(async move {
-                    let _ = stop.changed().await;
-                })
-                .into_future()
-        };
-        let has_ipv6 = self.ipv6.is_some();
-        let mut server = std::pin::pin!(serve(self.listener));
-        let ipv6 = self.ipv6.map(serve);
-        let mut ipv6 = std::pin::pin!(async move {
-            match ipv6 {
-                Some(server) => server.await,
-                None => Ok(()),
+        let listeners: Vec<TcpListener> = std::iter::once(self.listener).chain(self.ipv6).collect();
+        let mut connections = Connections::new(self.limits);
+        let deadline = tokio::time::sleep(timeout);
+        let mut deadline = std::pin::pin!(deadline);
+        let mut codes: VecDeque<(Secret, oneshot::Sender<Page>)> = VecDeque::new();
+        let mut running: Option<(Pin<Box<Fut>>, oneshot::Sender<Page>)> = None;
+        let mut last = None;
+        let result = loop {
+            if running.is_none()
+                && let Some((code, reply)) = codes.pop_front()
+            {
+                running = Some((Box::pin(exchange(code)), reply));
             }
-        });
-        let result = tokio::select! {
-            done = done_rx => done.unwrap_or_else(|_| Err(LoginError::Listener("the callback handler went away".into()))),
-            served = &mut server => return Err(stopped(served)),
-            served = &mut ipv6, if has_ipv6 => return Err(stopped(served)),
-            () = tokio::time::sleep(timeout) => Err(LoginError::Timeout { after: timeout }),
+            tokio::select! {
+                e = serve::accept(&listeners, &shared, &mut connections) => {
+                    break Err(LoginError::Listener(e.to_string()));
+                }
+                () = &mut deadline => break Err(LoginError::Timeout { after: timeout, last }),
+                Some(warning) = warned.recv() => {
+                    on_warning(&warning);
+                    last = Some(warning);
+                }
+                Some((code, reply)) = code_rx.recv() => {
+                    if codes.len() < QUEUE {
+                        codes.push_back((code, reply));
+                    } else {
+                        let _ = reply.send(Page::Busy);
+                    }
+                }
+                outcome = async {
+                    match running.as_mut() {
+                        Some((exchanging, _)) => exchanging.as_mut().await,
+                        None => std::future::pending().await,
+                    }
+                }, if running.is_some() => {
+                    let Some((_, reply)) = running.take() else { continue };
+                    match outcome {
+                        Exchanged::Done(tokens) => {
+                            shared.done.store(true, Ordering::Release);
+                            let _ = reply.send(Page::Success);
+                            break Ok(tokens);
+                        }
+                        Exchanged::Refused(warning) => {
+                            let _ = reply.send(Page::Refused(warning.to_string()));
+                            on_warning(&warning);
+                            last = Some(warning);
+                        }
+                        Exchanged::Failed(e) => {
+                            let _ = reply.send(Page::Failed(e.to_string()));
+                            break Err(e);
+                        }
+                    }
+                }
+            }
         };
-        // Let the last page reach the browser, then close the ports.
-        let _ = stop_tx.send(());
-        let _ = tokio::time::timeout(DRAIN, async { tokio::join!(server, ipv6) }).await;
+        // Free the ports, then let the last pages reach the browser.
+        drop(listeners);
+        drop(codes);
+        connections.close(DRAIN).await;
         result
     }
-}
-
-/// A server that ended before the login did.
-fn stopped(served: io::Result<()>) -> LoginError {
-    LoginError::Listener(match served {
-        Ok(()) => "the listener stopped".into(),
-        Err(e) => e.to_string(),
-    })
 }
 
 /// Binds `[::1]` on `port` for a `localhost` redirect URI. A machine without
@@ -212,10 +282,42 @@ pub struct Expect {
     pub exact_issuer: bool,
 }
 
+/// How many codes may wait while one is exchanged (and how many
+/// warnings may queue; more are dropped).
+const QUEUE: usize = 8;
+
+/// What the handlers and the waiting login share. Warnings and codes have
+/// channels of their own, so a flood of forged errors cannot crowd out the
+/// browser's code.
 struct Shared {
     path: String,
     expect: Expect,
-    done: Mutex<Option<oneshot::Sender<Result<Secret, LoginError>>>>,
+    /// Callbacks with this login's state that end nothing.
+    warnings: mpsc::Sender<LoginWarning>,
+    /// Codes to exchange, and where to say how it went.
+    codes: mpsc::Sender<(Secret, oneshot::Sender<Page>)>,
+    /// A code was exchanged: the login is over.
+    done: AtomicBool,
+}
+
+/// What became of a code, for the browser's page.
+enum Page {
+    Success,
+    Refused(String),
+    Failed(String),
+    Busy,
+}
+
+/// What exchanging a callback's code came to.
+#[derive(Debug)]
+pub enum Exchanged<T> {
+    /// Tokens: the login is done.
+    Done(T),
+    /// The token endpoint refused the code itself (forged, stale, replayed):
+    /// the login keeps waiting.
+    Refused(LoginWarning),
+    /// Anything else ends the login.
+    Failed(LoginError),
 }
 
 /// What one callback request amounts to.
@@ -223,8 +325,10 @@ struct Shared {
 enum Verdict {
     /// Not this login's callback: answer and keep waiting.
     Ignore(StatusCode, &'static str),
-    /// The login ends with this.
-    Done(Result<Secret, LoginError>),
+    /// This login's state, but words that end nothing (they may be forged).
+    Warn(LoginWarning),
+    /// A code to exchange.
+    Code(Secret),
 }
 
 /// Whether an `iss` parameter names the expected issuer.
@@ -253,30 +357,30 @@ fn judge(query: &str, expect: &Expect) -> Verdict {
     if let Some(expected) = &expect.issuer {
         match params.get("iss") {
             Some(found) if !same_issuer(found, expected, expect.exact_issuer) => {
-                return Verdict::Done(Err(LoginError::IssuerMismatch {
+                return Verdict::Warn(LoginWarning::IssuerMismatch {
                     expected: expected.clone(),
                     found: clean(found, 200),
-                }));
+                });
             }
             None if expect.iss_required => {
-                return Verdict::Done(Err(LoginError::IssuerMissing {
+                return Verdict::Warn(LoginWarning::IssuerMissing {
                     expected: expected.clone(),
-                }));
+                });
             }
             _ => {}
         }
     }
     if let Some(error) = params.get("error") {
-        return Verdict::Done(Err(LoginError::Denied {
+        return Verdict::Warn(LoginWarning::Redirect {
             error: clean(error, 100),
             description: params
                 .get("error_description")
                 .map(|d| clean(d, 300))
                 .filter(|d| !d.is_empty()),
-        }));
+        });
     }
     match params.remove("code") {
-        Some(code) if !code.is_empty() => Verdict::Done(Ok(Secret::new(code))),
+        Some(code) if !code.is_empty() => Verdict::Code(Secret::new(code)),
         _ => Verdict::Ignore(StatusCode::BAD_REQUEST, PAGE_NO_CODE),
     }
 }
@@ -295,12 +399,8 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-async fn handle(
-    State(shared): State<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    RawQuery(query): RawQuery,
-) -> Response {
+/// Answers one request; a code's page waits for its exchange.
+async fn handle(shared: &Shared, method: &Method, uri: &Uri) -> Response {
     if uri.path() != shared.path {
         return page(StatusCode::NOT_FOUND, "Not found", PAGE_NOT_FOUND);
     }
@@ -311,79 +411,40 @@ async fn handle(
             PAGE_NOT_FOUND,
         );
     }
-    let mut done = shared.done.lock().unwrap_or_else(PoisonError::into_inner);
-    let Some(sender) = done.take() else {
+    if shared.done.load(Ordering::Acquire) {
         return page(StatusCode::CONFLICT, "Already done", PAGE_ALREADY_DONE);
+    }
+    let code = match judge(uri.query().unwrap_or(""), &shared.expect) {
+        Verdict::Ignore(status, text) => return page(status, "Not this login", text),
+        Verdict::Warn(warning) => {
+            let text = not_completed(&warning.to_string());
+            let _ = shared.warnings.try_send(warning);
+            return page_owned(StatusCode::FORBIDDEN, "Login not completed", text);
+        }
+        Verdict::Code(code) => code,
     };
-    let verdict = judge(query.as_deref().unwrap_or(""), &shared.expect);
-    match verdict {
-        Verdict::Ignore(status, text) => {
-            *done = Some(sender);
-            page(status, "Not this login", text)
-        }
-        Verdict::Done(Ok(code)) => {
-            let _ = sender.send(Ok(code));
-            page(StatusCode::OK, "Logged in", PAGE_SUCCESS)
-        }
-        Verdict::Done(Err(e)) => {
-            let text = format!(
-                "<p>The login did not complete: {}</p><p>See the terminal. You can close this tab.</p>",
-                html_escape(&e.to_string())
-            );
-            let _ = sender.send(Err(e));
-            page_owned(StatusCode::FORBIDDEN, "Login failed", text)
-        }
+    let (tx, reply) = oneshot::channel();
+    if shared.codes.try_send((code, tx)).is_err() {
+        return page(StatusCode::SERVICE_UNAVAILABLE, "Busy", PAGE_BUSY);
     }
-}
-
-const PAGE_SUCCESS: &str =
-    "<p>sipauth-tui received the login. You can close this tab and return to the terminal.</p>";
-const PAGE_WRONG_STATE: &str = "<p>This request does not belong to the login sipauth-tui is waiting for (missing or wrong <code>state</code>). It was ignored; the login is still waiting.</p>";
-const PAGE_REPEATED: &str =
-    "<p>A parameter appears more than once. It was ignored; the login is still waiting.</p>";
-const PAGE_NO_CODE: &str = "<p>The request carries neither a code nor an error. It was ignored; the login is still waiting.</p>";
-const PAGE_ALREADY_DONE: &str =
-    "<p>This login has already completed; this request was rejected. You can close this tab.</p>";
-const PAGE_NOT_FOUND: &str = "<p>Nothing here.</p>";
-
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    page_owned(status, title, body.to_owned())
-}
-
-fn page_owned(status: StatusCode, title: &str, body: String) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>sipauth-tui: {title}</title></head><body><h1>{title}</h1>{body}</body></html>"
-    );
-    let mut response = (status, html).into_response();
-    let headers = response.headers_mut();
-    for (name, value) in [
-        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-        (header::CACHE_CONTROL, "no-store"),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'",
+    match reply.await {
+        Ok(Page::Success) => page(StatusCode::OK, "Logged in", PAGE_SUCCESS),
+        Ok(Page::Refused(why)) => page_owned(
+            StatusCode::FORBIDDEN,
+            "Login not completed",
+            not_completed(&why),
         ),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-    ] {
-        headers.insert(name, HeaderValue::from_static(value));
+        Ok(Page::Failed(why)) => page_owned(
+            StatusCode::FORBIDDEN,
+            "Login failed",
+            format!(
+                "<p>The login did not complete: {}</p><p>See the terminal. You can close this tab.</p>",
+                html_escape(&why)
+            ),
+        ),
+        Ok(Page::Busy) => page(StatusCode::SERVICE_UNAVAILABLE, "Busy", PAGE_BUSY),
+        Err(_) => page(StatusCode::CONFLICT, "Login over", PAGE_OVER),
     }
-    response
-}
-
-fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -13,15 +13,22 @@
 //! `nonce` proves the tokens answer this very request. A plain OAuth2 scope
 //! (no `openid`) sends no nonce and checks none. A state mismatch is
 //! not an error here: the listener ignores such requests and keeps waiting.
+//!
+//! Nor is anything another local program could forge: the authorization
+//! URL, state included, is on the browser's command line for every user of
+//! the machine to read. So a redirect with the right state but an `error`,
+//! a wrong `iss`, or a code the token endpoint refuses (`invalid_grant`)
+//! becomes a [`LoginWarning`] and the login keeps waiting until its
+//! timeout; the state is used up only by a code that was exchanged.
 
 use std::time::Duration;
 
 use url::Url;
 
-use super::callback::{Expect, Listener};
-use super::login_error::LoginError;
+use super::callback::{Exchanged, Expect, Listener};
+use super::login_error::{LoginError, LoginWarning};
 use super::pkce::{Pkce, random_token};
-use super::{Endpoints, Timeouts, TokenResponse, token};
+use super::{Endpoints, OauthError, Timeouts, TokenResponse, token};
 use crate::credential::{OauthClient, Secret};
 use crate::jwt;
 
@@ -143,8 +150,13 @@ impl PendingLogin {
     }
 
     /// Waits for the callback, exchanges the code, checks the id token's
-    /// nonce. Dropping the future cancels the login and closes the port.
-    pub async fn finish(self) -> Result<TokenResponse, LoginError> {
+    /// nonce. A redirect that ends nothing goes to `on_warning` and the
+    /// wait goes on. Dropping the future cancels the login and closes the
+    /// port.
+    pub async fn finish(
+        self,
+        on_warning: &mut (dyn FnMut(&LoginWarning) + Send),
+    ) -> Result<TokenResponse, LoginError> {
         let redirect_uri = Secret::new(self.listener.redirect_uri().to_owned());
         // An `iss` that is sent is always compared with the configured
         // issuer (RFC 9207 §2.4), whether or not the endpoints were
@@ -155,27 +167,66 @@ impl PendingLogin {
             exact_issuer: self.endpoints.discovered,
             issuer: Some(self.endpoints.issuer.clone()),
         };
-        let code = self.listener.wait(expect, self.timeout).await?;
+        let exchange = Exchange {
+            http: &self.http,
+            timeouts: self.timeouts,
+            endpoints: &self.endpoints,
+            client: &self.client,
+            redirect_uri: &redirect_uri,
+            verifier: &self.pkce.verifier,
+            nonce: &self.nonce,
+        };
+        self.listener
+            .wait(expect, self.timeout, |code| exchange.code(code), on_warning)
+            .await
+    }
+}
+
+/// What a code exchange needs besides the code.
+#[derive(Clone, Copy)]
+struct Exchange<'a> {
+    http: &'a reqwest::Client,
+    timeouts: Timeouts,
+    endpoints: &'a Endpoints,
+    client: &'a OauthClient,
+    redirect_uri: &'a Secret,
+    verifier: &'a Secret,
+    nonce: &'a Secret,
+}
+
+impl Exchange<'_> {
+    /// Exchanges one code; `invalid_grant` refuses this code only.
+    async fn code(self, code: Secret) -> Exchanged<TokenResponse> {
         let form = vec![
             ("grant_type", Secret::new("authorization_code".into())),
             ("code", code),
-            ("redirect_uri", redirect_uri),
-            ("code_verifier", self.pkce.verifier),
+            ("redirect_uri", self.redirect_uri.clone()),
+            ("code_verifier", self.verifier.clone()),
         ];
-        let response = token::request(
-            &self.http,
+        let response = match token::request(
+            self.http,
             self.timeouts,
             &self.endpoints.token,
-            &self.client,
+            self.client,
             form,
         )
-        .await?;
+        .await
+        {
+            Ok(response) => response,
+            Err(OauthError::Refused {
+                error, description, ..
+            }) if error == "invalid_grant" => {
+                return Exchanged::Refused(LoginWarning::CodeRefused { error, description });
+            }
+            Err(e) => return Exchanged::Failed(e.into()),
+        };
         if let Some(id_token) = &response.id_token
             && sends_nonce(self.client.scope.as_deref())
+            && let Err(e) = check_nonce(id_token, self.nonce)
         {
-            check_nonce(id_token, &self.nonce)?;
+            return Exchanged::Failed(e);
         }
-        Ok(response)
+        Exchanged::Done(response)
     }
 }
 

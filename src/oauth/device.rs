@@ -178,9 +178,30 @@ pub async fn start(
         ("code_challenge_method", Secret::new("S256".into())),
     ];
     push_scope(client, &mut form);
-    let value = token::post_form(http, timeouts, endpoint, client, &mut form, &what).await?;
-    let mut authorization = DeviceAuthorization::from_json(&value)
-        .map_err(|why| DeviceError::from(OauthError::Malformed { what, why }))?;
+    let reply = token::post_form(http, timeouts, endpoint, client, &mut form, &what).await?;
+    let malformed = |why| {
+        DeviceError::from(OauthError::Malformed {
+            what: what.clone(),
+            why,
+        })
+    };
+    let mut authorization = DeviceAuthorization::from_json(&reply.value).map_err(malformed)?;
+    // What is shown and opened must not repeat a secret the request sent
+    // (the client secret, for a confidential client).
+    authorization.user_code = reply.redactor.quote(&authorization.user_code, 64);
+    let uris = [
+        Some(&authorization.verification_uri),
+        authorization.verification_uri_complete.as_ref(),
+    ];
+    if uris
+        .into_iter()
+        .flatten()
+        .any(|u| reply.redactor.reveals(u.as_str()))
+    {
+        return Err(malformed(
+            "the verification URI carries a secret this request sent".into(),
+        ));
+    }
     authorization.code_verifier = Some(pkce.verifier);
     Ok(authorization)
 }

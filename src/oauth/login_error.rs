@@ -1,6 +1,7 @@
 //! Why a browser login did not produce tokens: the one error the loopback
 //! listener ([`super::callback`]), the code flow ([`super::code_flow`]) and
-//! the implicit flow ([`super::implicit`]) all report.
+//! the implicit flow ([`super::implicit`]) all report; and the warnings a
+//! waiting login gives about redirects that ended nothing.
 
 use std::io;
 use std::net::SocketAddr;
@@ -17,19 +18,13 @@ use crate::time_text::humanize;
 /// code, verifier or secret.
 #[derive(Debug, Error)]
 pub enum LoginError {
-    /// The provider (or the user) refused: `error=…` on the callback.
-    #[error("the authorization server refused the login: {error}{}", description.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
-    Denied {
-        /// The OAuth `error`, e.g. `access_denied`.
-        error: String,
-        /// `error_description`, cleaned of control characters.
-        description: Option<String>,
-    },
-    /// No callback arrived in time.
-    #[error("no login arrived within {}; the listener is closed", humanize(after.as_secs()))]
+    /// No callback completed the login in time.
+    #[error("no login arrived within {}; the listener is closed{}", humanize(after.as_secs()), last.as_ref().map(|w| format!("; the last redirect: {w}")).unwrap_or_default())]
     Timeout {
         /// The time waited.
         after: Duration,
+        /// The last redirect with this login's state that ended nothing.
+        last: Option<LoginWarning>,
     },
     /// The user cancelled (Ctrl-C).
     #[error("login cancelled; nothing was stored")]
@@ -42,24 +37,6 @@ pub enum LoginError {
     /// The id token could not be read.
     #[error("the id token is not a readable JWT: {0}")]
     IdToken(String),
-    /// The callback's `iss` names another issuer (RFC 9207).
-    #[error(
-        "the callback comes from issuer `{found}`, not `{expected}` (RFC 9207: a mix-up attack or a misconfigured server); nothing was stored"
-    )]
-    IssuerMismatch {
-        /// The configured issuer.
-        expected: String,
-        /// The `iss` parameter, cleaned.
-        found: String,
-    },
-    /// The server promises `iss` (RFC 9207) but the callback has none.
-    #[error(
-        "the callback has no `iss` although {expected} promises one (RFC 9207): a mix-up attack or a misconfigured server; nothing was stored"
-    )]
-    IssuerMissing {
-        /// The configured issuer.
-        expected: String,
-    },
     /// The port is taken by another program.
     #[error(
         "cannot listen on {addr} for the login callback: the port is in use by another program; close it, or pick another port (and register the redirect URI)"
@@ -99,4 +76,50 @@ pub enum LoginError {
     /// The code exchange failed.
     #[error(transparent)]
     Oauth(#[from] OauthError),
+}
+
+/// A redirect with this login's `state` that ended nothing. Anyone who can
+/// read the authorization URL (another local user, from the browser's
+/// command line) can send one, so it cannot end the login: the listener
+/// keeps waiting and the face shows this. Its words come from the browser's
+/// redirect (or, for a refused code, from the token endpoint), never from
+/// this program.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum LoginWarning {
+    /// `error=…` on the redirect (the user may have denied consent, or a
+    /// forger wants the login to end).
+    #[error("the browser redirect said: {error}{}", description.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    Redirect {
+        /// The `error` parameter, cleaned.
+        error: String,
+        /// `error_description`, cleaned.
+        description: Option<String>,
+    },
+    /// The redirect's `iss` names another issuer (RFC 9207).
+    #[error(
+        "a browser redirect comes from issuer `{found}`, not `{expected}` (RFC 9207: a mix-up attack or a misconfigured server); its code was not used"
+    )]
+    IssuerMismatch {
+        /// The configured issuer.
+        expected: String,
+        /// The `iss` parameter, cleaned.
+        found: String,
+    },
+    /// The server promises `iss` (RFC 9207) but the redirect has none.
+    #[error(
+        "a browser redirect has no `iss` although {expected} promises one (RFC 9207: a mix-up attack or a misconfigured server); its code was not used"
+    )]
+    IssuerMissing {
+        /// The configured issuer.
+        expected: String,
+    },
+    /// The token endpoint refused the redirect's code (`invalid_grant`):
+    /// forged, stale or already used.
+    #[error("the token endpoint refused the code of a browser redirect: {error}{}", description.as_ref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    CodeRefused {
+        /// The OAuth `error`.
+        error: String,
+        /// `error_description`, struck of secrets and cleaned.
+        description: Option<String>,
+    },
 }

@@ -8,6 +8,12 @@
 //! and ten years, the optional tokens strings like the access token. A body
 //! over [`BODY_LIMIT`] or slower than the total timeout is an error, never a
 //! partial read.
+//!
+//! Every form sent here records its secrets (all fields but the few public
+//! ones, and the Basic header) in a [`Redactor`] that travels with the
+//! answer: whatever the server says back (`error`, `error_description`, a
+//! quoted `token_type`, the content type) is quoted through it, so an
+//! endpoint that echoes the request cannot put a secret on the screen.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -21,6 +27,7 @@ use super::{OauthError, Timeouts};
 use crate::credential::{AuthMethod, OauthClient, Secret, Session};
 use crate::json_kind::json_kind;
 use crate::net::classify;
+use crate::redact::Redactor;
 use crate::sanitize::strip_controls;
 
 /// Token responses larger than this are refused (real ones are a few KB).
@@ -55,6 +62,12 @@ impl TokenResponse {
     /// Checks a parsed JSON body; `Err` says which field and why (never its
     /// value).
     pub fn from_json(value: Value) -> Result<Self, String> {
+        Self::read(value, &Redactor::default())
+    }
+
+    /// [`Self::from_json`] for the answer to a request that sent secrets:
+    /// what an error quotes from the body is struck of them.
+    pub(crate) fn read(value: Value, redactor: &Redactor) -> Result<Self, String> {
         let Value::Object(mut map) = value else {
             return Err("the body is JSON but not an object".into());
         };
@@ -63,7 +76,7 @@ impl TokenResponse {
         {
             return Err(format!(
                 "the body is an OAuth error (`{}`) with status 200",
-                strip_controls(error).chars().take(40).collect::<String>()
+                redactor.quote(error, 40)
             ));
         }
         let access_token =
@@ -74,7 +87,7 @@ impl TokenResponse {
             Some(Value::String(t)) => {
                 return Err(format!(
                     "`token_type` is `{}`; only Bearer tokens can be sent (RFC 6750)",
-                    strip_controls(&t).chars().take(40).collect::<String>()
+                    redactor.quote(&t, 40)
                 ));
             }
             Some(_) => return Err("`token_type` is not a string".into()),
@@ -88,13 +101,13 @@ impl TokenResponse {
             id_token: token_field(&mut map, "id_token")?,
             scope: match map.get("scope") {
                 None | Some(Value::Null) => None,
-                Some(Value::String(s)) => Some(strip_controls(s)),
+                Some(Value::String(s)) => Some(strip_controls(&redactor.redact(s))),
                 // Some servers send an array; RFC 6749 says space-delimited.
                 Some(Value::Array(items)) => Some(
                     items
                         .iter()
                         .filter_map(Value::as_str)
-                        .map(strip_controls)
+                        .map(|s| strip_controls(&redactor.redact(s)))
                         .collect::<Vec<_>>()
                         .join(" "),
                 ),
@@ -103,7 +116,7 @@ impl TokenResponse {
             session_state: map
                 .get("session_state")
                 .and_then(Value::as_str)
-                .map(strip_controls),
+                .map(|s| strip_controls(&redactor.redact(s))),
         })
     }
 
@@ -232,8 +245,18 @@ pub async fn request(
     mut form: Vec<(&'static str, Secret)>,
 ) -> Result<TokenResponse, OauthError> {
     let what = format!("token request to {token_endpoint}");
-    let value = post_form(http, timeouts, token_endpoint, client, &mut form, &what).await?;
-    TokenResponse::from_json(value).map_err(|why| OauthError::Malformed { what, why })
+    let reply = post_form(http, timeouts, token_endpoint, client, &mut form, &what).await?;
+    TokenResponse::read(reply.value, &reply.redactor)
+        .map_err(|why| OauthError::Malformed { what, why })
+}
+
+/// The JSON of a 2xx answer, with the secrets its request sent.
+#[derive(Debug)]
+pub struct Reply {
+    /// The body.
+    pub value: Value,
+    /// The request's secrets, for anything quoted from the body.
+    pub redactor: Redactor,
 }
 
 /// POSTs a client-authenticated form and returns the JSON of a 2xx answer;
@@ -246,7 +269,7 @@ pub async fn post_form(
     client: &OauthClient,
     form: &mut Vec<(&'static str, Secret)>,
     what: &str,
-) -> Result<Value, OauthError> {
+) -> Result<Reply, OauthError> {
     let answer = send_form(http, timeouts, endpoint, client, form, what).await?;
     let json = serde_json::from_slice::<Value>(&answer.body);
     let malformed = |why: String| OauthError::Malformed {
@@ -254,7 +277,10 @@ pub async fn post_form(
         why,
     };
     match (answer.status, json) {
-        (200..=299, Ok(value)) => Ok(value),
+        (200..=299, Ok(value)) => Ok(Reply {
+            value,
+            redactor: answer.redactor,
+        }),
         (200..=299, Err(e)) if answer.body.is_empty() || e.is_eof() => Err(malformed(
             "the body ends before the JSON does (truncated)".into(),
         )),
@@ -275,10 +301,12 @@ pub async fn post_form(
 pub struct Answer {
     /// HTTP status.
     pub status: u16,
-    /// The content type, cleaned and cut short.
+    /// The content type, cleaned, struck of secrets and cut short.
     pub content_type: Option<String>,
     /// The body (zeroed when dropped: it may hold tokens).
     pub body: Zeroizing<Vec<u8>>,
+    /// The secrets the request sent, struck from anything quoted.
+    pub redactor: Redactor,
 }
 
 impl std::fmt::Debug for Answer {
@@ -293,14 +321,21 @@ impl std::fmt::Debug for Answer {
 
 impl Answer {
     /// The error a non-2xx answer amounts to: [`OauthError::Refused`] for
-    /// an OAuth error body, else [`OauthError::Status`].
+    /// an OAuth error body, else [`OauthError::Status`]. What it quotes of
+    /// the body is struck of the request's secrets.
     pub fn into_error(self, what: &str) -> OauthError {
+        let error = self.quoted_error(what);
+        tracing::debug!(%error, "endpoint answered with an error");
+        error
+    }
+
+    fn quoted_error(self, what: &str) -> OauthError {
         match serde_json::from_slice::<Value>(&self.body) {
             Ok(Value::Object(map)) if map.get("error").is_some_and(Value::is_string) => {
                 let text = |k: &str| {
                     map.get(k)
                         .and_then(Value::as_str)
-                        .map(|s| strip_controls(s).chars().take(300).collect::<String>())
+                        .map(|s| self.redactor.quote(s, 300))
                 };
                 OauthError::Refused {
                     what: what.to_owned(),
@@ -318,6 +353,32 @@ impl Answer {
     }
 }
 
+/// Form fields that carry no secret: everything else a form sends (client
+/// secret, code, verifier, refresh token, password, device code, a token
+/// to revoke, and whatever a new grant adds) is struck from the answer.
+const PUBLIC_FIELDS: [&str; 8] = [
+    "grant_type",
+    "client_id",
+    "scope",
+    "redirect_uri",
+    "username",
+    "token_type_hint",
+    "code_challenge",
+    "code_challenge_method",
+];
+
+/// The secrets a form and its Authorization header carry.
+fn redactor(form: &[(&'static str, Secret)], authorization: Option<&Secret>) -> Redactor {
+    let mut redactor = Redactor::default();
+    for (_, value) in form.iter().filter(|(k, _)| !PUBLIC_FIELDS.contains(k)) {
+        redactor.add(value.expose());
+    }
+    if let Some(value) = authorization {
+        redactor.add_authorization(value.expose());
+    }
+    redactor
+}
+
 /// POSTs a client-authenticated form and reads the answer, whatever its
 /// status, up to [`BODY_LIMIT`] within the total timeout.
 pub async fn send_form(
@@ -329,6 +390,7 @@ pub async fn send_form(
     what: &str,
 ) -> Result<Answer, OauthError> {
     let authorization = authenticate(client, form);
+    let redactor = redactor(form, authorization.as_ref());
     let body: Zeroizing<String> = Zeroizing::new(
         url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form.iter().map(|(k, v)| (*k, v.expose())))
@@ -352,7 +414,7 @@ pub async fn send_form(
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| strip_controls(v).chars().take(80).collect::<String>());
+        .map(|v| redactor.quote(v, 80));
     let mut bytes = Zeroizing::new(Vec::new());
     while let Some(chunk) = response.chunk().await.map_err(network)? {
         if bytes.len() + chunk.len() > BODY_LIMIT {
@@ -367,6 +429,7 @@ pub async fn send_form(
         status,
         content_type,
         body: bytes,
+        redactor,
     })
 }
 

@@ -11,7 +11,9 @@
 use thiserror::Error;
 
 use crate::credential::Session;
-use crate::oauth::{self, LoginError, LoginOptions, OauthError, PendingLogin, Timeouts};
+use crate::oauth::{
+    self, LoginError, LoginOptions, LoginWarning, OauthError, PendingLogin, Timeouts,
+};
 use crate::store::{Store, StoreError};
 
 /// Why a login did not end with a stored session. No variant carries a
@@ -85,9 +87,17 @@ impl Started {
     }
 
     /// Waits for the browser, exchanges the code and stores the session,
-    /// stamped with `now()` (Unix seconds) when the tokens arrived.
-    pub async fn finish(self, store: &Store, now: fn() -> i64) -> Result<Session, LoginFailed> {
-        let response = self.pending.finish().await?;
+    /// stamped with `now()` (Unix seconds) when the tokens arrived. A
+    /// redirect that ends nothing (an `error`, a wrong `iss`, a refused
+    /// code: anyone who read the URL can send one) goes to `on_warning`
+    /// while the wait goes on.
+    pub async fn finish(
+        self,
+        store: &Store,
+        now: fn() -> i64,
+        on_warning: &mut (dyn FnMut(&LoginWarning) + Send),
+    ) -> Result<Session, LoginFailed> {
+        let response = self.pending.finish(on_warning).await?;
         let session = response.into_session(now(), None);
         let stored = session.clone();
         let name = self.name;

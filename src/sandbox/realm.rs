@@ -111,6 +111,11 @@ impl Realm {
     fn state(&self) -> MutexGuard<'_, state::State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// Whether the `Echo` fault is set (it answers beyond the token endpoint).
+    fn echoes(&self) -> bool {
+        self.state().fault == Some(TokenFault::Echo)
+    }
 }
 
 /// Test hooks and counters of the realm.

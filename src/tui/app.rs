@@ -78,6 +78,8 @@ pub struct RunningLogin {
     pub job: Job,
     /// The authorization URL, once known.
     pub url: Option<String>,
+    /// The last redirect that ended nothing (the login still waits).
+    pub note: Option<String>,
     /// Unix ms when it started (the spinner counts from here).
     pub since: i64,
 }
@@ -301,7 +303,12 @@ impl App {
             name: name.to_owned(),
             generation: self.entry(name).map_or(0, |e| e.generation),
         };
-        self.login = Some(RunningLogin { job, url, since });
+        self.login = Some(RunningLogin {
+            job,
+            url,
+            note: None,
+            since,
+        });
         self.modal = Some(Modal::Login);
     }
 

@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::credential::{Credential, Session};
-use crate::oauth::{self, LoginError, LoginOptions, RefreshError, Timeouts};
+use crate::oauth::{self, LoginError, LoginOptions, LoginWarning, RefreshError, Timeouts};
 use crate::ops::browser::{self, Launch};
 use crate::ops::login::LoginFailed;
 use crate::ops::{self, Removed};
@@ -127,7 +127,10 @@ impl Services {
         let url = started.url().to_string();
         self.answer(job.clone(), Done::LoginStarted(url.clone()));
         browser::open(&url, Launch::GraphicalOnly, |_| {});
-        started.finish(&self.store, now_secs).await
+        let mut warn = |warning: &LoginWarning| {
+            self.answer(job.clone(), Done::LoginWarning(warning.to_string()));
+        };
+        started.finish(&self.store, now_secs, &mut warn).await
     }
 
     /// Writes a change under the store's lock; an edit keeps the session

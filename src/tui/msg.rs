@@ -151,6 +151,8 @@ pub enum Done {
     Probe(Result<ProbeView, ProbeError>),
     /// A login is waiting for the browser at this URL.
     LoginStarted(String),
+    /// A waiting login heard a redirect that ended nothing; it waits on.
+    LoginWarning(String),
     /// A login ended.
     Login(Result<Box<Session>, LoginFailed>),
     /// The store was written; here is what it now holds.

@@ -199,6 +199,11 @@ pub const LOGIN_STARTING: &str = "finding the login page…";
 pub const LOGIN_OPEN: &str = "If no browser opened, open this URL:";
 /// The login modal's last line.
 pub const LOGIN_CANCEL: &str = "Esc cancels";
+
+/// The login modal's line about a redirect that ended nothing.
+pub fn login_note(warning: &str) -> String {
+    format!("Not completed, still waiting: {warning}")
+}
 /// The error modal's last line.
 pub const ERROR_CLOSE: &str = "Enter or Esc closes";
 /// The shown-value modal's explanation.

@@ -34,6 +34,9 @@ pub(crate) async fn authorize(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if realm.echoes() {
+        return super::fault::echo(&headers, &body);
+    }
     match start(&realm, &issuer, &headers, &body) {
         Ok(body) => no_store(StatusCode::OK, &body),
         Err(e) => e.into_response(),

@@ -1,15 +1,21 @@
 //! Broken token responses on demand, for clients' malformed-response tests.
 //!
 //! A fault set on the handle applies to every token request (any issuer,
-//! any grant) until cleared. `Status`, `Body` and `Huge` answer without
-//! running the grant, so nothing is issued or used up; `Delay` and `Trickle`
-//! run it and deliver the real response late or slowly.
+//! any grant) until cleared. `Status`, `Body`, `Huge` and `Echo` answer
+//! without running the grant, so nothing is issued or used up; `Delay` and
+//! `Trickle` run it and deliver the real response late or slowly. `Echo`
+//! also answers revocation and device authorization requests: it plays the
+//! endpoint whose error text repeats the request, secrets and all.
 
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::client_auth::decode_basic;
+use super::error::no_store;
 
 /// A fault injected into the token endpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,12 +35,22 @@ pub enum TokenFault {
         /// Pause before each chunk.
         tick: Duration,
     },
+    /// Answer 400 `invalid_request` whose `error_description` repeats the
+    /// request: the body as sent (form-encoded) and decoded, and the
+    /// Authorization header as sent and decoded. Also at the revocation
+    /// and device authorization endpoints.
+    Echo,
 }
 
 /// The response for a fault that replaces the real one, or `None` when the
 /// grant should run (`Delay`, `Trickle`).
-pub(crate) fn replacement(fault: &TokenFault) -> Option<Response> {
+pub(crate) fn replacement(
+    fault: &TokenFault,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<Response> {
     match fault {
+        TokenFault::Echo => Some(echo(headers, body)),
         TokenFault::Status(code, body, content_type) => {
             let status = StatusCode::from_u16(*code).unwrap_or(StatusCode::BAD_GATEWAY);
             Some(
@@ -70,6 +86,29 @@ pub(crate) async fn trickle(response: Response, bytes_per_tick: usize, tick: Dur
         Some((Ok::<_, std::io::Error>(chunk), rest))
     });
     Response::from_parts(parts, Body::from_stream(stream))
+}
+
+/// The `Echo` answer to a request.
+pub(crate) fn echo(headers: &HeaderMap, body: &[u8]) -> Response {
+    let raw = String::from_utf8_lossy(body);
+    let decoded: Vec<String> = url::form_urlencoded::parse(body)
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("none");
+    let pair = decode_basic(authorization)
+        .map(|(id, secret)| format!("{id}:{secret}"))
+        .unwrap_or_default();
+    let description = format!(
+        "cannot read request {raw} (that is {}) with Authorization: {authorization} ({pair})",
+        decoded.join(" ")
+    );
+    no_store(
+        StatusCode::BAD_REQUEST,
+        &json!({"error": "invalid_request", "error_description": description}),
+    )
 }
 
 fn json(body: String) -> Response {

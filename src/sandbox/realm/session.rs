@@ -119,6 +119,9 @@ pub(crate) async fn revoke(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if realm.echoes() {
+        return super::fault::echo(&headers, &body);
+    }
     match revoke_inner(&realm, &headers, &body) {
         Ok(()) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")]).into_response(),
         Err(e) => e.into_response(),

@@ -41,7 +41,7 @@ pub(crate) async fn token(
     match &fault {
         Some(TokenFault::Delay(pause)) => tokio::time::sleep(*pause).await,
         Some(f) => {
-            if let Some(response) = fault::replacement(f) {
+            if let Some(response) = fault::replacement(f, &headers, &body) {
                 return response;
             }
         }

@@ -79,6 +79,11 @@ impl App {
                     login.url = Some(url);
                 }
             }
+            Done::LoginWarning(note) => {
+                if let Some(login) = self.login.as_mut().filter(|l| l.job.name == name) {
+                    login.note = Some(note);
+                }
+            }
             Done::Login(result) => match result {
                 Ok(session) => {
                     self.set_session(name, *session);

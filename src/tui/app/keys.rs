@@ -279,6 +279,7 @@ impl App {
                 self.login = Some(RunningLogin {
                     job: job.clone(),
                     url: None,
+                    note: None,
                     since: now,
                 });
                 self.modal = Some(Modal::Login);

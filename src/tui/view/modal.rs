@@ -48,6 +48,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
                     lines.push(Line::default());
                     lines.extend(text::paragraph(strings::LOGIN_OPEN, width, Style::new()));
                     lines.extend(text::paragraph(url, width, theme::key()));
+                    if let Some(note) = &login.note {
+                        lines.push(Line::default());
+                        let note = strings::login_note(note);
+                        lines.extend(text::paragraph(&note, width, theme::error()));
+                    }
                 }
                 None => {
                     let starting = format!("{spinner} {}", strings::LOGIN_STARTING);

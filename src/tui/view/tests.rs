@@ -239,6 +239,19 @@ fn modals_say_what_happens_and_how_to_leave() {
             ],
         ),
         (login(None), vec!["⣾ finding the login page", "Esc cancels"]),
+        (
+            Box::new(move |app: &mut App| {
+                app.show_login("alice-session", Some(url.clone()), NOW_MS);
+                let job = app.login().map(|l| l.job.clone()).expect("running");
+                let said = "the browser redirect said: access_denied".to_owned();
+                app.update(Msg::Done(job, Done::LoginWarning(said)), NOW_MS);
+            }),
+            vec![
+                "⣾ waiting for the browser",
+                "Not completed, still waiting: the browser redirect said:",
+                "Esc cancels",
+            ],
+        ),
     ];
     crate::testing::cases::check_all(cases, |(open, wants)| {
         let mut app = app(80, 24);

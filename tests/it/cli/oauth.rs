@@ -3,6 +3,7 @@
 //! (refresh, probe, revocation on `remove`).
 
 mod browser;
+mod echo;
 mod grants;
 mod hardening;
 mod login;

@@ -137,10 +137,36 @@ impl Realm {
 
     /// Starts `login NAME --no-browser ARGS…` and waits for its URL.
     pub fn start_login(&self, name: &str, args: &[&str]) -> Login {
-        let mut child = self
-            .std_cmd()
-            .args(["login", name, "--no-browser"])
-            .args(args)
+        let mut cmd = self.std_cmd();
+        cmd.args(["login", name, "--no-browser"]).args(args);
+        Self::spawn_login(cmd)
+    }
+
+    /// Like `start_login`, with at most `files` open file descriptors for
+    /// the process (the shell's `ulimit -n`).
+    pub fn start_login_with_files(&self, name: &str, files: u32) -> Login {
+        let mut cmd = self.std_cmd();
+        cmd.env("SIPAUTH_TEST_BIN", super::BIN)
+            .args([
+                "-c",
+                &format!("ulimit -n {files} && exec \"$SIPAUTH_TEST_BIN\" \"$@\""),
+                "sh",
+            ])
+            .args(["login", name, "--no-browser"]);
+        // The same environment, run through the shell.
+        let mut shell = std::process::Command::new("sh");
+        shell.args(cmd.get_args());
+        for (key, value) in cmd.get_envs() {
+            match value {
+                Some(value) => shell.env(key, value),
+                None => shell.env_remove(key),
+            };
+        }
+        Self::spawn_login(shell)
+    }
+
+    fn spawn_login(mut cmd: std::process::Command) -> Login {
+        let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -165,6 +165,15 @@ fn login_opens_a_waiting_modal_and_esc_cancels_it() {
         app.login()
     );
     assert_eq!(busy(&app, "fresh"), Some(Work::Login));
+    // A redirect that ended nothing is noted; the login waits on.
+    let said = "the browser redirect said: access_denied".to_owned();
+    app.update(
+        Msg::Done(job.clone(), Done::LoginWarning(said.clone())),
+        NOW,
+    );
+    assert!(matches!(&app.modal, Some(Modal::Login)));
+    assert_eq!(app.login().and_then(|l| l.note.clone()), Some(said));
+    assert_eq!(busy(&app, "fresh"), Some(Work::Login));
     let effects = press(&mut app, KeyCode::Esc, NOW);
     assert!(
         matches!(effects.as_slice(), [Effect::CancelLogin(j)] if *j == job),

@@ -66,20 +66,30 @@ fn a_forged_state_is_refused_and_the_real_callback_still_completes() {
 }
 
 #[test]
-fn denied_consent_exits_1_with_the_providers_description() {
+fn denied_consent_is_a_warning_in_the_redirects_words_and_the_login_waits_on() {
     let realm = Realm::new();
     realm.add_client("w", CLIENTS[0]);
-    let login = realm.start_login("w", &[]);
+    let login = realm.start_login("w", &["--timeout", "2"]);
     let location = login.authorize("&sandbox_deny=1");
     let (status, _, body) = browse(&location);
     assert_eq!(status, 403);
-    assert!(body.contains("The user denied consent"), "{body}");
+    assert!(
+        body.contains("the browser redirect said: access_denied (The user denied consent)")
+            && body.contains("still waiting"),
+        "{body}"
+    );
     let (exit, err) = login.finish();
     assert_eq!(exit.code(), Some(1));
+    let said = "the browser redirect said: access_denied (The user denied consent)";
     assert!(
-        err.contains("access_denied") && err.contains("The user denied consent"),
+        err.contains(&format!("warning: {said}; still waiting for the login"))
+            && err.contains(&format!(
+                "no login arrived within 2 s; the listener is closed; the last redirect: {said}"
+            )),
         "{err}"
     );
+    // Not worded as if the server had said it.
+    assert!(!err.contains("authorization server refused"), "{err}");
     assert!(
         realm
             .store()
@@ -174,10 +184,10 @@ fn ctrl_c_cancels_a_login_and_frees_its_port() {
 }
 
 #[test]
-fn a_callback_without_the_promised_iss_ends_the_login_unstored() {
+fn a_callback_without_the_promised_iss_is_not_used_and_the_login_stays_unstored() {
     let realm = Realm::new();
     realm.add_client("w", CLIENTS[0]);
-    let login = realm.start_login("w", &[]);
+    let login = realm.start_login("w", &["--timeout", "2"]);
     let mut location = url::Url::parse(&login.authorize("")).unwrap();
     let kept: Vec<(String, String)> = location
         .query_pairs()
@@ -191,7 +201,7 @@ fn a_callback_without_the_promised_iss_ends_the_login_unstored() {
     let (exit, err) = login.finish();
     assert_eq!(exit.code(), Some(1));
     assert!(
-        err.contains("no `iss`") && err.contains("RFC 9207"),
+        err.contains("no `iss`") && err.contains("RFC 9207") && err.contains("no login arrived"),
         "{err}"
     );
     assert_eq!(realm.sandbox.token_requests("authorization_code"), 0);
@@ -208,7 +218,7 @@ fn a_callback_from_another_issuer_is_refused_even_without_discovery() {
     check_all(cases.into_iter().enumerate(), |(i, (iss, ok))| {
         let name = format!("n{i}");
         realm.add_client_at(&name, CLIENTS[0], None, &issuer);
-        let login = realm.start_login(&name, &[]);
+        let login = realm.start_login(&name, &["--timeout", "2"]);
         let mut location = url::Url::parse(&login.authorize("")).unwrap();
         if let Some(iss) = iss {
             let pairs: Vec<(String, String)> = location
@@ -260,7 +270,7 @@ fn a_bad_code_exchange_stores_nothing() {
                 r#"{"error":"invalid_grant","error_description":"Code not valid"}"#.into(),
                 "application/json",
             ),
-            "refused: invalid_grant (Code not valid)",
+            "the token endpoint refused the code of a browser redirect: invalid_grant (Code not valid)",
         ),
         (
             TokenFault::Body(r#"{"access_token": 7}"#.into()),
@@ -271,13 +281,89 @@ fn a_bad_code_exchange_stores_nothing() {
     realm.add_client("w", CLIENTS[0]);
     check_all(cases, |(fault, want)| {
         realm.sandbox.set_token_fault(Some(fault));
-        let login = realm.start_login("w", &[]);
-        let (status, _, _) = browse(&login.authorize(""));
-        assert_eq!(status, 200);
+        // A refused code leaves the login waiting until its timeout.
+        let login = realm.start_login("w", &["--timeout", "2"]);
+        let (status, _, page) = browse(&login.authorize(""));
+        assert_eq!(status, 403, "{page}");
         let (exit, err) = login.finish();
         assert_eq!(exit.code(), Some(1), "{err}");
         assert!(err.contains(want), "want `{want}` in {err}");
         let data = realm.store().load().unwrap();
         assert!(data.get("w").unwrap().auth.session().is_none());
     });
+}
+
+#[test]
+fn a_refused_code_or_a_forged_error_does_not_end_the_login_and_the_real_one_completes() {
+    let realm = Realm::new();
+    realm.add_client("w", CLIENTS[0]);
+    let login = realm.start_login("w", &[]);
+    let location = url::Url::parse(&login.authorize("")).unwrap();
+    let with = |key: &str, value: &str| {
+        let mut forged = location.clone();
+        let pairs: Vec<(String, String)> = location
+            .query_pairs()
+            .into_owned()
+            .filter(|(k, _)| k != "code")
+            .chain([(key.to_owned(), value.to_owned())])
+            .collect();
+        forged.query_pairs_mut().clear().extend_pairs(pairs);
+        forged.to_string()
+    };
+    // Someone who read the URL sends its state with a code of their own,
+    // then an error: neither ends the login.
+    let (status, _, page) = browse(&with("code", "forged-code"));
+    assert_eq!(status, 403, "{page}");
+    assert!(page.contains("still waiting"), "{page}");
+    let (status, _, page) = browse(&with("error", "access_denied"));
+    assert_eq!(status, 403, "{page}");
+    let (status, _, page) = browse(location.as_str());
+    assert_eq!(status, 200, "{page}");
+    let (exit, err) = login.finish();
+    assert!(exit.success(), "{err}");
+    assert!(
+        err.contains("warning: the token endpoint refused the code of a browser redirect: invalid_grant (Code not valid); still waiting")
+            && err.contains("warning: the browser redirect said: access_denied; still waiting"),
+        "{err}"
+    );
+    assert!(realm.session("w").refresh_token.is_some());
+    assert_eq!(realm.sandbox.token_requests("authorization_code"), 2);
+}
+
+#[test]
+fn idle_connections_cannot_keep_the_real_callback_out() {
+    use std::io::Write;
+    let realm = Realm::new();
+    realm.add_client("w", CLIENTS[0]);
+    // With 64 descriptors, 100 connections held open would leave none for
+    // the browser's if the listener kept them all.
+    let login = realm.start_login_with_files("w", 64);
+    let location = login.authorize("");
+    let url = url::Url::parse(&location).unwrap();
+    let addr = format!("127.0.0.1:{}", url.port().unwrap());
+    // 95 idle connections and 5 that stall halfway through a request head,
+    // each held open for the whole test.
+    let mut held = Vec::new();
+    for i in 0..100 {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        if i >= 95 {
+            stream
+                .write_all(b"GET /callback?state=x HTTP/1.1\r\nHost: a\r\n")
+                .unwrap();
+        }
+        held.push(stream);
+    }
+    let started = Instant::now();
+    let (status, _, page) = browse(&location);
+    assert_eq!(status, 200, "{page}");
+    let (exit, err) = login.finish();
+    assert!(exit.success(), "{err}");
+    // Well inside the 5 s header deadline: the cap made room at once.
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(realm.session("w").refresh_token.is_some());
+    drop(held);
 }
