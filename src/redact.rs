@@ -117,6 +117,10 @@ impl Redactor {
         if self.secrets.is_empty() {
             return text.to_owned();
         }
+        // Controls and escape sequences go first: an answer that splits a
+        // secret with one (`tok\x1b[men`) must not get it past the match
+        // and then have the terminal filter join it up again.
+        let text = strip_controls(text);
         let bytes = text.as_bytes();
         let mut out = Vec::with_capacity(bytes.len());
         let mut i = 0;
@@ -148,10 +152,9 @@ impl Redactor {
     /// leave half a secret), then control characters removed, then cut to
     /// `max` characters.
     pub fn quote(&self, text: &str, max: usize) -> String {
-        strip_controls(&self.redact(text))
-            .chars()
-            .take(max)
-            .collect()
+        let redacted = self.redact(text);
+        // With no secrets `redact` did not filter.
+        strip_controls(&redacted).chars().take(max).collect()
     }
 
     /// Every string and key of a JSON document redacted.

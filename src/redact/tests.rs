@@ -90,7 +90,17 @@ fn quoting_strikes_before_it_cuts_and_json_is_walked() {
     let r = redactor(&["0123456789abcdef"]);
     let text = format!("{}0123456789abcdef", "x".repeat(5));
     assert_eq!(r.quote(&text, 8), "xxxxx[RE");
-    assert_eq!(r.quote("a\u{1b}[2J0123456789abcdef", 40), "a[2J[REDACTED]");
+    // The whole escape sequence goes, not only its ESC.
+    assert_eq!(r.quote("a\u{1b}[2J0123456789abcdef", 40), "a[REDACTED]");
+    // A secret split by an escape sequence or an invisible character is
+    // still found: the filter runs before the match, not after it.
+    for split in [
+        "01234567\u{1b}[m89abcdef",
+        "01234567\u{200b}89abcdef",
+        "0123\u{9b}31m456789abcdef",
+    ] {
+        assert_eq!(r.redact(split), REDACTED, "{split:?}");
+    }
     let doc = serde_json::json!({"h": {"Authorization": "Bearer 0123456789abcdef"}, "0123456789abcdef": [1, "0123456789abcdef"]});
     let out = r.redact_json(doc).to_string();
     assert!(!out.contains("0123456789abcdef"), "{out}");
