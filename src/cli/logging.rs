@@ -3,6 +3,7 @@
 //! Nothing logged carries a secret: the core logs names, URLs, statuses and
 //! timings only.
 
+use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -57,9 +58,93 @@ fn init_with(store: &Path, default: Option<&str>) -> Result<Option<PathBuf>> {
         .with_env_filter(filter)
         .with_ansi(false)
         // A value logged with `%` is written as it is: filter it like the
-        // terminal's text, since the log is read on one.
-        .with_writer(Mutex::new(SafeWriter::new(file)))
+        // terminal's text, since the log is read on one, and keep each
+        // event on its own line so a value cannot forge another event.
+        .with_writer(EventLines(Mutex::new(SafeWriter::new(file))))
         .try_init()
         .map_err(|e| anyhow::anyhow!("cannot start logging: {e}"))?;
     Ok(Some(path))
+}
+
+/// The log file, one event per line: tracing formats each event into one
+/// buffer, which reaches the file whole, with any line break inside it
+/// (from a logged value, say a server's text) written as a visible `\n`.
+/// A line in the log is therefore always an event the tool logged.
+struct EventLines<W>(Mutex<W>);
+
+/// One event being formatted.
+struct EventBuf<'a, W: Write> {
+    buf: Vec<u8>,
+    file: &'a Mutex<W>,
+}
+
+impl<'a, W: Write + 'a> tracing_subscriber::fmt::MakeWriter<'a> for EventLines<W> {
+    type Writer = EventBuf<'a, W>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        EventBuf {
+            buf: Vec::new(),
+            file: &self.0,
+        }
+    }
+}
+
+impl<W: Write> Write for EventBuf<'_, W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<W: Write> Drop for EventBuf<'_, W> {
+    fn drop(&mut self) {
+        let body = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
+        let mut line = Vec::with_capacity(body.len() + 1);
+        for &b in body {
+            match b {
+                b'\n' => line.extend_from_slice(b"\\n"),
+                b'\r' => line.extend_from_slice(b"\\r"),
+                _ => line.push(b),
+            }
+        }
+        line.push(b'\n');
+        let mut file = self
+            .file
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Logging never fails a command.
+        let _ = file.write_all(&line).and_then(|()| file.flush());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::Mutex;
+
+    use tracing_subscriber::fmt::MakeWriter;
+
+    use super::EventLines;
+
+    #[test]
+    fn a_line_break_in_an_event_cannot_start_another_line() {
+        let lines = EventLines(Mutex::new(Vec::new()));
+        {
+            let mut w = lines.make_writer();
+            w.write_all(b"INFO real: server said ").unwrap();
+            w.write_all(b"ok\n2026-01-01T00:00:00Z  INFO forged: logged in\r\n")
+                .unwrap();
+        }
+        lines.make_writer().write_all(b"INFO next\n").unwrap();
+        let out = String::from_utf8(lines.0.into_inner().unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "INFO real: server said ok\\n2026-01-01T00:00:00Z  INFO forged: logged in\\r\nINFO next\n"
+        );
+        assert_eq!(out.lines().count(), 2);
+    }
 }
