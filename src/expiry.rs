@@ -31,7 +31,8 @@ pub fn access_expiry(session: &Session) -> Option<i64> {
     let by_jwt = jwt_exp(token).map(|exp| {
         let skew = jwt_time(token, "iat")
             .map(|iat| session.obtained_at.saturating_sub(iat))
-            .filter(|skew| skew.abs() <= MAX_CLOCK_SKEW)
+            // A saturated difference (i64::MIN) has no `abs`: it is far apart.
+            .filter(|skew| (-MAX_CLOCK_SKEW..=MAX_CLOCK_SKEW).contains(skew))
             .unwrap_or(0);
         exp.saturating_add(skew)
     });
@@ -260,13 +261,27 @@ mod tests {
                 b64(r#"{"alg":"RS256"}"#),
                 b64(format!(r#"{{"exp":{exp},"iat":{exp}}}"#))
             );
-            let mut s = session(&token, Some(u64::MAX));
-            s.refresh_token = Some(Secret::new("r".into()));
-            for now in [i64::MIN, 0, i64::MAX] {
-                let _ = (health(&s, now, i64::MAX), refresh_due(&s, now, i64::MAX));
-                let _ = access_expiry(&s).map(|at| relative(at, now, true));
+            for obtained_at in [i64::MIN, 0, i64::MAX] {
+                let mut s = session(&token, Some(u64::MAX));
+                s.obtained_at = obtained_at;
+                s.refresh_token = Some(Secret::new("r".into()));
+                for now in [i64::MIN, 0, i64::MAX] {
+                    let _ = (health(&s, now, i64::MAX), refresh_due(&s, now, i64::MAX));
+                    let _ = access_expiry(&s).map(|at| relative(at, now, true));
+                }
             }
         }
+    }
+
+    #[test]
+    fn a_clock_gap_too_wide_to_subtract_is_no_clock_skew() {
+        // obtained_at - iat saturates to i64::MIN, whose absolute value does
+        // not exist: it must count as "not just issued", not as a skew.
+        use crate::testing::jwt::unsigned;
+        let token = unsigned(&serde_json::json!({"exp": 2_000, "iat": 1_000}));
+        let mut s = session(&token, None);
+        s.obtained_at = i64::MIN;
+        assert_eq!(access_expiry(&s), Some(2_000));
     }
 
     #[test]

@@ -20,13 +20,15 @@
 //! carry facts, never advice naming a command, a flag or a key. Nothing
 //! here reads the clock for display or touches the terminal, except the
 //! app's runner in [`tui`]. [`testing`] (hidden) holds what only tests and
-//! benches use.
+//! benches use, [`fuzz`] (hidden) the bodies of the fuzz targets.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod credential;
 pub mod expiry;
 pub mod files;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod header;
 pub mod hint;
 pub mod import;

@@ -40,6 +40,10 @@ pub use login_error::{LoginError, LoginWarning};
 pub use refresh::{RefreshError, RefreshOutcome, refresh};
 pub use revoke::{Revoked, revoke};
 pub use token::TokenResponse;
+// The offline halves the fuzz targets (`crate::fuzz`) drive.
+pub(crate) use callback::{Expect as CallbackExpect, judge_query};
+pub(crate) use endpoints::from_body as endpoints_from_body;
+pub(crate) use token::Answer;
 
 /// Connect and total timeouts for calls to an authorization server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -16,6 +16,7 @@
 
 use std::str::FromStr;
 
+use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::Value;
 use thiserror::Error;
@@ -66,101 +67,166 @@ pub async fn verify(
     cache: &mut dyn KeyCache,
     now: i64,
 ) -> Result<Verdict, VerifyError> {
-    let jwt = decode(token)?;
-    let alg = match algorithm(&jwt) {
-        Ok(alg) => alg,
+    let claim = match Claim::read(token, expect)? {
+        Ok(claim) => claim,
         Err(verdict) => return Ok(verdict),
     };
-    let claimed = jwt.claim_str("iss");
-    let issuer = match (&expect.issuer, claimed) {
-        (Some(issuer), _) => normalize_issuer(issuer)?,
-        (None, Some(iss)) => normalize_issuer(iss)?,
-        (None, None) => return Err(VerifyError::NoIssuer),
-    };
-    if claimed != Some(issuer.as_str()) {
-        return Ok(Verdict::IssuerMismatch {
-            found: jwt.claims.get("iss").map(claims_text),
-            expected: issuer,
-        });
-    }
-    let kid = jwt.header_str("kid").map(str::to_owned);
-    let cached = cache.get(&issuer, now);
+    let issuer = claim.issuer.as_str();
+    let cached = cache.get(issuer, now);
     let from_cache = cached.is_some();
     let mut set = match cached {
         Some(set) => set,
-        None => match fetch_and_keep(fetcher, cache, &issuer, now).await {
+        None => match fetch_and_keep(fetcher, cache, issuer, now).await {
             Ok(set) => set,
             Err(verdict) => return Ok(verdict),
         },
     };
-    let mut found = select(&set, kid.as_deref(), alg);
+    let mut found = claim.key_in(&set);
     if found.is_none() && from_cache {
         tracing::debug!(issuer, "kid not in cached JWKS; refetching once");
-        set = match fetch_and_keep(fetcher, cache, &issuer, now).await {
+        set = match fetch_and_keep(fetcher, cache, issuer, now).await {
             Ok(set) => set,
             Err(verdict) => return Ok(verdict),
         };
-        found = select(&set, kid.as_deref(), alg);
+        found = claim.key_in(&set);
     }
-    let Some(jwk) = found else {
-        return Ok(Verdict::KeyNotFound {
-            kid: kid.as_deref().map(clean_line),
-            available: usable(&set).filter_map(|j| j.common.key_id).collect(),
-        });
-    };
-    let mismatch = |why: String| Verdict::KeyMismatch {
-        kid: kid.as_deref().map(clean_line),
-        why,
-    };
-    if let Some(key_alg) = jwk.common.key_algorithm
-        && key_alg.to_string() != format!("{alg:?}")
-    {
-        return Ok(mismatch(format!(
-            "the key is for {key_alg}, the token says {alg:?}"
-        )));
+    claim.judge(token, found, &set, expect)
+}
+
+/// [`verify`] against a key set already in hand, without any fetch: what
+/// the fuzz targets drive with hostile key sets.
+pub(crate) fn verify_with(
+    token: &str,
+    expect: &Expect,
+    set: &KeySet,
+) -> Result<Verdict, VerifyError> {
+    match Claim::read(token, expect)? {
+        Ok(claim) => {
+            let found = claim.key_in(set);
+            claim.judge(token, found, set, expect)
+        }
+        Err(verdict) => Ok(verdict),
     }
-    let key = match DecodingKey::from_jwk(&jwk) {
-        Ok(key) => key,
-        Err(e) => return Ok(mismatch(e.to_string())),
-    };
-    let token = token.trim();
-    let Some((message, signature)) = token.rsplit_once('.') else {
-        return Err(DecodeError::Segments { found: 1 }.into());
-    };
-    match jsonwebtoken::crypto::verify(
-        signature.trim_end_matches('='),
-        message.as_bytes(),
-        &key,
-        alg,
-    ) {
-        Ok(true) => {}
-        Ok(false) => {
-            return Ok(Verdict::SignatureInvalid {
+}
+
+/// What a token claims before any key is looked at: it decodes, names an
+/// algorithm a published key can check, and comes from the expected issuer.
+struct Claim {
+    jwt: Jwt,
+    alg: Algorithm,
+    issuer: String,
+    kid: Option<String>,
+}
+
+impl Claim {
+    /// The token's claim, or the verdict that ends the check before any key
+    /// is needed (an unsupported algorithm, another issuer).
+    fn read(token: &str, expect: &Expect) -> Result<Result<Self, Verdict>, VerifyError> {
+        let jwt = decode(token)?;
+        let alg = match algorithm(&jwt) {
+            Ok(alg) => alg,
+            Err(verdict) => return Ok(Err(verdict)),
+        };
+        let claimed = jwt.claim_str("iss");
+        let issuer = match (&expect.issuer, claimed) {
+            (Some(issuer), _) => normalize_issuer(issuer)?,
+            (None, Some(iss)) => normalize_issuer(iss)?,
+            (None, None) => return Err(VerifyError::NoIssuer),
+        };
+        if claimed != Some(issuer.as_str()) {
+            return Ok(Err(Verdict::IssuerMismatch {
+                found: jwt.claims.get("iss").map(claims_text),
+                expected: issuer,
+            }));
+        }
+        let kid = jwt.header_str("kid").map(str::to_owned);
+        Ok(Ok(Self {
+            jwt,
+            alg,
+            issuer,
+            kid,
+        }))
+    }
+
+    /// The key of `set` that checks this token, if one does.
+    fn key_in(&self, set: &KeySet) -> Option<Jwk> {
+        select(set, self.kid.as_deref(), self.alg)
+    }
+
+    /// The verdict with `found`, the key chosen from `set` (if any).
+    fn judge(
+        self,
+        token: &str,
+        found: Option<Jwk>,
+        set: &KeySet,
+        expect: &Expect,
+    ) -> Result<Verdict, VerifyError> {
+        let Self {
+            jwt,
+            alg,
+            issuer,
+            kid,
+        } = self;
+        let Some(jwk) = found else {
+            return Ok(Verdict::KeyNotFound {
                 kid: kid.as_deref().map(clean_line),
+                available: usable(set).filter_map(|j| j.common.key_id).collect(),
             });
+        };
+        let mismatch = |why: String| Verdict::KeyMismatch {
+            kid: kid.as_deref().map(clean_line),
+            why,
+        };
+        if let Some(key_alg) = jwk.common.key_algorithm
+            && key_alg.to_string() != format!("{alg:?}")
+        {
+            return Ok(mismatch(format!(
+                "the key is for {key_alg}, the token says {alg:?}"
+            )));
         }
-        Err(e) => return Ok(mismatch(e.to_string())),
-    }
-    if let Some(wanted) = &expect.audience {
-        let found = audiences(&jwt);
-        if !found.iter().any(|a| a == wanted) {
-            return Ok(Verdict::AudienceMismatch {
-                wanted: wanted.clone(),
-                found: found.iter().map(|a| clean_line(a)).collect(),
-            });
+        let key = match DecodingKey::from_jwk(&jwk) {
+            Ok(key) => key,
+            Err(e) => return Ok(mismatch(e.to_string())),
+        };
+        let token = token.trim();
+        let Some((message, signature)) = token.rsplit_once('.') else {
+            return Err(DecodeError::Segments { found: 1 }.into());
+        };
+        match jsonwebtoken::crypto::verify(
+            signature.trim_end_matches('='),
+            message.as_bytes(),
+            &key,
+            alg,
+        ) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Ok(Verdict::SignatureInvalid {
+                    kid: kid.as_deref().map(clean_line),
+                });
+            }
+            Err(e) => return Ok(mismatch(e.to_string())),
         }
+        if let Some(wanted) = &expect.audience {
+            let found = audiences(&jwt);
+            if !found.iter().any(|a| a == wanted) {
+                return Ok(Verdict::AudienceMismatch {
+                    wanted: wanted.clone(),
+                    found: found.iter().map(|a| clean_line(a)).collect(),
+                });
+            }
+        }
+        Ok(Verdict::Verified {
+            alg: format!("{alg:?}"),
+            kid: jwk
+                .common
+                .key_id
+                .as_deref()
+                .or(kid.as_deref())
+                .map(clean_line),
+            issuer,
+            exp: jwt.time_claim("exp"),
+        })
     }
-    Ok(Verdict::Verified {
-        alg: format!("{alg:?}"),
-        kid: jwk
-            .common
-            .key_id
-            .as_deref()
-            .or(kid.as_deref())
-            .map(clean_line),
-        issuer,
-        exp: jwt.time_claim("exp"),
-    })
 }
 
 async fn fetch_and_keep(
@@ -176,15 +242,57 @@ async fn fetch_and_keep(
             }
             Ok(set)
         }
-        Err(FetchError::DiscoveryMismatch { found }) => Err(Verdict::DiscoveryIssuerMismatch {
+        Err(e) => Err(fetch_verdict(e, issuer)),
+    }
+}
+
+/// The verdict a failed key fetch for `issuer` amounts to.
+fn fetch_verdict(e: FetchError, issuer: &str) -> Verdict {
+    match e {
+        FetchError::DiscoveryMismatch { found } => Verdict::DiscoveryIssuerMismatch {
             expected: issuer.to_owned(),
             found,
-        }),
-        Err(FetchError::Unreachable { url, why }) => Err(Verdict::JwksUnreachable {
+        },
+        FetchError::Unreachable { url, why } => Verdict::JwksUnreachable {
             url: clean_line(&url),
             why,
-        }),
+        },
     }
+}
+
+/// The `jwks_uri` a discovery document `body` of `issuer` names (Keycloak's
+/// certs path when the body is no JSON object), or the verdict its failure
+/// would be: the offline half of a fetch, which the fuzz targets drive.
+pub(crate) fn jwks_uri_from_body(issuer: &str, body: &[u8]) -> Result<String, Verdict> {
+    let discovery = crate::issuer_url::discovery_url(issuer);
+    match fetch::Got::from_body(body) {
+        fetch::Got::Json(doc) => fetch::jwks_uri_in(&doc, issuer, &discovery),
+        fetch::Got::NotJson => Ok(fetch::keycloak_certs(issuer.trim_end_matches('/'))),
+    }
+    .map_err(|e| fetch_verdict(e, issuer))
+}
+
+/// The key set a JWKS `body` fetched from `jwks_uri` at `now` holds, or the
+/// verdict its failure would be (the other offline half of a fetch).
+pub(crate) fn key_set_from_body(
+    issuer: &str,
+    jwks_uri: &str,
+    body: &[u8],
+    now: i64,
+) -> Result<KeySet, Verdict> {
+    match fetch::Got::from_body(body) {
+        fetch::Got::Json(doc) => fetch::key_set(&doc, issuer, jwks_uri, now),
+        fetch::Got::NotJson => Err(Unreachable::NotJwks),
+    }
+    .map_err(|why| {
+        fetch_verdict(
+            FetchError::Unreachable {
+                url: jwks_uri.to_owned(),
+                why,
+            },
+            issuer,
+        )
+    })
 }
 
 /// The token's algorithm, when it is one a published key can check.

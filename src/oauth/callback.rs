@@ -385,6 +385,16 @@ fn judge(query: &str, expect: &Expect) -> Verdict {
     }
 }
 
+/// What the listener does with a callback `query`: `None` when it keeps
+/// waiting (the request is answered and ignored), else how the login ends.
+/// The listener's judgement without a socket, for the fuzz targets.
+pub(crate) fn judge_query(query: &str, expect: &Expect) -> Option<Result<Secret, LoginError>> {
+    match judge(query, expect) {
+        Verdict::Ignore(..) => None,
+        Verdict::Done(result) => Some(result),
+    }
+}
+
 /// Server text for a terminal and an HTML page: one line, no control
 /// characters, bounded.
 fn clean(text: &str, max: usize) -> String {

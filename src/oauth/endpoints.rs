@@ -153,9 +153,16 @@ pub async fn discover(
         }
         body.extend_from_slice(&chunk);
     }
-    let Ok(doc) = serde_json::from_slice::<Value>(&body) else {
+    from_body(issuer, &url, &body)
+}
+
+/// The endpoints a discovery document `body` fetched from `url` names,
+/// once it is JSON and names exactly `issuer` (the offline half of
+/// [`discover`], which the fuzz targets drive).
+pub(crate) fn from_body(issuer: &str, url: &Url, body: &[u8]) -> Result<Endpoints, OauthError> {
+    let Ok(doc) = serde_json::from_slice::<Value>(body) else {
         return Err(OauthError::Malformed {
-            what,
+            what: format!("discovery at {url}"),
             why: "the document is not JSON".into(),
         });
     };

@@ -140,22 +140,7 @@ impl Fetcher {
         let base = issuer.trim_end_matches('/');
         let discovery = discovery_url(issuer);
         let jwks_uri = match self.get(&discovery).await {
-            Ok(Got::Json(doc)) => match doc.get("issuer") {
-                Some(Value::String(named)) if named == issuer => {
-                    match doc.get("jwks_uri").and_then(Value::as_str) {
-                        Some(uri) => checked_uri(uri).ok_or_else(|| FetchError::Unreachable {
-                            url: discovery.clone(),
-                            why: Unreachable::BadJwksUri,
-                        })?,
-                        None => keycloak_certs(base),
-                    }
-                }
-                other => {
-                    return Err(FetchError::DiscoveryMismatch {
-                        found: other.map(claims_text),
-                    });
-                }
-            },
+            Ok(Got::Json(doc)) => jwks_uri_in(&doc, issuer, &discovery)?,
             // No discovery document: Keycloak serves its keys here anyway.
             Ok(Got::NotJson) | Err(Unreachable::Status(404)) => keycloak_certs(base),
             Err(why) => {
@@ -165,24 +150,14 @@ impl Fetcher {
                 });
             }
         };
-        let unreachable = |why| FetchError::Unreachable {
+        let set = match self.get(&jwks_uri).await {
+            Ok(Got::Json(doc)) => key_set(&doc, issuer, &jwks_uri, now),
+            Ok(Got::NotJson) => Err(Unreachable::NotJwks),
+            Err(why) => Err(why),
+        };
+        set.map_err(|why| FetchError::Unreachable {
             url: jwks_uri.clone(),
             why,
-        };
-        let doc = match self.get(&jwks_uri).await {
-            Ok(Got::Json(doc)) => doc,
-            Ok(Got::NotJson) => return Err(unreachable(Unreachable::NotJwks)),
-            Err(why) => return Err(unreachable(why)),
-        };
-        let Some(Value::Array(keys)) = doc.get("keys") else {
-            return Err(unreachable(Unreachable::NotJwks));
-        };
-        tracing::debug!(issuer, jwks_uri, keys = keys.len(), "fetched JWKS");
-        Ok(KeySet {
-            issuer: issuer.to_owned(),
-            jwks_uri: jwks_uri.clone(),
-            fetched_at: now,
-            keys: keys.clone(),
         })
     }
 
@@ -217,11 +192,50 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(match serde_json::from_slice::<Value>(&body) {
-            Ok(doc @ Value::Object(_)) => Got::Json(doc),
-            _ => Got::NotJson,
-        })
+        Ok(Got::from_body(&body))
     }
+}
+
+/// Where the keys of `issuer` are, by its discovery document `doc` (asked
+/// at `discovery`): its `jwks_uri` when it names exactly that issuer.
+pub(super) fn jwks_uri_in(
+    doc: &Value,
+    issuer: &str,
+    discovery: &str,
+) -> Result<String, FetchError> {
+    match doc.get("issuer") {
+        Some(Value::String(named)) if named == issuer => {
+            match doc.get("jwks_uri").and_then(Value::as_str) {
+                Some(uri) => checked_uri(uri).ok_or_else(|| FetchError::Unreachable {
+                    url: discovery.to_owned(),
+                    why: Unreachable::BadJwksUri,
+                }),
+                None => Ok(keycloak_certs(issuer.trim_end_matches('/'))),
+            }
+        }
+        other => Err(FetchError::DiscoveryMismatch {
+            found: other.map(claims_text),
+        }),
+    }
+}
+
+/// The key set a JWKS document `doc` fetched from `jwks_uri` at `now` holds.
+pub(super) fn key_set(
+    doc: &Value,
+    issuer: &str,
+    jwks_uri: &str,
+    now: i64,
+) -> Result<KeySet, Unreachable> {
+    let Some(Value::Array(keys)) = doc.get("keys") else {
+        return Err(Unreachable::NotJwks);
+    };
+    tracing::debug!(issuer, jwks_uri, keys = keys.len(), "fetched JWKS");
+    Ok(KeySet {
+        issuer: issuer.to_owned(),
+        jwks_uri: jwks_uri.to_owned(),
+        fetched_at: now,
+        keys: keys.clone(),
+    })
 }
 
 /// A network failure in words about fetching keys (the probe's hints talk
@@ -241,12 +255,23 @@ fn net_words(failure: &NetFailure) -> String {
     }
 }
 
-enum Got {
+/// A body read: a JSON object, or anything else.
+pub(super) enum Got {
     Json(Value),
     NotJson,
 }
 
-fn keycloak_certs(base: &str) -> String {
+impl Got {
+    /// A JSON object, or not.
+    pub(super) fn from_body(body: &[u8]) -> Self {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(doc @ Value::Object(_)) => Got::Json(doc),
+            _ => Got::NotJson,
+        }
+    }
+}
+
+pub(super) fn keycloak_certs(base: &str) -> String {
     format!("{base}/protocol/openid-connect/certs")
 }
 
