@@ -36,7 +36,17 @@ const SECRET_FIELDS: [&str; 13] = [
 /// The input as text when it does not hold the mark already (else a
 /// message quoting a non-secret part of it would look like a leak).
 pub(super) fn unmarked(data: &[u8]) -> Option<&str> {
-    std::str::from_utf8(data).ok().filter(|t| !t.contains(MARK))
+    std::str::from_utf8(data).ok().filter(|t| !holds_mark(t))
+}
+
+/// Whether `text` holds the mark, also once the characters a cleaner
+/// removes are gone (`Canar\u{17}y` is shown as `Canary`).
+fn holds_mark(text: &str) -> bool {
+    let kept: String = text
+        .chars()
+        .filter(|&c| !(c.is_control() || super::forbidden(c)) || c == '\n' || c == '\t')
+        .collect();
+    kept.contains(MARK)
 }
 
 /// Panics when `message` repeats a canary.
@@ -59,10 +69,24 @@ pub(super) fn token(token: &str) -> String {
 }
 
 /// A JSON document with every secret field's string marked; `None` when it
-/// is no JSON or has no such field.
+/// is no JSON, has no such field, or holds the mark once its escapes
+/// (`\u0043anary`) are read.
 pub(super) fn json_secrets(text: &str) -> Option<String> {
     let mut doc: Value = serde_json::from_str(text).ok()?;
+    if json_holds_mark(&doc) {
+        return None;
+    }
     mark_json(&mut doc).then(|| doc.to_string())
+}
+
+/// Whether a string or key of the document holds the mark.
+fn json_holds_mark(value: &Value) -> bool {
+    match value {
+        Value::String(s) => holds_mark(s),
+        Value::Array(items) => items.iter().any(json_holds_mark),
+        Value::Object(map) => map.iter().any(|(k, v)| holds_mark(k) || json_holds_mark(v)),
+        _ => false,
+    }
 }
 
 fn mark_json(value: &mut Value) -> bool {
@@ -136,8 +160,22 @@ fn env_line(line: &str) -> Option<String> {
 }
 
 /// A callback query with its code, state and tokens marked, and the marked
-/// state (when there is exactly one) for the listener to expect.
+/// state (when there is exactly one) for the listener to expect; `None`
+/// when the text holds the mark once percent-decoded, as a query or as the
+/// fragment of a pasted redirect.
 pub(super) fn query_secrets(query: &str) -> Option<(String, Option<String>)> {
+    let parts = [
+        Some(query),
+        query.split_once('?').map(|(_, q)| q),
+        query.rsplit_once('#').map(|(_, f)| f),
+    ];
+    let decoded_marked = parts.into_iter().flatten().any(|part| {
+        url::form_urlencoded::parse(part.as_bytes())
+            .any(|(k, v)| k.contains(MARK) || v.contains(MARK))
+    });
+    if decoded_marked {
+        return None;
+    }
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| {
             let v = if SECRET_FIELDS.contains(&k.as_ref()) {
