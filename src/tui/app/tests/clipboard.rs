@@ -23,7 +23,7 @@ fn copy_keys_make_the_header_the_curl_command_and_the_value() {
         (KeyCode::Char('y'), "Basic Sm9objp0b3BzZWNyZXQ="),
         (
             KeyCode::Char('C'),
-            "curl --request GET --header 'Accept: application/json' --header 'Authorization: Basic Sm9objp0b3BzZWNyZXQ=' https://api.sipgate.com/v2/account",
+            "sipauth-tui --store '/tmp/my store.json' header john | curl --request GET --header 'Accept: application/json' --header @- https://api.sipgate.com/v2/account",
         ),
     ];
     for (key, want) in cases {
@@ -40,6 +40,11 @@ fn copy_keys_make_the_header_the_curl_command_and_the_value() {
     }
     let mut app = app();
     let (_, value) = copy(&mut app, "fresh", Action::CopyValue);
+    let (_, curl) = copy(&mut app, "fresh", Action::CopyCurl);
+    assert!(
+        !curl.contains("eyJ"),
+        "the curl copy holds no token: {curl}"
+    );
     assert!(
         value.starts_with("Bearer eyJ"),
         "a session copies its bearer"
