@@ -2,7 +2,9 @@
 
 use std::process::Command;
 
-use crate::support::{Env, stdout};
+use sipauth_tui::header::shell_quote;
+
+use crate::support::{BIN, Env, stdout};
 
 #[test]
 fn header_prints_the_documented_vector() {
@@ -28,9 +30,34 @@ fn curl_prints_the_documented_command() {
     let out = env.cmd().args(["curl", "john"]).output().unwrap();
     assert_eq!(
         stdout(&out),
+        format!(
+            "{} --store {} header john | curl --request GET \
+             --header 'Accept: application/json' --header @- \
+             https://api.sipgate.com/v2/account\n",
+            shell_quote(BIN),
+            shell_quote(&env.store.to_string_lossy())
+        )
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = env
+        .cmd()
+        .args(["curl", "john", "--inline"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
         "curl --request GET --header 'Accept: application/json' \
          --header 'Authorization: Basic Sm9objp0b3BzZWNyZXQ=' \
          https://api.sipgate.com/v2/account\n"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("warning: --inline puts the secret") && err.contains("history"),
+        "{err}"
     );
 }
 
@@ -70,11 +97,21 @@ fn curl_quoting_survives_hostile_paths() {
         "/'",
         "/\\'\\",
     ];
-    for path in hostile {
-        let out = env.cmd().args(["curl", "x", path]).output().unwrap();
+    for (path, inline) in hostile.iter().flat_map(|p| [(p, false), (p, true)]) {
+        let mut cmd = env.cmd();
+        cmd.args(["curl", "x", path]);
+        if inline {
+            cmd.arg("--inline");
+        }
+        let out = cmd.output().unwrap();
         assert!(out.status.success(), "{path}");
         let command = stdout(&out);
         let words = words_bash_passes(command.trim_end(), env.dir.path());
+        let auth = if inline {
+            "Authorization: Basic dG9rZW4tMTp0b2s="
+        } else {
+            "@-"
+        };
         assert_eq!(
             words,
             [
@@ -83,7 +120,7 @@ fn curl_quoting_survives_hostile_paths() {
                 "--header",
                 "Accept: application/json",
                 "--header",
-                "Authorization: Basic dG9rZW4tMTp0b2s=",
+                auth,
                 &format!("https://api.example.com/v2{path}"),
             ],
             "{path}"

@@ -52,6 +52,26 @@ fn copy_keys_make_the_header_the_curl_command_and_the_value() {
 }
 
 #[test]
+fn curl_copy_without_a_command_for_the_store_says_why_and_copies_nothing() {
+    let mut app = crate::tui::new_app(
+        Config::default(),
+        Keymap::default(),
+        data(vec![john("john")]),
+        "test".into(),
+        Err("the store path is not plain text".into()),
+    );
+    assert!(act(&mut app, Action::CopyCurl).is_empty());
+    let status = app.status.clone().expect("a status");
+    assert_eq!(status.text, "the store path is not plain text");
+    assert!(status.error);
+    // The header copy does not need the command.
+    assert!(matches!(
+        act(&mut app, Action::CopyHeader).as_slice(),
+        [Effect::Copy(..)]
+    ));
+}
+
+#[test]
 fn system_copy_says_copied_and_clears_the_clipboard_after_45_s() {
     // No session on screen: only the deadlines wake the app.
     let mut app = app_with(vec![pat("pat"), john("john")]);

@@ -368,3 +368,27 @@ fn a_failed_revocation_still_removes_locally_with_a_warning() {
     );
     assert!(env.names().is_empty());
 }
+
+#[test]
+fn exec_refreshes_an_expired_session_first_and_curl_gets_the_new_token() {
+    let realm = logged_in();
+    age(&realm, 3600);
+    let before = realm.session("w");
+    let refreshes = realm.sandbox.token_requests("refresh_token");
+    let out = realm
+        .cmd()
+        .args(["exec", "w", "--", "sh", "-c"])
+        .arg(r#"printenv SIPAUTH_HEADER | curl -sS --fail -H @- "$SIPAUTH_API/account" && printf '\n%s' "$SIPAUTH_AUTHORIZATION""#)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = realm.session("w");
+    assert_eq!(realm.sandbox.token_requests("refresh_token"), refreshes + 1);
+    assert_ne!(after.access_token, before.access_token);
+    let text = stdout(&out);
+    assert!(text.contains("Sandbox GmbH"), "{text}");
+    assert!(
+        text.ends_with(&format!("\nBearer {}", after.access_token.expose())),
+        "{text}"
+    );
+}
