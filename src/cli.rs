@@ -191,7 +191,9 @@ enum Command {
     Demo,
 }
 
-/// When a session counts as due for a refresh.
+// When a session counts as due for a refresh. A plain comment, not a doc
+// comment: clap takes a flattened struct's doc comment as the about text of
+// every command that flattens it, which hid their own.
 #[derive(Debug, Args)]
 struct MarginArg {
     /// Refresh an OAuth session first when its access token has fewer seconds left

@@ -131,3 +131,36 @@ fn curl_quoting_survives_hostile_paths() {
         );
     }
 }
+
+#[test]
+fn help_of_header_curl_and_exec_leads_with_the_argv_free_forms() {
+    // (command, its help's first line, what the help shows)
+    let cases = [
+        (
+            "header",
+            "Print the `Authorization: …` line for curl's stdin",
+            "sipauth-tui header NAME | curl -H @- https://api.sipgate.com/v2/account",
+        ),
+        (
+            "curl",
+            "Print a curl command for {api}{PATH} that holds no secret",
+            "--inline",
+        ),
+        (
+            "exec",
+            "Run COMMAND with the header in its environment",
+            "printenv SIPAUTH_HEADER | curl -sS -H @- \"$SIPAUTH_API/account\"",
+        ),
+        (
+            "refresh",
+            "Refresh an OAuth session's access token",
+            "--if-due",
+        ),
+    ];
+    crate::support::check_all(cases, |(command, first, shows)| {
+        let out = Env::new().cmd().args([command, "--help"]).output().unwrap();
+        let help = stdout(&out);
+        assert!(help.starts_with(first), "{command}: {help}");
+        assert!(help.contains(shows), "{command}: {help}");
+    });
+}
