@@ -29,7 +29,7 @@ use sipauth_tui::ops;
 use sipauth_tui::sanitize::strip_controls;
 use sipauth_tui::store::Store;
 
-use super::session::{now, usable};
+use super::session::{now, secs, usable};
 use super::{Ctx, Outcome, diag};
 
 /// The program's name when nothing better is known.
@@ -59,8 +59,7 @@ pub fn run(
     // Nothing is sent now, but a command that can only fail is refused
     // here: no session yet, a refused one, or an expiry no refresh renews.
     authorization_value(credential)?;
-    let margin = i64::try_from(margin.as_secs()).unwrap_or(i64::MAX);
-    if let ops::Plan::Unusable(unusable) = ops::usable::plan(credential, now(), margin) {
+    if let ops::Plan::Unusable(unusable) = ops::usable::plan(credential, now(), secs(margin)) {
         return Err(ops::UsableError::Unusable {
             name: credential.name.clone(),
             unusable,
