@@ -50,8 +50,13 @@ const NOW_MS: i64 = 1_750_000_000_000;
 
 fn app() -> App {
     let data = fixture::store(CREDENTIALS, NOW_MS / 1000, 300);
-    let mut app =
-        sipauth_tui::tui::new_app(Config::default(), Keymap::default(), data, "bench".into());
+    let mut app = sipauth_tui::tui::new_app(
+        Config::default(),
+        Keymap::default(),
+        data,
+        "bench".into(),
+        Err("no command in the bench".into()),
+    );
     app.update(Msg::Resize(WIDTH, HEIGHT), NOW_MS);
     let selected = app.current().unwrap();
     assert!(selected.session().is_some(), "the first entry is a session");

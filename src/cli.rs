@@ -24,6 +24,7 @@ mod app;
 mod curl;
 mod decode;
 mod demo;
+mod exec;
 mod grants;
 pub(crate) mod hardening;
 mod header;
@@ -41,8 +42,9 @@ mod session;
 mod session_view;
 mod show;
 
-/// Keep credentials for the sipgate REST API (and any Basic-auth API); print
-/// ready Authorization headers and curl commands; probe them.
+/// Keep credentials for the sipgate REST API (and any Basic-auth API); hand
+/// their Authorization headers to curl without putting them in argv; probe
+/// them.
 #[derive(Debug, Parser)]
 #[command(
     name = "sipauth-tui",
@@ -101,7 +103,16 @@ enum Command {
         /// New name
         new: String,
     },
-    /// Print `Authorization: Basic …` (or `Bearer …`, refreshed when due) for curl -H "$(sipauth-tui header NAME)"
+    /// Print the `Authorization: …` line for curl's stdin: sipauth-tui header NAME | curl -H @- URL
+    ///
+    /// One line, `Authorization: Basic …` or `Authorization: Bearer …` (an
+    /// OAuth session is refreshed first when due). Piped into `curl -H @-`,
+    /// curl reads it from stdin, so the secret is in no argv, which every local
+    /// user can read; `curl -H "$(sipauth-tui header NAME)"` would put it in
+    /// curl's.
+    #[command(
+        after_help = "Example:\n  sipauth-tui header NAME | curl -H @- https://api.sipgate.com/v2/account"
+    )]
     Header {
         /// Credential name
         name: String,
@@ -111,13 +122,48 @@ enum Command {
         #[command(flatten)]
         margin: MarginArg,
     },
-    /// Print a ready curl command for {api}{PATH}
+    /// Print a curl command for {api}{PATH} that holds no secret
+    ///
+    /// The command calls this tool for the header when it runs and pipes it
+    /// into curl (`sipauth-tui header NAME | curl --header @- … URL`), so the
+    /// secret is in neither argv nor shell history, and a session is
+    /// refreshed when the command runs. It names this executable (the bare
+    /// name when PATH finds this same file, else its absolute path) and the
+    /// store (`--store PATH` unless it is the default), so it works as
+    /// printed.
     Curl {
         /// Credential name
         name: String,
         /// Path under the API base
         #[arg(default_value = "/account")]
         path: String,
+        /// Put the header itself into the command (it lands in curl's argv and
+        /// your shell history)
+        #[arg(long)]
+        inline: bool,
+        #[command(flatten)]
+        margin: MarginArg,
+    },
+    /// Run COMMAND with the header in its environment: exec NAME -- COMMAND…
+    ///
+    /// The credential is refreshed first when due, as for `header`. COMMAND
+    /// gets SIPAUTH_HEADER (the whole `Authorization: …` line),
+    /// SIPAUTH_AUTHORIZATION (the value, `Bearer …` or `Basic …`) and
+    /// SIPAUTH_API (the API base). An environment is readable only by the same
+    /// user and root, unlike argv: pass it on through stdin, as in
+    /// `printenv SIPAUTH_HEADER | curl -H @- "$SIPAUTH_API/account"`, not as
+    /// `curl -H "Authorization: $SIPAUTH_AUTHORIZATION"`, which puts it back
+    /// into an argv. This process becomes COMMAND, so its exit status is
+    /// COMMAND's (127 when it is not found, 126 when it cannot run).
+    #[command(
+        after_help = "Example:\n  sipauth-tui exec NAME -- sh -c 'printenv SIPAUTH_HEADER | curl -sS -H @- \"$SIPAUTH_API/account\"'"
+    )]
+    Exec {
+        /// Credential name
+        name: String,
+        /// The command and its arguments, after `--`
+        #[arg(last = true, required = true, value_name = "COMMAND")]
+        command: Vec<std::ffi::OsString>,
         #[command(flatten)]
         margin: MarginArg,
     },
@@ -145,7 +191,9 @@ enum Command {
     Demo,
 }
 
-/// When a session counts as due for a refresh.
+// When a session counts as due for a refresh. A plain comment, not a doc
+// comment: clap takes a flattened struct's doc comment as the about text of
+// every command that flattens it, which hid their own.
 #[derive(Debug, Args)]
 struct MarginArg {
     /// Refresh an OAuth session first when its access token has fewer seconds left
@@ -167,6 +215,8 @@ pub enum Outcome {
     Success,
     /// Exit 1 without an error message (the output says why).
     Failure,
+    /// Exit with this code (a command that `exec` could not start).
+    Code(u8),
 }
 
 /// What every command gets: the store.
@@ -260,6 +310,7 @@ impl Command {
             Command::Rename { .. } => "rename",
             Command::Header { .. } => "header",
             Command::Curl { .. } => "curl",
+            Command::Exec { .. } => "exec",
             Command::Login(_) => "login",
             Command::Refresh { .. } => "refresh",
             Command::Probe(_) => "probe",
@@ -311,9 +362,17 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             value,
             margin,
         } => header::run(&ctx, &mut out, &name, value, margin.min_valid)?,
-        Command::Curl { name, path, margin } => {
-            curl::run(&ctx, &mut out, &name, &path, margin.min_valid)?
-        }
+        Command::Curl {
+            name,
+            path,
+            inline,
+            margin,
+        } => curl::run(&ctx, &mut out, &name, &path, inline, margin.min_valid)?,
+        Command::Exec {
+            name,
+            command,
+            margin,
+        } => exec::run(&ctx, &name, &command, margin.min_valid)?,
         Command::Import(args) => import::run(&ctx, args)?,
         Command::Login(args) => login::run(&ctx, args)?,
         Command::Refresh {

@@ -1,8 +1,11 @@
 //! Rendering a credential as an `Authorization` header or a curl command.
 //!
-//! Everything returned here contains the secret, so it comes back as a
+//! Everything returned here that contains the secret comes back as a
 //! [`Secret`]: the caller decides where it may go (stdout, the clipboard) and
-//! it is zeroed afterwards.
+//! it is zeroed afterwards. The argv-free curl command
+//! ([`piped_curl_command`]) holds no secret: it calls the tool back
+//! ([`HeaderFetch`]) for the header when it runs and pipes it into curl's
+//! stdin, so no argv and no shell history ever holds the token.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -90,17 +93,64 @@ pub fn endpoint_url(api: &str, path: &str) -> String {
     }
 }
 
-/// A curl command that calls `{api}{path}` with the credential, quoted so that
-/// it pastes into bash (or any POSIX shell) as exactly these arguments.
+/// A curl command that calls `{api}{path}` with the credential's header
+/// inline, quoted so that it pastes into bash (or any POSIX shell) as exactly
+/// these arguments. The secret is in the command, so in curl's argv (which
+/// every local user can read) and in the shell's history once run.
 pub fn curl_command(credential: &Credential, path: &str) -> Result<Secret, HeaderError> {
     let url = endpoint_url(&credential.api, path);
     let auth = authorization_header(credential)?;
-    Ok(Secret::new(format!(
-        "curl --request GET --header {} --header {} {}",
+    Ok(Secret::new(curl_words(&shell_quote(auth.expose()), &url)))
+}
+
+/// How a shell command makes this tool print a credential's header line: the
+/// words that come before the credential's name (the program, the options it
+/// needs, the subcommand). The face that owns the words builds it; the core
+/// only quotes and joins them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeaderFetch {
+    words: Vec<String>,
+}
+
+impl HeaderFetch {
+    /// The words before the name, e.g. `["/usr/bin/tool", "header"]`.
+    pub fn new(words: Vec<String>) -> Self {
+        Self { words }
+    }
+
+    /// The shell command that prints `name`'s header line, every word quoted.
+    pub fn command(&self, name: &str) -> String {
+        let mut line = String::new();
+        for word in self.words.iter().map(String::as_str).chain([name]) {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&shell_quote(word));
+        }
+        line
+    }
+}
+
+/// A curl command for `{api}{path}` that holds no secret: `fetch` prints the
+/// header line when the command runs and curl reads it from its stdin
+/// (`@-`), so the secret is in no argv and in no shell history.
+pub fn piped_curl_command(fetch: &HeaderFetch, credential: &Credential, path: &str) -> String {
+    let url = endpoint_url(&credential.api, path);
+    format!(
+        "{} | {}",
+        fetch.command(&credential.name),
+        curl_words("@-", &url)
+    )
+}
+
+/// curl's words for a GET of `url` with JSON accepted and `auth` (a quoted
+/// header, or `@-` for the headers on stdin) as the Authorization header.
+fn curl_words(auth: &str, url: &str) -> String {
+    format!(
+        "curl --request GET --header {} --header {auth} {}",
         shell_quote("Accept: application/json"),
-        shell_quote(auth.expose()),
-        shell_quote(&url)
-    )))
+        shell_quote(url)
+    )
 }
 
 /// Quotes a word for a POSIX shell. Words made only of characters no shell
@@ -167,6 +217,25 @@ mod tests {
              --header 'Authorization: Basic Sm9objp0b3BzZWNyZXQ=' \
              https://api.sipgate.com/v2/account"
         );
+    }
+
+    #[test]
+    fn piped_curl_command_quotes_every_word_and_holds_no_secret() {
+        let c = basic("John", "topsecret");
+        let fetch = HeaderFetch::new(vec![
+            "/opt/my tools/sipauth-tui".into(),
+            "--store".into(),
+            "/home/o'brien/$(x)/s.json".into(),
+            "header".into(),
+        ]);
+        let command = piped_curl_command(&fetch, &c, "/account");
+        assert_eq!(
+            command,
+            "'/opt/my tools/sipauth-tui' --store '/home/o'\\''brien/$(x)/s.json' header t \
+             | curl --request GET --header 'Accept: application/json' --header @- \
+             https://api.sipgate.com/v2/account"
+        );
+        assert!(!command.contains("Sm9objp0b3BzZWNyZXQ"));
     }
 
     #[test]

@@ -35,6 +35,7 @@ fn main() -> ExitCode {
     match cli::run(parsed) {
         Ok(cli::Outcome::Success) => ExitCode::SUCCESS,
         Ok(cli::Outcome::Failure) => ExitCode::FAILURE,
+        Ok(cli::Outcome::Code(code)) => ExitCode::from(code),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             for (i, cause) in e.chain().enumerate() {

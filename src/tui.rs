@@ -60,6 +60,9 @@ pub struct Options {
     pub title: String,
     /// HTTP timeouts for authorization servers.
     pub timeouts: crate::oauth::Timeouts,
+    /// How the copied curl command gets its header when it runs (the
+    /// command line's words), or why no command can name this store.
+    pub header_fetch: Result<crate::header::HeaderFetch, String>,
 }
 
 /// The app's state wired to the view's measure of the detail pane (the
@@ -70,8 +73,16 @@ pub fn new_app(
     keymap: keymap::Keymap,
     data: StoreData,
     title: String,
+    header_fetch: Result<crate::header::HeaderFetch, String>,
 ) -> App {
-    App::new(config, keymap, data, title, view::detail_scroll_max)
+    App::new(
+        config,
+        keymap,
+        data,
+        title,
+        header_fetch,
+        view::detail_scroll_max,
+    )
 }
 
 /// Runs the app until the user quits. The terminal is restored whatever
@@ -83,7 +94,13 @@ pub fn run(options: Options) -> Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let mut app = new_app(options.config.clone(), keymap, data, options.title);
+    let mut app = new_app(
+        options.config.clone(),
+        keymap,
+        data,
+        options.title,
+        options.header_fetch,
+    );
     // One clipboard owner for the app's whole life (X11 serves copies from it).
     let mut clipboard = clipboard::open(options.config.clipboard);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

@@ -9,6 +9,15 @@ use sipauth_tui::tui::{self, config::Config};
 use super::session::http_timeouts;
 use super::{Ctx, Outcome};
 
+/// How the app's copied curl command gets its header: the same words as
+/// `curl` prints ([`super::curl::header_fetch`]), or why there are none
+/// (the app still runs; only that copy is refused).
+pub(super) fn header_fetch(
+    store: &std::path::Path,
+) -> Result<sipauth_tui::header::HeaderFetch, String> {
+    super::curl::header_fetch(store).map_err(|e| format!("{e:#}"))
+}
+
 /// The config file: `SIPAUTH_CONFIG`, else the platform's config dir.
 pub(super) fn config() -> Result<Config> {
     let path = std::env::var_os("SIPAUTH_CONFIG")
@@ -44,6 +53,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         config: config()?,
         title: ctx.store.path().display().to_string(),
         timeouts: http_timeouts()?,
+        header_fetch: header_fetch(ctx.store.path()),
     })?;
     Ok(Outcome::Success)
 }

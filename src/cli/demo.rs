@@ -8,7 +8,7 @@ use sipauth_tui::store::Store;
 use sipauth_tui::tui;
 
 use super::Outcome;
-use super::app::{config, need_terminal};
+use super::app::{config, header_fetch, need_terminal};
 use super::session::{http_timeouts, now, runtime};
 
 /// The app against the sandbox on a store that is deleted afterwards.
@@ -24,12 +24,14 @@ pub fn run() -> Result<Outcome> {
     super::logging::init_tui(store.path())?;
     let mut data = runtime()?.block_on(demo::seed(&sandbox, now()))?;
     store.lock()?.save(&mut data)?;
+    let header_fetch = header_fetch(store.path());
     tui::run(tui::Options {
         store,
         data,
         config: config()?,
         title: format!("demo · sandbox {}", sandbox.base_url()),
         timeouts: http_timeouts()?,
+        header_fetch,
     })?;
     Ok(Outcome::Success)
 }

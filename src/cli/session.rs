@@ -113,7 +113,7 @@ pub fn usable(ctx: &Ctx, credential: &Credential, margin: Duration) -> Result<Cr
 }
 
 /// Whole seconds of a margin, for the core's rule.
-fn secs(margin: Duration) -> i64 {
+pub fn secs(margin: Duration) -> i64 {
     i64::try_from(margin.as_secs()).unwrap_or(i64::MAX)
 }
 

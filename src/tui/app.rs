@@ -14,6 +14,7 @@ mod tests;
 pub use deadlines::SPINNER_MS;
 
 use crate::credential::Secret;
+use crate::header::HeaderFetch;
 use crate::store::StoreData;
 
 use super::config::Config;
@@ -93,6 +94,8 @@ pub struct App {
     keymap: Keymap,
     /// A label for the title bar ("demo" or the store path).
     title: String,
+    /// How a copied curl command gets its header when it runs.
+    header_fetch: Result<HeaderFetch, String>,
     /// Every credential.
     entries: Vec<Entry>,
     /// The list's rows under the current filter.
@@ -132,8 +135,8 @@ pub struct App {
 }
 
 impl App {
-    /// An app over a store's credentials.
-    /// An app over a store's credentials; `detail_limit` measures how far
+    /// An app over a store's credentials; `header_fetch` is how a copied
+    /// curl command gets its header; `detail_limit` measures how far
     /// the detail pane can scroll (the view's pure measure, handed in so
     /// that the state does not depend on the view: see
     /// [`super::new_app`]).
@@ -142,6 +145,7 @@ impl App {
         keymap: Keymap,
         data: StoreData,
         title: String,
+        header_fetch: Result<HeaderFetch, String>,
         detail_limit: DetailLimit,
     ) -> Self {
         let mut app = Self {
@@ -151,6 +155,7 @@ impl App {
             keymap,
             // The store's path: a directory name may hold anything.
             title: crate::sanitize::strip_controls(&title),
+            header_fetch,
             entries: Vec::new(),
             rows: Vec::new(),
             selected: 0,

@@ -3,7 +3,9 @@
 
 mod concurrency;
 mod credentials;
+mod curl_path;
 mod decode;
+mod exec;
 mod hostile;
 mod hostile_files;
 mod import;

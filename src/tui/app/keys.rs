@@ -4,7 +4,7 @@
 //! [`App::input_mode`]): a bound key as its action, anything a text field
 //! or a dialog needs as a [`Key`].
 
-use crate::credential::Auth;
+use crate::credential::{Auth, Secret};
 use crate::header;
 use crate::ops::usable::{self, Plan};
 
@@ -296,10 +296,25 @@ impl App {
         };
         let credential = &entry.credential;
         let (what, made) = match action {
-            Action::CopyCurl => (
-                "curl command",
-                header::curl_command(credential, &self.config.probe_path),
-            ),
+            // The argv-free form: it calls the command line for the header
+            // when it runs, so the clipboard holds no secret.
+            Action::CopyCurl => match &self.header_fetch {
+                Ok(fetch) => (
+                    "curl command",
+                    header::authorization_value(credential).map(|_| {
+                        Secret::new(header::piped_curl_command(
+                            fetch,
+                            credential,
+                            &self.config.probe_path,
+                        ))
+                    }),
+                ),
+                Err(why) => {
+                    let why = why.clone();
+                    self.warn(why, now);
+                    return Vec::new();
+                }
+            },
             Action::CopyValue => ("header value", header::authorization_value(credential)),
             _ => (
                 "Authorization header",

@@ -90,12 +90,23 @@ fn data(credentials: Vec<Credential>) -> StoreData {
     data
 }
 
+/// The words the command line would give for a store outside the default.
+fn test_fetch() -> crate::header::HeaderFetch {
+    crate::header::HeaderFetch::new(vec![
+        "sipauth-tui".into(),
+        "--store".into(),
+        "/tmp/my store.json".into(),
+        "header".into(),
+    ])
+}
+
 fn app_with(credentials: Vec<Credential>) -> App {
     crate::tui::new_app(
         Config::default(),
         Keymap::default(),
         data(credentials),
         "test".into(),
+        Ok(test_fetch()),
     )
 }
 

@@ -23,7 +23,13 @@ mod hostile;
 use fixtures::*;
 
 fn app(width: u16, height: u16) -> App {
-    let mut app = crate::tui::new_app(Config::default(), Keymap::default(), data(), "demo".into());
+    let mut app = crate::tui::new_app(
+        Config::default(),
+        Keymap::default(),
+        data(),
+        "demo".into(),
+        Err("no command in this test".into()),
+    );
     app.update(Msg::Resize(width, height), NOW_MS);
     app
 }

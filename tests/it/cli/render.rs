@@ -2,7 +2,9 @@
 
 use std::process::Command;
 
-use crate::support::{Env, stdout};
+use sipauth_tui::header::shell_quote;
+
+use crate::support::{BIN, Env, stdout};
 
 #[test]
 fn header_prints_the_documented_vector() {
@@ -28,9 +30,34 @@ fn curl_prints_the_documented_command() {
     let out = env.cmd().args(["curl", "john"]).output().unwrap();
     assert_eq!(
         stdout(&out),
+        format!(
+            "{} --store {} header john | curl --request GET \
+             --header 'Accept: application/json' --header @- \
+             https://api.sipgate.com/v2/account\n",
+            shell_quote(BIN),
+            shell_quote(&env.store.to_string_lossy())
+        )
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = env
+        .cmd()
+        .args(["curl", "john", "--inline"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
         "curl --request GET --header 'Accept: application/json' \
          --header 'Authorization: Basic Sm9objp0b3BzZWNyZXQ=' \
          https://api.sipgate.com/v2/account\n"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("warning: --inline puts the secret") && err.contains("history"),
+        "{err}"
     );
 }
 
@@ -70,11 +97,21 @@ fn curl_quoting_survives_hostile_paths() {
         "/'",
         "/\\'\\",
     ];
-    for path in hostile {
-        let out = env.cmd().args(["curl", "x", path]).output().unwrap();
+    for (path, inline) in hostile.iter().flat_map(|p| [(p, false), (p, true)]) {
+        let mut cmd = env.cmd();
+        cmd.args(["curl", "x", path]);
+        if inline {
+            cmd.arg("--inline");
+        }
+        let out = cmd.output().unwrap();
         assert!(out.status.success(), "{path}");
         let command = stdout(&out);
         let words = words_bash_passes(command.trim_end(), env.dir.path());
+        let auth = if inline {
+            "Authorization: Basic dG9rZW4tMTp0b2s="
+        } else {
+            "@-"
+        };
         assert_eq!(
             words,
             [
@@ -83,7 +120,7 @@ fn curl_quoting_survives_hostile_paths() {
                 "--header",
                 "Accept: application/json",
                 "--header",
-                "Authorization: Basic dG9rZW4tMTp0b2s=",
+                auth,
                 &format!("https://api.example.com/v2{path}"),
             ],
             "{path}"
@@ -93,4 +130,37 @@ fn curl_quoting_survives_hostile_paths() {
             "{path} ran a command"
         );
     }
+}
+
+#[test]
+fn help_of_header_curl_and_exec_leads_with_the_argv_free_forms() {
+    // (command, its help's first line, what the help shows)
+    let cases = [
+        (
+            "header",
+            "Print the `Authorization: …` line for curl's stdin",
+            "sipauth-tui header NAME | curl -H @- https://api.sipgate.com/v2/account",
+        ),
+        (
+            "curl",
+            "Print a curl command for {api}{PATH} that holds no secret",
+            "--inline",
+        ),
+        (
+            "exec",
+            "Run COMMAND with the header in its environment",
+            "printenv SIPAUTH_HEADER | curl -sS -H @- \"$SIPAUTH_API/account\"",
+        ),
+        (
+            "refresh",
+            "Refresh an OAuth session's access token",
+            "--if-due",
+        ),
+    ];
+    crate::support::check_all(cases, |(command, first, shows)| {
+        let out = Env::new().cmd().args([command, "--help"]).output().unwrap();
+        let help = stdout(&out);
+        assert!(help.starts_with(first), "{command}: {help}");
+        assert!(help.contains(shows), "{command}: {help}");
+    });
 }

@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 
 /// The subcommands a message could tell the user to run.
-const COMMANDS: [&str; 15] = [
-    "add", "list", "show", "remove", "rename", "header", "curl", "login", "refresh", "import",
-    "probe", "sandbox", "decode", "demo", "edit",
+const COMMANDS: [&str; 16] = [
+    "add", "list", "show", "remove", "rename", "header", "curl", "exec", "login", "refresh",
+    "import", "probe", "sandbox", "decode", "demo", "edit",
 ];
 
 /// What in `literal` names a command, a flag or a key, if anything. A

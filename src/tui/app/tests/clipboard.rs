@@ -23,7 +23,7 @@ fn copy_keys_make_the_header_the_curl_command_and_the_value() {
         (KeyCode::Char('y'), "Basic Sm9objp0b3BzZWNyZXQ="),
         (
             KeyCode::Char('C'),
-            "curl --request GET --header 'Accept: application/json' --header 'Authorization: Basic Sm9objp0b3BzZWNyZXQ=' https://api.sipgate.com/v2/account",
+            "sipauth-tui --store '/tmp/my store.json' header john | curl --request GET --header 'Accept: application/json' --header @- https://api.sipgate.com/v2/account",
         ),
     ];
     for (key, want) in cases {
@@ -40,10 +40,35 @@ fn copy_keys_make_the_header_the_curl_command_and_the_value() {
     }
     let mut app = app();
     let (_, value) = copy(&mut app, "fresh", Action::CopyValue);
+    let (_, curl) = copy(&mut app, "fresh", Action::CopyCurl);
+    assert!(
+        !curl.contains("eyJ"),
+        "the curl copy holds no token: {curl}"
+    );
     assert!(
         value.starts_with("Bearer eyJ"),
         "a session copies its bearer"
     );
+}
+
+#[test]
+fn curl_copy_without_a_command_for_the_store_says_why_and_copies_nothing() {
+    let mut app = crate::tui::new_app(
+        Config::default(),
+        Keymap::default(),
+        data(vec![john("john")]),
+        "test".into(),
+        Err("the store path is not plain text".into()),
+    );
+    assert!(act(&mut app, Action::CopyCurl).is_empty());
+    let status = app.status.clone().expect("a status");
+    assert_eq!(status.text, "the store path is not plain text");
+    assert!(status.error);
+    // The header copy does not need the command.
+    assert!(matches!(
+        act(&mut app, Action::CopyHeader).as_slice(),
+        [Effect::Copy(..)]
+    ));
 }
 
 #[test]

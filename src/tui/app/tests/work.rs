@@ -421,6 +421,7 @@ fn advice_to_log_in_names_the_key_actually_bound_to_login() {
         keymap,
         data(vec![oauth("soon", 30)]),
         "test".into(),
+        Ok(test_fetch()),
     );
     let (job, _) = refresh_of(&app.update(Msg::Tick, NOW));
     app.update(

@@ -83,7 +83,13 @@ fn check_screen(app: &App, what: &str) {
 #[test]
 fn no_cell_holds_a_control_or_format_character_whatever_the_store_holds() {
     let title = format!("/home/u/{EVIL}/store.json");
-    let mut app = crate::tui::new_app(Config::default(), Keymap::default(), hostile_store(), title);
+    let mut app = crate::tui::new_app(
+        Config::default(),
+        Keymap::default(),
+        hostile_store(),
+        title,
+        Err("no command in this test".into()),
+    );
     app.update(Msg::Resize(120, 40), NOW_MS);
     for entry in 0..3 {
         check_screen(&app, &format!("entry {entry}"));

@@ -177,10 +177,18 @@ fn header_refreshes_only_inside_the_margin() {
     let realm = logged_in();
     realm.cmd().args(["header", "w"]).assert().success();
     assert_eq!(realm.sandbox.token_requests("refresh_token"), 0);
-    // Tokens live 300 s: a 400 s margin makes every use a refresh.
+    // Tokens live 300 s: a 400 s margin makes every use a refresh. The
+    // argv-free curl command uses nothing yet (its header is fetched when
+    // it runs); the inline one does.
     realm
         .cmd()
         .args(["curl", "w", "--min-valid", "400"])
+        .assert()
+        .success();
+    assert_eq!(realm.sandbox.token_requests("refresh_token"), 0);
+    realm
+        .cmd()
+        .args(["curl", "w", "--inline", "--min-valid", "400"])
         .assert()
         .success();
     assert_eq!(realm.sandbox.token_requests("refresh_token"), 1);
@@ -201,14 +209,21 @@ fn an_expired_session_without_a_refresh_token_is_an_error_not_a_dead_header() {
         s.refresh_expires_in = None;
     });
     age(&realm, 1_000);
-    let out = realm.cmd().args(["header", "w"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).is_empty());
-    let err = stderr(&out);
-    assert!(
-        err.contains("expired") && err.contains("no refresh token"),
-        "{err}"
-    );
+    // Neither a header nor a curl command that could only fail when run.
+    for args in [
+        &["header", "w"][..],
+        &["curl", "w"],
+        &["exec", "w", "--", "true"],
+    ] {
+        let out = realm.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(stdout(&out).is_empty(), "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains("expired") && err.contains("no refresh token"),
+            "{args:?}: {err}"
+        );
+    }
     let out = realm.cmd().args(["refresh", "w"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -367,4 +382,28 @@ fn a_failed_revocation_still_removes_locally_with_a_warning() {
         "{err}"
     );
     assert!(env.names().is_empty());
+}
+
+#[test]
+fn exec_refreshes_an_expired_session_first_and_curl_gets_the_new_token() {
+    let realm = logged_in();
+    age(&realm, 3600);
+    let before = realm.session("w");
+    let refreshes = realm.sandbox.token_requests("refresh_token");
+    let out = realm
+        .cmd()
+        .args(["exec", "w", "--", "sh", "-c"])
+        .arg(r#"printenv SIPAUTH_HEADER | curl -sS --fail -H @- "$SIPAUTH_API/account" && printf '\n%s' "$SIPAUTH_AUTHORIZATION""#)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = realm.session("w");
+    assert_eq!(realm.sandbox.token_requests("refresh_token"), refreshes + 1);
+    assert_ne!(after.access_token, before.access_token);
+    let text = stdout(&out);
+    assert!(text.contains("Sandbox GmbH"), "{text}");
+    assert!(
+        text.ends_with(&format!("\nBearer {}", after.access_token.expose())),
+        "{text}"
+    );
 }
