@@ -385,13 +385,15 @@ fn judge(query: &str, expect: &Expect) -> Verdict {
     }
 }
 
-/// What the listener does with a callback `query`: `None` when it keeps
-/// waiting (the request is answered and ignored), else how the login ends.
-/// The listener's judgement without a socket, for the fuzz targets.
-pub(crate) fn judge_query(query: &str, expect: &Expect) -> Option<Result<Secret, LoginError>> {
+/// What the listener makes of a callback `query`: `None` when it ignores
+/// it (wrong state, no code), a warning when it waits on, else the code to
+/// exchange. The listener's judgement without a socket, for the fuzz
+/// targets.
+pub(crate) fn judge_query(query: &str, expect: &Expect) -> Option<Result<Secret, LoginWarning>> {
     match judge(query, expect) {
         Verdict::Ignore(..) => None,
-        Verdict::Done(result) => Some(result),
+        Verdict::Warn(warning) => Some(Err(warning)),
+        Verdict::Code(code) => Some(Ok(code)),
     }
 }
 
