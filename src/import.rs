@@ -113,12 +113,12 @@ pub enum ImportError {
         why: &'static str,
     },
     /// An Authorization line with a scheme other than Basic or Bearer.
-    #[error(
-        "the Authorization header uses the `{scheme}` scheme; only Basic and Bearer can be imported"
-    )]
+    #[error("the Authorization header {}; only Basic and Bearer can be imported", scheme_text(scheme.as_deref()))]
     Scheme {
-        /// The scheme as written (cleaned, at most 20 characters).
-        scheme: String,
+        /// The scheme as written, when it is one: a short RFC 7235 token
+        /// with credentials after it. Anything else (a bare token pasted
+        /// without `Bearer`, say) may be the secret itself and is not quoted.
+        scheme: Option<String>,
     },
     /// A `.env` file without a token id and token.
     #[error(
@@ -282,6 +282,14 @@ fn category(e: &serde_json::Error) -> &'static str {
     }
 }
 
+fn scheme_text(scheme: Option<&str>) -> String {
+    match scheme {
+        Some(s) => format!("uses the `{s}` scheme"),
+        None => "names no scheme before its credentials (a bare token needs `Bearer ` before it)"
+            .to_owned(),
+    }
+}
+
 /// Splits `Authorization: Scheme value` or `Scheme value` into scheme and
 /// value; `None` when the line is neither.
 fn header_parts(line: &str) -> Option<(&str, &str)> {
@@ -302,8 +310,13 @@ fn header(scheme: &str, value: &str, now: i64) -> Result<Imported, ImportError> 
     } else if scheme.eq_ignore_ascii_case("bearer") {
         bearer(value, now)
     } else {
+        let word = !value.is_empty()
+            && (1..=20).contains(&scheme.len())
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
         Err(ImportError::Scheme {
-            scheme: strip_controls(scheme).chars().take(20).collect(),
+            scheme: word.then(|| scheme.to_owned()),
         })
     }
 }

@@ -155,6 +155,15 @@ fn bad_inputs_say_what_is_wrong_without_quoting_it() {
         ("Authorization: Bearer ", "no token after `Bearer`"),
         ("Authorization: Bearer a b", "contains a space"),
         ("Authorization: Digest username=x", "`Digest` scheme"),
+        // A bare token is not quoted as if it were a scheme.
+        (
+            "Authorization: secretvalue",
+            "names no scheme before its credentials",
+        ),
+        (
+            "Authorization: =secretvalue x",
+            "names no scheme before its credentials",
+        ),
         (
             "{\"access_token\": \"secretvalue\"",
             "not valid JSON (unexpected end",
