@@ -149,6 +149,12 @@ pub fn kind_of(meta: &Metadata) -> &'static str {
 /// copies of a secret left behind) while it fills.
 pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     let (file, meta) = open_read(path)?;
+    read_opened(file, &meta, limit)
+}
+
+/// Reads all of an opened regular file (`meta` its `fstat`) when it holds
+/// at most `limit` bytes.
+pub fn read_opened(file: File, meta: &Metadata, limit: u64) -> Result<Vec<u8>, FileError> {
     if meta.len() > limit {
         return Err(FileError::TooLarge { limit });
     }

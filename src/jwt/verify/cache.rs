@@ -21,7 +21,7 @@
 
 use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -158,16 +158,12 @@ impl DiskCache {
                 "the entry is readable or writable by group or others",
             ));
         }
-        let mut bytes = Vec::new();
-        file.take(ENTRY_LIMIT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(Untrusted::from)?;
-        if bytes.len() as u64 > ENTRY_LIMIT {
-            return Err(Untrusted::Because(
-                "the entry is larger than a key set can be",
-            ));
-        }
-        Ok(bytes)
+        crate::files::read_opened(file, &meta, ENTRY_LIMIT).map_err(|e| match e {
+            crate::files::FileError::TooLarge { .. } => {
+                Untrusted::Because("the entry is larger than a key set can be")
+            }
+            _ => Untrusted::Because("the entry cannot be read"),
+        })
     }
 
     fn make_dir(&self) -> io::Result<()> {

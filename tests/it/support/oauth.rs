@@ -12,6 +12,7 @@ use sipauth_tui::credential::{Auth, AuthMethod, Credential, OauthClient, Secret,
 use sipauth_tui::sandbox::BackgroundSandbox;
 use sipauth_tui::sandbox::realm::{
     CLIENT_BASIC, CLIENT_BASIC_SECRET, CLIENT_POST, CLIENT_POST_SECRET, CLIENT_PUBLIC,
+    CLIENT_SERVICE, CLIENT_SERVICE_SECRET, Grant, RealmConfig,
 };
 use sipauth_tui::store::Store;
 
@@ -263,6 +264,23 @@ impl Login {
 }
 
 /// One GET without following redirects: status, headers, body.
+/// A sandbox whose Basic client may also use the client-credentials grant,
+/// and a store with `svc` (the service client, form post) and `bas` (the
+/// Basic client) added.
+pub fn client_credentials_sandbox() -> (BackgroundSandbox, Env) {
+    let mut config = RealmConfig::default();
+    for c in &mut config.clients {
+        if c.id == CLIENT_BASIC {
+            c.grants.push(Grant::ClientCredentials);
+        }
+    }
+    let sandbox = BackgroundSandbox::start_with(config).unwrap();
+    let env = Env::new();
+    env.add_oauth(&sandbox, "svc", CLIENT_SERVICE, Some(CLIENT_SERVICE_SECRET));
+    env.add_oauth(&sandbox, "bas", CLIENT_BASIC, Some(CLIENT_BASIC_SECRET));
+    (sandbox, env)
+}
+
 pub fn browse(url: &str) -> (u16, HeaderMap, String) {
     block_on(async {
         let client = reqwest::Client::builder()

@@ -8,8 +8,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sipauth_tui::sandbox::realm::{
-    CLIENT_BASIC, CLIENT_BASIC_SECRET, CLIENT_POST_SECRET, CLIENT_SERVICE, CLIENT_SERVICE_SECRET,
-    Grant, RealmConfig, TokenFault,
+    CLIENT_BASIC, CLIENT_BASIC_SECRET, CLIENT_POST_SECRET, CLIENT_SERVICE_SECRET, TokenFault,
 };
 use sipauth_tui::sandbox::{BackgroundSandbox, SAMPLE_TOKEN, SAMPLE_TOKEN_ID};
 
@@ -135,16 +134,7 @@ fn an_echoed_refresh_and_revocation_show_no_token() {
 
 #[test]
 fn echoed_direct_grants_show_no_password_or_client_secret() {
-    let mut config = RealmConfig::default();
-    for c in &mut config.clients {
-        if c.id == CLIENT_BASIC {
-            c.grants.push(Grant::ClientCredentials);
-        }
-    }
-    let sandbox = BackgroundSandbox::start_with(config).unwrap();
-    let env = Env::new();
-    env.add_oauth(&sandbox, "svc", CLIENT_SERVICE, Some(CLIENT_SERVICE_SECRET));
-    env.add_oauth(&sandbox, "bas", CLIENT_BASIC, Some(CLIENT_BASIC_SECRET));
+    let (sandbox, env) = crate::support::oauth::client_credentials_sandbox();
     sandbox.set_token_fault(Some(TokenFault::Echo));
     let password = format!("John\n{PASSWORD}\n");
     let cases = [

@@ -9,10 +9,7 @@ use std::process::{Child, ChildStderr, Output, Stdio};
 
 use serde_json::Value;
 use sipauth_tui::sandbox::BackgroundSandbox;
-use sipauth_tui::sandbox::realm::{
-    CLIENT_BASIC, CLIENT_BASIC_SECRET, CLIENT_POST, CLIENT_POST_SECRET, CLIENT_PUBLIC,
-    CLIENT_SERVICE, CLIENT_SERVICE_SECRET, Grant, RealmConfig,
-};
+use sipauth_tui::sandbox::realm::{CLIENT_POST, CLIENT_POST_SECRET, CLIENT_PUBLIC};
 
 use crate::support::{Env, check_all, stderr, stdout};
 
@@ -260,16 +257,7 @@ fn password_grant_with_a_wrong_password_says_why_and_stores_nothing() {
 
 #[test]
 fn client_credentials_authenticate_by_post_and_by_basic() {
-    let mut config = RealmConfig::default();
-    for c in &mut config.clients {
-        if c.id == CLIENT_BASIC {
-            c.grants.push(Grant::ClientCredentials);
-        }
-    }
-    let sandbox = BackgroundSandbox::start_with(config).unwrap();
-    let env = Env::new();
-    env.add_oauth(&sandbox, "svc", CLIENT_SERVICE, Some(CLIENT_SERVICE_SECRET));
-    env.add_oauth(&sandbox, "bas", CLIENT_BASIC, Some(CLIENT_BASIC_SECRET));
+    let (sandbox, env) = crate::support::oauth::client_credentials_sandbox();
     env.add_oauth(&sandbox, "pub", CLIENT_PUBLIC, None);
     for name in ["svc", "bas"] {
         let out = login(&env, name, "client-credentials", "");
