@@ -79,6 +79,8 @@ impl Key {
     /// Parses a key as the config file writes it: `ctrl-c`, `alt-x`,
     /// `enter`, `q`, `Q`, `f5`.
     pub fn parse(raw: &str) -> Result<Self, String> {
+        // The config text is hostile: its errors quote it filtered.
+        let shown = crate::sanitize::strip_controls(raw);
         let mut rest = raw;
         let (mut ctrl, mut alt) = (false, false);
         loop {
@@ -107,15 +109,17 @@ impl Key {
             "pagedown" => KeyCode::PageDown,
             f if f.len() > 1 && f.starts_with('f') => match f[1..].parse::<u8>() {
                 Ok(n @ 1..=12) => KeyCode::F(n),
-                _ => return Err(format!("`{raw}` is not a key")),
+                _ => return Err(format!("`{shown}` is not a key")),
             },
             one => {
                 let mut chars = one.chars();
                 match (chars.next(), chars.next()) {
-                    (Some(c), None) if !c.is_control() => KeyCode::Char(c),
+                    (Some(c), None) if crate::sanitize::strip_controls(one) == one => {
+                        KeyCode::Char(c)
+                    }
                     _ => {
                         return Err(format!(
-                            "`{raw}` is not a key (try `j`, `ctrl-c`, `up`, `f5`)"
+                            "`{shown}` is not a key (try `j`, `ctrl-c`, `up`, `f5`)"
                         ));
                     }
                 }
