@@ -83,7 +83,8 @@ fn build_store(store: &Store) {
 
 fn benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("store").join("store.json"));
+    let store = sipauth_tui::store::Store::new(dir.path().join("store").join("store.json"))
+        .with_vault(sipauth_tui::vault::test_key::vault());
     build_store(&store);
 
     c.bench_function("store/load_1000", |b| {

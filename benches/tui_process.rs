@@ -36,7 +36,7 @@ use std::process::{Command, ExitCode};
 use std::thread::sleep;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use sipauth_tui::store::{Store, StoreData};
+use sipauth_tui::store::StoreData;
 
 /// The measuring window.
 const WINDOW: Duration = Duration::from_secs(60);
@@ -73,7 +73,8 @@ impl Tmux {
         let bin = env!("CARGO_BIN_EXE_sipauth-tui");
         let command = format!(
             "exec env -u DISPLAY -u WAYLAND_DISPLAY SIPAUTH_CONFIG={config} \
-             SIPAUTH_LOG_FILE={log} {bin} --store {store}",
+             SIPAUTH_LOG_FILE={log} SIPAUTH_KEY_COMMAND=\"{key}\" {bin} --store {store}",
+            key = sipauth_tui::vault::test_key::key_command(),
             config = dir.join("config.toml").display(),
             log = dir.join("app.log").display(),
             store = store.display(),
@@ -214,7 +215,12 @@ fn now() -> i64 {
 }
 
 fn write_store(path: PathBuf, mut data: StoreData) -> PathBuf {
-    Store::new(&path).lock().unwrap().save(&mut data).unwrap();
+    sipauth_tui::store::Store::new(&path)
+        .with_vault(sipauth_tui::vault::test_key::vault())
+        .lock()
+        .unwrap()
+        .save(&mut data)
+        .unwrap();
     path
 }
 

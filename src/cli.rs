@@ -17,6 +17,8 @@ use clap::{Args, Parser, Subcommand};
 
 use sipauth_tui::sanitize::SafeWriter;
 use sipauth_tui::store::{Store, StoreData};
+use sipauth_tui::tui::config::{Config, StorageMode};
+use sipauth_tui::vault::{Storage, Vault};
 
 mod add;
 pub(crate) mod advice;
@@ -232,7 +234,10 @@ impl Ctx {
             Some(p) => p,
             None => Store::default_path()?,
         };
-        let mut store = Store::new(path);
+        let config = app::config()?;
+        let mut store = Store::new(path)
+            .with_vault(vault(&config)?)
+            .with_notices(|text| diag!("{text}"));
         let raw = std::env::var("SIPAUTH_LOCK_TIMEOUT").ok();
         if let Some(raw) = &raw {
             let timeout =
@@ -247,11 +252,48 @@ impl Ctx {
 
     /// Reads the store, warning once when its file mode is too open.
     fn load(&self) -> Result<StoreData> {
+        self.warn_permissions();
+        Ok(self.store.load()?)
+    }
+
+    /// Reads the store without opening its secrets (no key is asked).
+    fn load_public(&self) -> Result<StoreData> {
+        self.warn_permissions();
+        Ok(self.store.load_public()?)
+    }
+
+    fn warn_permissions(&self) {
         for warning in self.store.permission_warnings() {
             diag!("warning: {warning}");
         }
-        Ok(self.store.load()?)
     }
+}
+
+/// The vault the user chose: `SIPAUTH_STORAGE` and `SIPAUTH_KEY_COMMAND`
+/// over the config's `storage` and `key_command`. Plaintext is only ever
+/// what was asked for; a key command, when set, replaces the keyring.
+fn vault(config: &Config) -> Result<Vault> {
+    let env = |name| {
+        std::env::var(name)
+            .ok()
+            .filter(|v: &String| !v.trim().is_empty())
+    };
+    let mode = match env("SIPAUTH_STORAGE").as_deref().map(str::trim) {
+        None => config.storage,
+        Some("keyring") => StorageMode::Keyring,
+        Some("plaintext") => StorageMode::Plaintext,
+        Some(other) => {
+            anyhow::bail!("SIPAUTH_STORAGE: `{other}` is neither `keyring` nor `plaintext`")
+        }
+    };
+    let command = env("SIPAUTH_KEY_COMMAND").or_else(|| config.key_command.clone());
+    let storage = match (mode, command) {
+        (StorageMode::Plaintext, _) => Storage::Plaintext,
+        (StorageMode::Keyring, Some(command)) => Storage::KeyCommand(command),
+        (StorageMode::Keyring, None) => Storage::Keyring,
+    };
+    let cache = Duration::from_secs(u64::from(config.key_cache_minutes) * 60);
+    Ok(Vault::new(storage).with_cache(cache))
 }
 
 /// Parses a number of seconds from 0 to an hour, for timeouts.

@@ -255,8 +255,8 @@ pub fn import_detect(data: &[u8]) {
                     .unwrap_or_else(|e| panic!("an import the store refuses: {e}"));
                 check_credential_text(&credential);
                 round_trip(StoreData {
-                    version: store::STORE_VERSION,
                     credentials: vec![credential],
+                    ..StoreData::empty()
                 });
             }
         }

@@ -118,6 +118,14 @@ impl HeaderFetch {
         Self { words }
     }
 
+    /// The same command run through `env VAR=value` (the demo's plaintext
+    /// storage, which a shell elsewhere would not choose).
+    pub fn with_env(mut self, var: &str, value: &str) -> Self {
+        self.words
+            .splice(0..0, ["env".to_owned(), format!("{var}={value}")]);
+        self
+    }
+
     /// The shell command that prints `name`'s header line, every word quoted.
     pub fn command(&self, name: &str) -> String {
         let mut line = String::new();

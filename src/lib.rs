@@ -48,3 +48,4 @@ pub mod store;
 pub mod testing;
 pub mod time_text;
 pub mod tui;
+pub mod vault;

@@ -14,21 +14,28 @@ use std::fs::{self, File, Permissions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use crate::credential::Credential;
 use crate::files::{self, FileError};
+use crate::vault::{DataKey, Vault};
 
 mod error;
 mod parse;
+mod sealing;
 
 pub use error::StoreError;
 pub use parse::parse;
 
 /// The store format this build writes and the newest it reads.
-pub const STORE_VERSION: u32 = 2;
+pub const STORE_VERSION: u32 = 3;
+
+/// The first version whose secrets may be sealed.
+pub const SEALED_VERSION: u32 = 3;
 
 /// How long a change waits for another process's lock by default.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -41,6 +48,10 @@ const TEMP_RANDOM_LEN: usize = 6;
 pub struct StoreData {
     /// Format version; a newer one is refused.
     pub version: u32,
+    /// The id of the data key the secrets are sealed under (none while
+    /// nothing is sealed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
     /// Every credential, in the order they were added.
     pub credentials: Vec<Credential>,
 }
@@ -50,6 +61,7 @@ impl StoreData {
     pub fn empty() -> Self {
         Self {
             version: STORE_VERSION,
+            key_id: None,
             credentials: Vec::new(),
         }
     }
@@ -122,20 +134,75 @@ impl StoreData {
     }
 }
 
-/// A store file and how to lock it.
+/// A store file, how to lock it, and where its key lives.
 #[derive(Debug, Clone)]
 pub struct Store {
     path: PathBuf,
     lock_timeout: Duration,
+    vault: Arc<Vault>,
+    notices: Notices,
+    /// How many plaintext secrets the last load found on disk (the
+    /// migration notice of the write that seals them).
+    plain_on_disk: Arc<AtomicUsize>,
+}
+
+/// Where one-line notices of a write go (sealing a plaintext store,
+/// writing plaintext by choice); by default to the log only.
+#[derive(Clone, Default)]
+struct Notices(Option<Arc<Notify>>);
+
+/// What a notice is handed to.
+type Notify = dyn Fn(&str) + Send + Sync;
+
+impl std::fmt::Debug for Notices {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Notices(set)"
+        } else {
+            "Notices(log)"
+        })
+    }
+}
+
+impl Notices {
+    fn say(&self, text: &str) {
+        tracing::info!(notice = text, "store");
+        if let Some(f) = &self.0 {
+            f(text);
+        }
+    }
 }
 
 impl Store {
     /// A store at this path (nothing is touched until it is used).
+    /// Its secrets are sealed under a key in the OS keyring unless
+    /// [`Store::with_vault`] says otherwise.
     pub fn new(path: impl Into<PathBuf>) -> Self {
         Self {
             path: path.into(),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            vault: Arc::new(Vault::new(crate::vault::Storage::Keyring)),
+            notices: Notices::default(),
+            plain_on_disk: Arc::default(),
         }
+    }
+
+    /// The same store with its key from this vault.
+    pub fn with_vault(mut self, vault: Vault) -> Self {
+        self.vault = Arc::new(vault);
+        self
+    }
+
+    /// The same store, saying its write notices (a plaintext store sealed,
+    /// a plaintext write by choice) through `notify`.
+    pub fn with_notices(mut self, notify: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.notices = Notices(Some(Arc::new(notify)));
+        self
+    }
+
+    /// Where the key lives.
+    pub fn vault(&self) -> &Vault {
+        &self.vault
     }
 
     /// The same store, waiting at most `timeout` for the lock.
@@ -182,16 +249,34 @@ impl Store {
     /// Reads the store; a missing file is an empty store. Only a regular
     /// file (or a symlink to one) of at most [`files::STORE_LIMIT`] bytes is
     /// read: a FIFO or a device in its place is refused, never waited on.
+    ///
+    /// Sealed secrets are opened with the store's key: every command that
+    /// needs a secret reads through here. A key that cannot be had, or a
+    /// secret that does not open, is an error naming the entries; nothing
+    /// is written.
     pub fn load(&self) -> Result<StoreData, StoreError> {
-        match files::read_limited(&self.path, files::STORE_LIMIT) {
+        let mut data = self.load_public()?;
+        sealing::open_all(&self.path, &self.vault, &mut data)?;
+        Ok(data)
+    }
+
+    /// Reads the store without opening its sealed secrets (`list`,
+    /// `status`): names, kinds, API bases, clients and lifetimes are all
+    /// there; sealed secrets stay sealed ([`crate::credential::Secret::sealed`]) and such data
+    /// cannot be saved.
+    pub fn load_public(&self) -> Result<StoreData, StoreError> {
+        let data = match files::read_limited(&self.path, files::STORE_LIMIT) {
             Ok(bytes) => {
-                // The raw file holds every secret: zero it once parsed.
+                // The raw file may hold secrets: zero it once parsed.
                 let bytes = zeroize::Zeroizing::new(bytes);
-                parse(&self.path, &bytes)
+                parse(&self.path, &bytes)?
             }
-            Err(FileError::Missing) => Ok(StoreData::empty()),
-            Err(e) => Err(self.file_error("store", &self.path, e)),
-        }
+            Err(FileError::Missing) => StoreData::empty(),
+            Err(e) => return Err(self.file_error("store", &self.path, e)),
+        };
+        self.plain_on_disk
+            .store(sealing::count(&data).plain, Ordering::Relaxed);
+        Ok(data)
     }
 
     /// Warnings when the store file can be read by group or others, or
@@ -324,8 +409,56 @@ impl Store {
         }
     }
 
+    /// What is written: the secrets sealed under the store's key (fetched,
+    /// or made and kept in the keyring for a store that has none), or left
+    /// plain when plaintext storage was chosen, with a warning.
+    fn sealed_copy(&self, data: &mut StoreData) -> Result<StoreData, StoreError> {
+        let counts = sealing::count(data);
+        if counts.sealed > 0 {
+            return Err(StoreError::SealedInMemory {
+                path: self.path.clone(),
+            });
+        }
+        if !self.vault.seals() {
+            data.key_id = None;
+            if counts.plain > 0 {
+                self.notices.say(&format!(
+                    "warning: {} secret(s) written to {} in plaintext (storage = plaintext); anyone who can read the file or a backup of it can use them",
+                    counts.plain,
+                    self.path.display()
+                ));
+            }
+            return Ok(data.clone());
+        }
+        if counts.plain == 0 {
+            return Ok(data.clone());
+        }
+        let key_error = |source| StoreError::Key {
+            path: self.path.clone(),
+            source,
+        };
+        let key: DataKey = match &data.key_id {
+            Some(id) => self.vault.key(id),
+            None => self.vault.new_key(),
+        }
+        .map_err(key_error)?;
+        data.key_id = Some(key.id());
+        let copy = sealing::seal_all(data, &key)
+            .map_err(|e| key_error(crate::vault::VaultError::Seal(e)))?;
+        let was_plain = self.plain_on_disk.swap(0, Ordering::Relaxed);
+        if was_plain > 0 {
+            self.notices.say(&format!(
+                "store {} encrypted: {was_plain} plaintext secret(s) now sealed under the key in the {}; no plaintext copy is kept",
+                self.path.display(),
+                self.vault.backend_label()
+            ));
+        }
+        Ok(copy)
+    }
+
     /// Writes the whole store through a temporary file and a rename.
-    fn write(&self, data: &StoreData) -> Result<(), StoreError> {
+    fn write(&self, data: &mut StoreData) -> Result<(), StoreError> {
+        let sealed = self.sealed_copy(data)?;
         // A symlinked store is replaced at its target, so the link survives.
         let target = self.resolved_path()?;
         let dir = parent_dir(&target);
@@ -342,7 +475,7 @@ impl Store {
             .tempfile_in(&dir)
             .map_err(|e| self.io("create a temporary file in", &dir, e))?;
         keep_owner(tmp.as_file(), owner, &target)?;
-        let mut bytes = serde_json::to_vec_pretty(data)
+        let mut bytes = serde_json::to_vec_pretty(&sealed)
             .map_err(|e| self.io("serialise", &self.path, io::Error::other(e.to_string())))?;
         bytes.push(b'\n');
         let written = tmp
@@ -353,7 +486,7 @@ impl Store {
         written.map_err(|e| self.io("write", tmp.path(), e))?;
         tmp.persist(&target)
             .map_err(|e| self.io("replace", &target, e.error))?;
-        tracing::debug!(store = %self.path.display(), credentials = data.credentials.len(), "saved");
+        tracing::debug!(store = %self.path.display(), credentials = sealed.credentials.len(), "saved");
         File::open(&dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| self.io("sync directory", &dir, e))

@@ -6,6 +6,7 @@ use sipauth_tui::sandbox::BackgroundSandbox;
 use sipauth_tui::sandbox::demo;
 use sipauth_tui::store::Store;
 use sipauth_tui::tui;
+use sipauth_tui::vault::Vault;
 
 use super::Outcome;
 use super::app::{config, header_fetch, need_terminal};
@@ -20,11 +21,15 @@ pub fn run() -> Result<Outcome> {
         .prefix("sipauth-demo-")
         .tempdir()
         .context("cannot create the demo store's directory")?;
-    let store = Store::new(dir.path().join("store.json"));
+    // The demo's store holds only the sandbox's tokens, in a 0700 directory
+    // deleted on quit: plaintext by choice (its title says so), so that the
+    // copied curl command works from another shell without a keyring.
+    let store = Store::new(dir.path().join("store.json")).with_vault(Vault::plaintext());
     super::logging::init_tui(store.path())?;
     let mut data = runtime()?.block_on(demo::seed(&sandbox, now()))?;
     store.lock()?.save(&mut data)?;
-    let header_fetch = header_fetch(store.path());
+    let header_fetch =
+        header_fetch(store.path()).map(|f| f.with_env("SIPAUTH_STORAGE", "plaintext"));
     tui::run(tui::Options {
         store,
         data,

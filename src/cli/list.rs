@@ -13,7 +13,7 @@ use super::{Ctx, Outcome, diag};
 
 /// Runs `list [--json]`.
 pub fn run(ctx: &Ctx, out: &mut impl Write, json: bool) -> Result<Outcome> {
-    let data = ctx.load()?;
+    let data = ctx.load_public()?;
     let now = super::session::now();
     if json {
         let rows: Vec<Value> = data

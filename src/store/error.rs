@@ -141,6 +141,29 @@ pub enum StoreError {
     /// A value was refused.
     #[error(transparent)]
     Invalid(#[from] crate::credential::CredentialError),
+    /// The store's key could not be had: nothing was read from the
+    /// sealed secrets, nothing was written.
+    #[error("store {}: {source}; the file is left as it is", path.display())]
+    Key {
+        /// The store file.
+        path: PathBuf,
+        /// Why the key could not be had.
+        source: crate::vault::VaultError,
+    },
+    /// Some sealed secrets did not open with the store's key.
+    #[error("store {}: {} sealed secret(s) do not open with the store's key (changed, or moved between entries): {}; the file is left as it is: `sipauth-tui reset-key` drops them and keeps the rest", path.display(), entries.len(), entries.join(", "))]
+    Unopened {
+        /// The store file.
+        path: PathBuf,
+        /// `name (field)` of each.
+        entries: Vec<String>,
+    },
+    /// A change was asked to write secrets it never opened (a bug).
+    #[error("store {}: refusing to write secrets that were read without the key", path.display())]
+    SealedInMemory {
+        /// The store file.
+        path: PathBuf,
+    },
     /// Work on the store stopped before it ended (the runtime shut down).
     #[error("the store work was interrupted: {0}")]
     Interrupted(String),

@@ -56,7 +56,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<StoreData, StoreError> {
 
 /// What `add` would have refused is refused on load too, so a hand-edited
 /// entry cannot produce a wrong header or drive the terminal.
-fn check_entries(path: &Path, data: &StoreData) -> Result<(), StoreError> {
+pub(super) fn check_entries(path: &Path, data: &StoreData) -> Result<(), StoreError> {
     let mut names = std::collections::HashSet::with_capacity(data.credentials.len());
     // Most credentials share a handful of API bases: parse each URL once.
     let mut apis = std::collections::HashSet::new();

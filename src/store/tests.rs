@@ -28,7 +28,7 @@ fn mode(path: &Path) -> u32 {
 #[test]
 fn round_trip_keeps_every_field() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("s.json"));
+    let store = test_store(dir.path().join("s.json"));
     assert_eq!(store.load().unwrap(), StoreData::empty());
     add(&store, pat("one", "tok1")).unwrap();
     let basic = Credential::new(
@@ -51,7 +51,7 @@ fn directory_is_0700_and_file_0600_and_loose_modes_get_a_warning() {
     // Other umasks are covered by the integration test that runs the binary
     // under `umask 000` and `umask 077`.
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("nested/deeper/s.json"));
+    let store = test_store(dir.path().join("nested/deeper/s.json"));
     add(&store, pat("one", "t")).unwrap();
     assert_eq!(mode(&dir.path().join("nested/deeper")), 0o700);
     assert_eq!(mode(store.path()), 0o600);
@@ -120,7 +120,7 @@ fn corrupt_stores_are_reported_and_left_byte_identical() {
     ];
     crate::testing::cases::check_all(cases, |(what, content, needles)| {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::new(dir.path().join("s.json"));
+        let store = test_store(dir.path().join("s.json"));
         fs::write(store.path(), content).unwrap();
         let err = store.load().unwrap_err().to_string();
         assert!(
@@ -143,7 +143,7 @@ fn corrupt_stores_are_reported_and_left_byte_identical() {
 #[test]
 fn errors_about_a_broken_store_never_quote_its_secrets() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("s.json"));
+    let store = test_store(dir.path().join("s.json"));
     fs::write(
         store.path(),
         r#"{"version":1,"credentials":[{"name":"a","api":"https://x","kind":"pat","token_id":"i","token":"SUPERSECRET","x":"#,
@@ -159,7 +159,7 @@ fn errors_about_a_broken_store_never_quote_its_secrets() {
 #[test]
 fn a_newer_store_is_refused_and_untouched() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("s.json"));
+    let store = test_store(dir.path().join("s.json"));
     let content = r#"{"version": 99, "credentials": [], "future": {"x": 1}}"#;
     fs::write(store.path(), content).unwrap();
     let err = store.load().unwrap_err().to_string();
@@ -174,7 +174,7 @@ fn a_newer_store_is_refused_and_untouched() {
 #[test]
 fn a_failed_change_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("s.json"));
+    let store = test_store(dir.path().join("s.json"));
     add(&store, pat("a", "t")).unwrap();
     let before = fs::read(store.path()).unwrap();
     let err = add(&store, pat("a", "other")).unwrap_err();
@@ -210,7 +210,7 @@ fn rename_checks_the_new_name() {
 #[test]
 fn a_held_lock_makes_a_change_wait_then_fail_clearly() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("s.json")).with_lock_timeout(Duration::from_millis(200));
+    let store = test_store(dir.path().join("s.json")).with_lock_timeout(Duration::from_millis(200));
     add(&store, pat("a", "t")).unwrap();
     let holder = File::options().write(true).open(store.lock_path()).unwrap();
     holder.lock().unwrap();
@@ -227,7 +227,7 @@ fn a_held_lock_makes_a_change_wait_then_fail_clearly() {
 #[test]
 fn a_lock_guard_holds_off_other_changes_until_dropped() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("s.json")).with_lock_timeout(Duration::from_millis(100));
+    let store = test_store(dir.path().join("s.json")).with_lock_timeout(Duration::from_millis(100));
     add(&store, pat("a", "t")).unwrap();
     let guard = store.lock().unwrap();
     let mut data = guard.load().unwrap();
@@ -252,7 +252,7 @@ fn a_lock_guard_holds_off_other_changes_until_dropped() {
 #[test]
 fn stale_temporary_files_from_a_killed_writer_are_cleaned_up() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("s.json"));
+    let store = test_store(dir.path().join("s.json"));
     let stale = dir.path().join(".s.json.abc123.tmp");
     fs::write(&stale, "half a store").unwrap();
     add(&store, pat("a", "t")).unwrap();
@@ -310,7 +310,7 @@ fn hand_edited_entries_that_break_the_rules_are_refused_on_load() {
     ];
     crate::testing::cases::check_all(cases, |(what, creds, number, needle)| {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::new(dir.path().join("s.json"));
+        let store = test_store(dir.path().join("s.json"));
         let content = serde_json::json!({"version": 1, "credentials": creds}).to_string();
         fs::write(store.path(), &content).unwrap();
         let err = store.load().unwrap_err().to_string();
@@ -330,7 +330,7 @@ fn hand_edited_entries_that_break_the_rules_are_refused_on_load() {
 #[test]
 fn temporary_files_of_a_sibling_store_are_left_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("store.json"));
+    let store = test_store(dir.path().join("store.json"));
     // `.store.json.bak.XXXXXX.tmp` belongs to `store.json.bak`, under another lock.
     let sibling = dir.path().join(".store.json.bak.Ab12Cd.tmp");
     let ours = dir.path().join(".store.json.Zz9Yy8.tmp");
@@ -349,7 +349,7 @@ fn a_symlinked_store_is_written_through_the_link() {
     let real = real_dir.join("store.json");
     let link = dir.path().join("link.json");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    let store = Store::new(&link);
+    let store = test_store(&link);
     add(&store, pat("a", "t")).unwrap();
     add(&store, pat("b", "t")).unwrap();
     assert!(
@@ -358,6 +358,11 @@ fn a_symlinked_store_is_written_through_the_link() {
             .file_type()
             .is_symlink()
     );
-    assert_eq!(Store::new(&real).load().unwrap().credentials.len(), 2);
+    assert_eq!(test_store(&real).load().unwrap().credentials.len(), 2);
     assert_eq!(mode(&real), 0o600);
+}
+
+/// A store at this path sealed under the tests' key.
+fn test_store(path: impl Into<std::path::PathBuf>) -> crate::store::Store {
+    crate::store::Store::new(path).with_vault(crate::vault::test_key::vault())
 }

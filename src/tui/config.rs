@@ -9,6 +9,9 @@
 //! clipboard_clear = 45    # seconds until a copied secret is cleared; 0: only on quit
 //! reveal_seconds = 10     # how long `s` shows a secret
 //! probe_path = "/account" # what `p` asks for under the API base
+//! storage = "keyring"     # keyring | plaintext: where the store's secrets live
+//! key_command = "pass show sipauth-tui" # prints the data key instead of the keyring
+//! key_cache_minutes = 15  # how long the kernel keyring caches the key; 0: not at all
 //!
 //! [keys]                  # action = [keys]; see the help overlay (`?`)
 //! probe = ["p", "f5"]
@@ -40,6 +43,17 @@ pub enum ClipboardMode {
     None,
 }
 
+/// Whether the store's secrets are sealed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageMode {
+    /// Sealed under a data key from the OS keyring (or `key_command`).
+    #[default]
+    Keyring,
+    /// Not sealed, chosen explicitly; every write warns.
+    Plaintext,
+}
+
 /// The settings, with defaults for everything the file leaves out.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -58,6 +72,13 @@ pub struct Config {
     pub probe_path: String,
     /// Rebound keys, by action name.
     pub keys: BTreeMap<Action, Vec<String>>,
+    /// Where the store's secrets live.
+    pub storage: StorageMode,
+    /// A shell command that prints the data key (64 hex digits or Base64
+    /// of 32 bytes), used instead of the OS keyring.
+    pub key_command: Option<String>,
+    /// Minutes the kernel keyring caches the key (0: not at all).
+    pub key_cache_minutes: u32,
 }
 
 impl Default for Config {
@@ -70,6 +91,9 @@ impl Default for Config {
             reveal_seconds: 10,
             probe_path: "/account".into(),
             keys: BTreeMap::new(),
+            storage: StorageMode::Keyring,
+            key_command: None,
+            key_cache_minutes: 15,
         }
     }
 }
@@ -139,6 +163,14 @@ impl Config {
         if !config.probe_path.starts_with('/') || config.probe_path.chars().any(char::is_control) {
             return Err("probe_path must start with `/` and hold no control characters".into());
         }
+        if config.key_cache_minutes > 24 * 60 {
+            return Err("key_cache_minutes must be at most 1440 (a day)".into());
+        }
+        if let Some(command) = &config.key_command
+            && (command.trim().is_empty() || command.chars().any(char::is_control))
+        {
+            return Err("key_command must be a non-empty command on one line".into());
+        }
         Ok(config)
     }
 
@@ -168,6 +200,13 @@ mod tests {
         assert_eq!(config.clipboard, ClipboardMode::Osc52);
         assert_eq!(config.clipboard_clear, 0);
         assert_eq!(config.keymap().unwrap().keys_of(Action::Probe), "F5");
+        let config = Config::parse(
+            "storage = \"plaintext\"\nkey_command = \"pass show k\"\nkey_cache_minutes = 0\n",
+        )
+        .unwrap();
+        assert_eq!(config.storage, StorageMode::Plaintext);
+        assert_eq!(config.key_command.as_deref(), Some("pass show k"));
+        assert_eq!(config.key_cache_minutes, 0);
     }
 
     #[test]
@@ -179,6 +218,10 @@ mod tests {
             ("[keys]\nfly = [\"x\"]", "fly"),
             ("refresh_margin = -1", "refresh_margin"),
             ("probe_path = \"account\"", "probe_path"),
+            ("storage = \"disk\"", "disk"),
+            ("key_cache_minutes = 5000", "key_cache_minutes"),
+            ("key_command = \"  \"", "key_command"),
+            ("key_command = \"pass\\nshow\"", "key_command"),
         ];
         crate::testing::cases::check_all(cases, |(text, needle)| {
             let err = Config::parse(text).unwrap_err();

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use sipauth_tui::credential::Auth;
 use sipauth_tui::sandbox::demo;
 use sipauth_tui::sandbox::{BackgroundSandbox, SAMPLE_PASSWORD, SAMPLE_TOKEN};
-use sipauth_tui::store::{Store, StoreData};
+use sipauth_tui::store::StoreData;
 use tempfile::TempDir;
 
 use crate::support::BIN;
@@ -67,7 +67,11 @@ impl App {
             .unwrap()
             .block_on(demo::seed(&sandbox, now()))
             .unwrap();
-        Store::new(&store).lock().unwrap().save(&mut data).unwrap();
+        crate::support::store(&store)
+            .lock()
+            .unwrap()
+            .save(&mut data)
+            .unwrap();
         let secrets = secrets(&data);
         let config = dir.path().join("config.toml");
         std::fs::write(&config, setup.config).unwrap();
@@ -142,7 +146,7 @@ impl App {
     }
 
     fn store(&self) -> StoreData {
-        Store::new(&self.store).load().unwrap()
+        crate::support::store(&self.store).load().unwrap()
     }
 
     fn x11(&self) -> &xvfb::Display {

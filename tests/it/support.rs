@@ -63,6 +63,7 @@ impl Env {
         for var in PROXY_VARS {
             cmd.env_remove(var);
         }
+        keyed(&mut cmd);
         cmd.env_remove("SIPAUTH_LOCK_TIMEOUT");
         cmd
     }
@@ -159,14 +160,14 @@ impl Env {
 
     /// The stored session of `name` as JSON (null when none), via the library.
     pub fn session_json(&self, name: &str) -> Value {
-        let data = sipauth_tui::store::Store::new(&self.store).load().unwrap();
+        let data = crate::support::store(&self.store).load().unwrap();
         let c = data.get(name).unwrap();
         serde_json::to_value(c.auth.session()).unwrap()
     }
 
     /// Names in the store, read through the library.
     pub fn names(&self) -> Vec<String> {
-        sipauth_tui::store::Store::new(&self.store)
+        crate::support::store(&self.store)
             .load()
             .unwrap()
             .credentials
@@ -185,9 +186,50 @@ const PROXY_VARS: [&str; 6] = [
     "all_proxy",
 ];
 
+/// A store at this path sealed under the tests' key, as the binary under
+/// test (given [`storage_env`]) seals it.
+pub fn store(path: impl Into<PathBuf>) -> sipauth_tui::store::Store {
+    sipauth_tui::store::Store::new(path).with_vault(sipauth_tui::vault::test_key::vault())
+}
+
+/// How the binary under test keeps its store's key: the tests' key from
+/// a key command (so no keyring is needed, and the library side reads what
+/// the binary sealed), no storage override. The keyring tests replace it.
+pub fn storage_env() -> [(&'static str, Option<String>); 3] {
+    [
+        (
+            "SIPAUTH_KEY_COMMAND",
+            Some(sipauth_tui::vault::test_key::key_command()),
+        ),
+        ("SIPAUTH_STORAGE", None),
+        // Never the user's own config: one that does not exist.
+        (
+            "SIPAUTH_CONFIG",
+            Some("/nonexistent/sipauth-tui/config.toml".into()),
+        ),
+    ]
+}
+
+/// A command (a shell around the binary) given [`storage_env`].
+pub fn keyed(cmd: &mut StdCommand) -> &mut StdCommand {
+    for (var, value) in storage_env() {
+        match value {
+            Some(value) => cmd.env(var, value),
+            None => cmd.env_remove(var),
+        };
+    }
+    cmd
+}
+
 fn clean_env(cmd: &mut Command) {
     for var in PROXY_VARS {
         cmd.env_remove(var);
+    }
+    for (var, value) in storage_env() {
+        match value {
+            Some(value) => cmd.env(var, value),
+            None => cmd.env_remove(var),
+        };
     }
     cmd.env_remove("SIPAUTH_LOCK_TIMEOUT");
 }

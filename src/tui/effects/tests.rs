@@ -41,7 +41,7 @@ fn oauth(client_id: &str, token: &str) -> Credential {
 #[tokio::test]
 async fn an_edit_keeps_the_session_on_disk_not_the_one_the_form_saw() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("store.json"));
+    let store = test_store(dir.path().join("store.json"));
     let mut data = StoreData::empty();
     // The form opened on the session with "old"; meanwhile a refresh stored "new".
     data.insert(oauth("client-1", "new")).unwrap();
@@ -75,7 +75,7 @@ fn delete_revokes_the_stored_session_and_removes_it() {
     let sandbox =
         crate::sandbox::BackgroundSandbox::start_with(crate::sandbox::demo::realm()).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path().join("store.json"));
+    let store = test_store(dir.path().join("store.json"));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -105,4 +105,9 @@ fn delete_revokes_the_stored_session_and_removes_it() {
     }
     assert!(store.load().unwrap().get("third-party").is_err());
     assert_eq!(sandbox.revocations().len(), 1);
+}
+
+/// A store at this path sealed under the tests' key.
+fn test_store(path: impl Into<std::path::PathBuf>) -> crate::store::Store {
+    crate::store::Store::new(path).with_vault(crate::vault::test_key::vault())
 }

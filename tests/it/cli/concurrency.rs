@@ -82,7 +82,7 @@ fn killing_writers_mid_save_leaves_the_old_or_the_new_store() {
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL: no destructor, no cleanup
         child.wait().unwrap();
-        let now = sipauth_tui::store::Store::new(&env.store)
+        let now = crate::support::store(&env.store)
             .load()
             .unwrap_or_else(|e| panic!("kill {i} after {delay:?} broke the store: {e}"));
         let names: Vec<String> = now.credentials.into_iter().map(|c| c.name).collect();

@@ -197,6 +197,10 @@ fn default_store_lives_under_xdg_data_home_with_private_modes() {
     let data_home = env.dir.path().join("xdg");
     let mut cmd = assert_cmd::Command::new(crate::support::BIN);
     cmd.env_remove("SIPAUTH_STORE")
+        .env(
+            "SIPAUTH_KEY_COMMAND",
+            sipauth_tui::vault::test_key::key_command(),
+        )
         .env("XDG_DATA_HOME", &data_home)
         .env("HOME", env.dir.path())
         .args(["add", "pat", "x", "--token-id", "t"])
@@ -224,7 +228,7 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
     let env = Env::new();
     env.write_pats("cred", 2000, "x");
     // 2,000 rows are far more than a pipe buffer, so `list` meets EPIPE.
-    let out = std::process::Command::new("bash")
+    let out = crate::support::keyed(&mut std::process::Command::new("bash"))
         .arg("-c")
         .arg(r#""$BIN" list | head -c 10 >/dev/null; echo "status=${PIPESTATUS[0]}""#)
         .env("BIN", crate::support::BIN)
@@ -239,7 +243,7 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
 fn modes_are_private_whatever_the_umask() {
     for umask in ["000", "077", "022"] {
         let env = Env::new();
-        let out = std::process::Command::new("bash")
+        let out = crate::support::keyed(&mut std::process::Command::new("bash"))
             .arg("-c")
             .arg(format!(
                 r#"umask {umask}; printf tok | "$BIN" add pat x --token-id t"#
@@ -293,7 +297,7 @@ fn the_debug_log_is_private_and_never_records_arguments() {
 #[test]
 fn a_closed_stderr_does_not_turn_an_error_into_a_panic() {
     let env = Env::new();
-    let out = std::process::Command::new("bash")
+    let out = crate::support::keyed(&mut std::process::Command::new("bash"))
         .arg("-c")
         .arg(r#""$BIN" remove nobody 2>&-; echo "status=$?""#)
         .env("BIN", crate::support::BIN)
@@ -307,7 +311,7 @@ fn a_closed_stderr_does_not_turn_an_error_into_a_panic() {
 /// the prompt, types `keys`, and returns what the terminal showed.
 fn in_pty(env: &Env, shell: &str, keys: &[u8]) -> String {
     use std::io::{Read, Write};
-    let mut child = std::process::Command::new("script")
+    let mut child = crate::support::keyed(&mut std::process::Command::new("script"))
         .args(["-qec", shell, "/dev/null"])
         .env("SIPAUTH_STORE", &env.store)
         .env("BIN", crate::support::BIN)

@@ -82,7 +82,8 @@ fn observe(listener: TcpListener, secrets: Vec<String>, url: String) -> Observed
     }
 }
 
-/// A shell running `command` with only PATH and a HOME without a store, so
+/// A shell running `command` with only PATH, the tests' key source and a
+/// HOME without a store, so
 /// the command works only if it names everything it needs.
 fn bare_sh(command: &str, home: &Path) -> Command {
     let mut sh = Command::new("sh");
@@ -91,6 +92,8 @@ fn bare_sh(command: &str, home: &Path) -> Command {
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .args(["-c", command]);
+    // The user's own key source stands in for their keyring.
+    crate::support::keyed(&mut sh);
     sh
 }
 

@@ -4,7 +4,6 @@
 
 use serde_json::{Value, json};
 use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, Secret, Session};
-use sipauth_tui::store::Store;
 use sipauth_tui::testing::jwt::segment as b64;
 
 use crate::support::{Env, FIXTURE, check_all, fixture_token, stderr, stdout};
@@ -132,7 +131,9 @@ fn from_decodes_a_stored_session_without_pasting() {
         session: Some(Box::new(session)),
     };
     let c = Credential::new("kc", DEFAULT_API, auth).unwrap();
-    Store::new(&env.store).update(|d| d.insert(c)).unwrap();
+    crate::support::store(&env.store)
+        .update(|d| d.insert(c))
+        .unwrap();
     env.add_pat("pat", "token-ABC123", "s3cret-pat", DEFAULT_API);
 
     let doc = decode_json(&env, "", &["--from", "kc"]);

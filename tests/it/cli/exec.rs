@@ -86,7 +86,7 @@ fn exec_passes_the_exit_status_and_stdin_through() {
         shell_quote(&env.store.to_string_lossy()),
         shell_quote(BIN)
     );
-    let out = std::process::Command::new("sh")
+    let out = crate::support::keyed(&mut std::process::Command::new("sh"))
         .args(["-c", &line])
         .output()
         .unwrap();

@@ -254,7 +254,7 @@ fn files_are_limited_and_their_modes_checked() {
     let out = env.cmd().args(["import", &dir]).output().unwrap();
     assert!(stderr(&out).contains("is a directory"), "{}", stderr(&out));
     // A pipe, as from `import <(pbpaste)`, is read like a file.
-    let out = std::process::Command::new("bash")
+    let out = crate::support::keyed(&mut std::process::Command::new("bash"))
         .arg("-c")
         .arg(r#""$BIN" import <(printf 'Basic Sm9objp0b3BzZWNyZXQ=') --name piped"#)
         .env("BIN", crate::support::BIN)

@@ -14,7 +14,6 @@ use sipauth_tui::jwt::verify::{DiskCache, KeyCache, KeySet};
 use sipauth_tui::sandbox::BackgroundSandbox;
 use sipauth_tui::sandbox::realm::{LIAR_REALM, NO_DISCOVERY_REALM};
 use sipauth_tui::sandbox_keys::{self as keys, KID_ES256, KID_PS256, KID_RS256};
-use sipauth_tui::store::Store;
 use sipauth_tui::testing::jwt;
 
 use crate::support::{Env, check_all, stderr, stdout};
@@ -355,7 +354,9 @@ fn a_stored_session_verifies_its_access_and_id_tokens_but_not_the_refresh_token(
         session: Some(Box::new(session)),
     };
     let c = Credential::new("kc", DEFAULT_API, auth).unwrap();
-    Store::new(&env.store).update(|d| d.insert(c)).unwrap();
+    crate::support::store(&env.store)
+        .update(|d| d.insert(c))
+        .unwrap();
 
     let (code, out, err) = verify(&env, "", &["--from", "kc", "--json"]);
     assert_eq!(code, 0, "{err}");

@@ -79,7 +79,7 @@ impl Realm {
     }
 
     pub fn store(&self) -> Store {
-        Store::new(&self.env.store)
+        crate::support::store(&self.env.store)
     }
 
     /// Sends `token` in a refresh request of the `post` client straight to

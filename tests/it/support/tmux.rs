@@ -30,6 +30,11 @@ impl Tmux {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("TERM", "xterm-256color")
             .env("LANG", "C.UTF-8");
+        for (key, value) in super::storage_env() {
+            if let Some(value) = value {
+                cmd.env(key, value);
+            }
+        }
         for (key, value) in env {
             cmd.env(key, value);
         }

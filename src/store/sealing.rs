@@ -1,0 +1,156 @@
+//! The store's secrets sealed on write and opened on read (see
+//! [`crate::vault`]): each under the data key, bound to its credential's
+//! name and its field.
+
+use std::path::Path;
+
+use super::{StoreData, StoreError};
+use crate::credential::{Sealed, Secret};
+use crate::expiry::jwt_time;
+use crate::jwt::looks_like_jwt;
+use crate::vault::{DataKey, SealError, Vault};
+
+/// How many secrets are plain and how many sealed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Stored as they are.
+    pub plain: usize,
+    /// Sealed under the data key.
+    pub sealed: usize,
+}
+
+/// Counts the secrets of every credential.
+pub fn count(data: &StoreData) -> Counts {
+    let mut counts = Counts::default();
+    for credential in &data.credentials {
+        for secret in credential.auth.secrets() {
+            if secret.sealed().is_some() {
+                counts.sealed += 1;
+            } else {
+                counts.plain += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// A copy of `data` with every secret sealed under `key`; the JWT times
+/// stay readable beside each sealed token.
+pub fn seal_all(data: &StoreData, key: &DataKey) -> Result<StoreData, SealError> {
+    let mut copy = data.clone();
+    copy.key_id = Some(key.id());
+    for credential in &mut copy.credentials {
+        let name = credential.name.clone();
+        for (field, secret) in credential.auth.secrets_mut() {
+            let plain = secret.expose();
+            let jwt = looks_like_jwt(plain);
+            let sealed = Sealed {
+                sealed: key.seal(&name, field, plain.as_bytes())?,
+                exp: jwt.then(|| jwt_time(plain, "exp")).flatten(),
+                iat: jwt.then(|| jwt_time(plain, "iat")).flatten(),
+                jwt,
+            };
+            *secret = Secret::from_sealed(sealed);
+        }
+    }
+    Ok(copy)
+}
+
+/// Opens every sealed secret of `data` in place, or names those that do
+/// not open; then checks the opened values as a plain store's are checked.
+pub fn open_all(path: &Path, vault: &Vault, data: &mut StoreData) -> Result<(), StoreError> {
+    if count(data).sealed == 0 {
+        return Ok(());
+    }
+    let key_id = data.key_id.clone().ok_or_else(|| StoreError::Schema {
+        path: path.to_owned(),
+        problem: "sealed secrets but no `key_id`".into(),
+        line: 1,
+        column: 1,
+    })?;
+    let key = vault.key(&key_id).map_err(|source| StoreError::Key {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut failed = Vec::new();
+    for credential in &mut data.credentials {
+        let name = credential.name.clone();
+        for (field, secret) in credential.auth.secrets_mut() {
+            let Some(sealed) = secret.sealed() else {
+                continue;
+            };
+            match key.open(&name, field, &sealed.sealed) {
+                Ok(mut plain) => *secret = Secret::new(std::mem::take(&mut *plain)),
+                Err(_) => failed.push(format!("{name} ({})", field.replace('_', " "))),
+            }
+        }
+    }
+    if !failed.is_empty() {
+        return Err(StoreError::Unopened {
+            path: path.to_owned(),
+            entries: failed,
+        });
+    }
+    super::parse::check_entries(path, data)
+}
+
+/// A sealed copy opens again to the same data, and keeps nothing plain.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credential::{Auth, Credential};
+
+    #[test]
+    fn sealed_secrets_open_back_and_the_public_part_stays_readable() {
+        let key = DataKey::generate().unwrap();
+        let mut data = StoreData::empty();
+        let pat = Auth::Pat {
+            token_id: "token-A".into(),
+            token: Secret::new("CANARY-pat".into()),
+        };
+        data.insert(Credential::new("a", "https://x/v2", pat).unwrap())
+            .unwrap();
+        let sealed = seal_all(&data, &key).unwrap();
+        let text = serde_json::to_string(&sealed).unwrap();
+        assert!(!text.contains("CANARY"), "{text}");
+        assert!(
+            text.contains("token-A") && text.contains(&key.id()),
+            "{text}"
+        );
+        assert_eq!(
+            count(&sealed),
+            Counts {
+                plain: 0,
+                sealed: 1
+            }
+        );
+        let mut back: StoreData = serde_json::from_str(&text).unwrap();
+        open_all(Path::new("/s"), &Vault::with_key(key, "test"), &mut back).unwrap();
+        assert_eq!(back.credentials, data.credentials);
+    }
+
+    #[test]
+    fn secrets_swapped_between_entries_or_fields_do_not_open() {
+        let key = DataKey::generate().unwrap();
+        let mut data = StoreData::empty();
+        for name in ["a", "b"] {
+            let pat = Auth::Pat {
+                token_id: "token-A".into(),
+                token: Secret::new(format!("CANARY-{name}")),
+            };
+            data.insert(Credential::new(name, "https://x/v2", pat).unwrap())
+                .unwrap();
+        }
+        let mut doc = serde_json::to_value(seal_all(&data, &key).unwrap()).unwrap();
+        let creds = doc["credentials"].as_array_mut().unwrap();
+        let a = creds[0]["token"].clone();
+        creds[0]["token"] = creds[1]["token"].clone();
+        creds[1]["token"] = a;
+        let mut swapped: StoreData = serde_json::from_value(doc).unwrap();
+        let err = open_all(Path::new("/s"), &Vault::with_key(key, "test"), &mut swapped)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a (token), b (token)"), "{err}");
+        assert!(!err.contains("CANARY"), "{err}");
+    }
+}
