@@ -32,17 +32,20 @@ pub(crate) mod hardening;
 mod header;
 mod import;
 mod list;
+mod lock;
 mod logging;
 mod login;
 mod probe;
 mod refresh;
 mod remove;
 mod rename;
+mod reset_key;
 mod sandbox;
 mod secret_input;
 mod session;
 mod session_view;
 mod show;
+mod status;
 
 /// Keep credentials for the sipgate REST API (and any Basic-auth API); hand
 /// their Authorization headers to curl without putting them in argv; probe
@@ -80,6 +83,25 @@ enum Command {
         json: bool,
     },
     /// Show one credential, secrets masked
+    /// Where the secrets live: the store file, the storage backend, how
+    /// many secrets are encrypted and whether the key opens them, and each
+    /// session's deadlines (exit 1 when sealed secrets cannot be opened)
+    Status {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Drop the store's key from the kernel keyring cache now; the next
+    /// command that needs a secret asks the OS keyring again
+    Lock,
+    /// Start a new data key when the old one is lost (keyring reset, store
+    /// copied from another machine): secrets that cannot be opened are
+    /// dropped, names, clients and API bases stay
+    ResetKey {
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
     Show {
         /// Credential name
         name: String,
@@ -347,6 +369,9 @@ impl Command {
             Command::Add(add::AddCommand::Oauth(_)) => "add oauth",
             Command::Import(_) => "import",
             Command::List { .. } => "list",
+            Command::Status { .. } => "status",
+            Command::Lock => "lock",
+            Command::ResetKey { .. } => "reset-key",
             Command::Show { .. } => "show",
             Command::Remove { .. } => "remove",
             Command::Rename { .. } => "rename",
@@ -396,6 +421,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     let outcome = match command {
         Command::Add(cmd) => add::run(&ctx, cmd)?,
         Command::List { json } => list::run(&ctx, &mut out, json)?,
+        Command::Status { json } => status::run(&ctx, &mut out, json)?,
+        Command::Lock => lock::run(&ctx)?,
+        Command::ResetKey { yes } => reset_key::run(&ctx, yes)?,
         Command::Show { name, json, reveal } => show::run(&ctx, &mut out, &name, json, reveal)?,
         Command::Remove { name, no_revoke } => remove::run(&ctx, &name, no_revoke)?,
         Command::Rename { old, new } => rename::run(&ctx, &old, &new)?,

@@ -30,6 +30,7 @@ mod sealing;
 
 pub use error::StoreError;
 pub use parse::parse;
+pub use sealing::{Counts, Dropped};
 
 /// The store format this build writes and the newest it reads.
 pub const STORE_VERSION: u32 = 3;
@@ -132,6 +133,17 @@ impl StoreData {
         credential.name = new.to_owned();
         Ok(())
     }
+}
+
+/// What [`Store::reset_key`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyReset {
+    /// What could not be kept.
+    pub dropped: Vec<Dropped>,
+    /// The key the store had.
+    pub old_key: Option<String>,
+    /// The key it has now (none when no secret is left to seal).
+    pub new_key: Option<String>,
 }
 
 /// A store file, how to lock it, and where its key lives.
@@ -277,6 +289,48 @@ impl Store {
         self.plain_on_disk
             .store(sealing::count(&data).plain, Ordering::Relaxed);
         Ok(data)
+    }
+
+    /// Opens the sealed secrets of data read by [`Store::load_public`]
+    /// (what [`Store::load`] does after reading).
+    pub fn open(&self, data: &mut StoreData) -> Result<(), StoreError> {
+        sealing::open_all(&self.path, &self.vault, data)
+    }
+
+    /// Starts a new data key: under the lock, opens what the current key
+    /// still opens, drops the secrets it does not (see [`Dropped`]), seals
+    /// the rest under a new key and deletes the old key from the keyring.
+    /// Returns what was dropped and the old and new key ids.
+    pub fn reset_key(&self) -> Result<KeyReset, StoreError> {
+        let guard = self.lock()?;
+        let mut data = self.load_public()?;
+        let old = data.key_id.take();
+        let key = old.as_deref().and_then(|id| match self.vault.key(id) {
+            Ok(key) => Some(key),
+            Err(e) => {
+                tracing::info!(problem = %e, "reset-key: the old key cannot be had");
+                None
+            }
+        });
+        let dropped = sealing::drop_unopened(&mut data, key.as_ref());
+        parse::check_entries(&self.path, &data)?;
+        guard.save(&mut data)?;
+        if let Some(old) = &old
+            && data.key_id.as_ref() != Some(old)
+            && let Err(e) = self.vault.delete(old)
+        {
+            tracing::info!(problem = %e, "reset-key: the old key was not deleted");
+        }
+        Ok(KeyReset {
+            dropped,
+            old_key: old,
+            new_key: data.key_id,
+        })
+    }
+
+    /// How many secrets are sealed and how many plain in `data`.
+    pub fn secret_counts(data: &StoreData) -> Counts {
+        sealing::count(data)
     }
 
     /// Warnings when the store file can be read by group or others, or

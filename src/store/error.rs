@@ -150,6 +150,17 @@ pub enum StoreError {
         /// Why the key could not be had.
         source: crate::vault::VaultError,
     },
+    /// The key of a sealed store could not be had: these entries' secrets
+    /// cannot be opened; nothing was written.
+    #[error("store {}: the secrets of {} cannot be opened: {source}; the file is left as it is", path.display(), entries.join(", "))]
+    Locked {
+        /// The store file.
+        path: PathBuf,
+        /// Why the key could not be had.
+        source: crate::vault::VaultError,
+        /// The entries holding sealed secrets.
+        entries: Vec<String>,
+    },
     /// Some sealed secrets did not open with the store's key.
     #[error("store {}: {} sealed secret(s) do not open with the store's key (changed, or moved between entries): {}; the file is left as it is: `sipauth-tui reset-key` drops them and keeps the rest", path.display(), entries.len(), entries.join(", "))]
     Unopened {

@@ -68,9 +68,15 @@ pub fn open_all(path: &Path, vault: &Vault, data: &mut StoreData) -> Result<(), 
         line: 1,
         column: 1,
     })?;
-    let key = vault.key(&key_id).map_err(|source| StoreError::Key {
+    let key = vault.key(&key_id).map_err(|source| StoreError::Locked {
         path: path.to_owned(),
         source,
+        entries: data
+            .credentials
+            .iter()
+            .filter(|c| c.auth.secrets().iter().any(|s| s.sealed().is_some()))
+            .map(|c| c.name.clone())
+            .collect(),
     })?;
     let mut failed = Vec::new();
     for credential in &mut data.credentials {
@@ -92,6 +98,95 @@ pub fn open_all(path: &Path, vault: &Vault, data: &mut StoreData) -> Result<(), 
         });
     }
     super::parse::check_entries(path, data)
+}
+
+/// What `reset-key` could not keep of one entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dropped {
+    /// The entry's name.
+    pub name: String,
+    /// What was dropped: `the entry` (a PAT or Basic login whose secret
+    /// is gone, an OAuth entry left with neither client nor session),
+    /// `the session`, `the client secret`.
+    pub what: &'static str,
+}
+
+/// Opens what `key` opens and drops what it does not (every sealed secret
+/// when there is no key): a session whose tokens are lost is dropped, a
+/// client keeps everything but its secret, a PAT or Basic login without
+/// its secret is removed. Names, clients and API bases stay.
+pub fn drop_unopened(data: &mut StoreData, key: Option<&DataKey>) -> Vec<Dropped> {
+    use crate::credential::Auth;
+    let opens = |name: &str, field: &str, secret: &mut Secret| -> bool {
+        let Some(sealed) = secret.sealed() else {
+            return true;
+        };
+        match key.map(|k| k.open(name, field, &sealed.sealed)) {
+            Some(Ok(mut plain)) => {
+                *secret = Secret::new(std::mem::take(&mut *plain));
+                true
+            }
+            _ => false,
+        }
+    };
+    let mut dropped = Vec::new();
+    data.credentials.retain_mut(|credential| {
+        let name = credential.name.clone();
+        let kind = credential.auth.kind();
+        let mut note = |what| {
+            dropped.push(Dropped {
+                name: name.clone(),
+                what,
+            })
+        };
+        match &mut credential.auth {
+            Auth::Pat { token: secret, .. }
+            | Auth::Basic {
+                password: secret, ..
+            } => {
+                let field = if kind == "pat" { "token" } else { "password" };
+                let kept = opens(&name, field, secret);
+                if !kept {
+                    note("the entry");
+                }
+                kept
+            }
+            Auth::Oauth { client, session } => {
+                if let Some(c) = client
+                    && let Some(secret) = &mut c.client_secret
+                    && !opens(&name, "client_secret", secret)
+                {
+                    c.client_secret = None;
+                    note("the client secret");
+                }
+                if let Some(s) = session {
+                    let mut all = opens(&name, "access_token", &mut s.access_token);
+                    for (field, token) in [
+                        ("refresh_token", s.refresh_token.as_mut()),
+                        ("id_token", s.id_token.as_mut()),
+                    ] {
+                        if let Some(token) = token {
+                            all &= opens(&name, field, token);
+                        }
+                    }
+                    if !all {
+                        *session = None;
+                        note("the session");
+                    }
+                }
+                if client.is_none() && session.is_none() {
+                    dropped.retain(|d| d.name != name);
+                    dropped.push(Dropped {
+                        name: name.clone(),
+                        what: "the entry",
+                    });
+                    return false;
+                }
+                true
+            }
+        }
+    });
+    dropped
 }
 
 /// A sealed copy opens again to the same data, and keeps nothing plain.
@@ -152,5 +247,75 @@ mod tests {
             .to_string();
         assert!(err.contains("a (token), b (token)"), "{err}");
         assert!(!err.contains("CANARY"), "{err}");
+    }
+
+    #[test]
+    fn reset_drops_only_what_the_key_does_not_open_and_keeps_clients() {
+        use crate::credential::{AuthMethod, OauthClient, Session};
+        let old = DataKey::generate().unwrap();
+        let mut data = StoreData::empty();
+        let pat = Auth::Pat {
+            token_id: "token-A".into(),
+            token: Secret::new("CANARY-pat".into()),
+        };
+        data.insert(Credential::new("pat", "https://x/v2", pat).unwrap())
+            .unwrap();
+        let client = OauthClient {
+            issuer: "https://login.example/realms/r".into(),
+            client_id: "cli".into(),
+            auth_method: AuthMethod::Post,
+            client_secret: Some(Secret::new("CANARY-client".into())),
+            scope: None,
+            redirect_uri: None,
+        };
+        let oauth = Auth::Oauth {
+            client: Some(client),
+            session: Some(Box::new(Session::bearer(
+                Secret::new("CANARY-at".into()),
+                1,
+            ))),
+        };
+        data.insert(Credential::new("sess", "https://x/v2", oauth).unwrap())
+            .unwrap();
+        let bare = Auth::Oauth {
+            client: None,
+            session: Some(Box::new(Session::bearer(
+                Secret::new("CANARY-bare".into()),
+                1,
+            ))),
+        };
+        data.insert(Credential::new("bare", "https://x/v2", bare).unwrap())
+            .unwrap();
+        let sealed = seal_all(&data, &old).unwrap();
+        // The right key opens everything and drops nothing.
+        let mut kept = sealed.clone();
+        assert_eq!(drop_unopened(&mut kept, Some(&old)), vec![]);
+        assert_eq!(kept.credentials, data.credentials);
+        // No key: the PAT and the bare token go, the client stays.
+        let mut reset = sealed;
+        let dropped = drop_unopened(&mut reset, None);
+        let said: Vec<_> = dropped
+            .iter()
+            .map(|d| format!("{}: {}", d.name, d.what))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "pat: the entry",
+                "sess: the client secret",
+                "sess: the session",
+                "bare: the entry"
+            ]
+        );
+        assert_eq!(count(&reset), Counts::default());
+        let sess = reset.get("sess").unwrap();
+        let client = sess.auth.client().unwrap();
+        assert_eq!(
+            (client.client_id.as_str(), client.client_secret.is_none()),
+            ("cli", true)
+        );
+        assert!(sess.auth.session().is_none());
+        assert_eq!(reset.credentials.len(), 1);
+        super::super::parse::check_entries(Path::new("/s"), &reset).unwrap();
     }
 }

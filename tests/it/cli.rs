@@ -9,6 +9,7 @@ mod exec;
 mod hostile;
 mod hostile_files;
 mod import;
+mod keyring;
 mod oauth;
 mod probe;
 mod render;

@@ -6,6 +6,7 @@
 //! app's tests drive [`tmux`] and read the clipboard through [`xvfb`].
 
 pub mod oauth;
+pub mod secret_service;
 pub mod tmux;
 pub mod xvfb;
 

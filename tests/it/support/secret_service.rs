@@ -1,0 +1,152 @@
+//! A private, real Secret Service: a session D-Bus (`dbus-daemon`) and an
+//! unlocked `gnome-keyring-daemon` on it, both killed on drop, each test
+//! its own (Debian: dbus, gnome-keyring, libsecret-tools for
+//! `secret-tool`). A missing tool fails the test, it does not skip.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+/// A running session bus with a Secret Service on it.
+pub struct SecretService {
+    bus: Child,
+    keyring: Child,
+    /// The bus address, for `DBUS_SESSION_BUS_ADDRESS`.
+    pub address: String,
+    /// The keyring daemon's HOME (where it keeps its keyring files).
+    pub home: TempDir,
+}
+
+impl SecretService {
+    /// Starts both and waits until the Secret Service answers.
+    pub fn start() -> Self {
+        let home = tempfile::tempdir().unwrap();
+        let mut bus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run dbus-daemon (apt-get install dbus): {e}"));
+        let mut address = String::new();
+        BufReader::new(bus.stdout.take().unwrap())
+            .read_line(&mut address)
+            .unwrap();
+        let address = address.trim().to_owned();
+        assert!(
+            address.starts_with("unix:"),
+            "dbus-daemon printed {address:?}"
+        );
+        let mut keyring = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot run gnome-keyring-daemon (apt-get install gnome-keyring): {e}")
+            });
+        // The login password that unlocks (and creates) its keyring.
+        let mut stdin = keyring.stdin.take().unwrap();
+        stdin.write_all(b"test-keyring-password").unwrap();
+        drop(stdin);
+        let service = Self {
+            bus,
+            keyring,
+            address,
+            home,
+        };
+        let started = Instant::now();
+        while !service.ready_by_store() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the Secret Service did not come up on {}",
+                service.address
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        service
+    }
+
+    /// Whether a `secret-tool store` goes through.
+    fn ready_by_store(&self) -> bool {
+        let mut child = self
+            .command("secret-tool")
+            .args(["store", "--label", "ready", "service", "probe-ready"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot run secret-tool (apt-get install libsecret-tools): {e}")
+            });
+        let _ = child.stdin.take().unwrap().write_all(b"x");
+        child.wait().unwrap().success()
+    }
+
+    /// A command talking to this bus.
+    pub fn command(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env("HOME", self.home.path());
+        cmd
+    }
+
+    /// Runs `secret-tool ARGS`.
+    pub fn secret_tool(&self, args: &[&str]) -> std::process::Output {
+        self.command("secret-tool")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("cannot run secret-tool (apt-get install libsecret-tools): {e}")
+            })
+    }
+
+    /// What `secret-tool search --all service sipauth-tui` lists (the
+    /// attributes; the secret lines are left out).
+    pub fn sipauth_entries(&self) -> String {
+        let out = self.secret_tool(&["search", "--all", "service", "sipauth-tui"]);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        text.lines()
+            .filter(|l| !l.starts_with("secret ="))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Sets this bus and no key command on a command of the binary.
+    pub fn apply<'a>(&self, cmd: &'a mut assert_cmd::Command) -> &'a mut assert_cmd::Command {
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .env_remove("SIPAUTH_KEY_COMMAND")
+    }
+}
+
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        for child in [&mut self.keyring, &mut self.bus] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Every file under `dir` (the store, its lock, temp files, the log).
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
