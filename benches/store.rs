@@ -11,6 +11,15 @@
 //!   `sipauth-tui header NAME` does apart from process start and the write to
 //!   stdout.
 //!
+//! - `sealed/header_100`: the same on a sealed store of 100 credentials,
+//!   the key already fetched (as with the kernel keyring cache): read,
+//!   parse, open every secret (AES-256-GCM), find one, render.
+//! - `sealed/decode_one`: [`sipauth_tui::jwt::decode`] of the Keycloak
+//!   fixture's access token in the same run, the floor `header` is held to
+//!   (at most 2×).
+//! - `store/load_public_1000`: what `list` reads: the 1,000-credential
+//!   store without opening a secret.
+//!
 //! The store is built once, outside the measured loops, in a temporary
 //! directory. The figures quoted in the README come from
 //! `cargo bench --bench store`.
@@ -94,6 +103,41 @@ fn benches(c: &mut Criterion) {
     let one = credential(500);
     c.bench_function("header/render", |b| {
         b.iter(|| black_box(authorization_header(black_box(&one)).ok()));
+    });
+
+    c.bench_function("store/load_public_1000", |b| {
+        b.iter(|| black_box(black_box(&store).load_public().unwrap()));
+    });
+
+    let small = sipauth_tui::store::Store::new(dir.path().join("small").join("store.json"))
+        .with_vault(sipauth_tui::vault::test_key::vault());
+    small
+        .update(|data: &mut StoreData| {
+            for i in 0..100 {
+                data.insert(credential(i))?;
+            }
+            Ok::<(), StoreError>(())
+        })
+        .unwrap();
+    assert!(
+        std::fs::read_to_string(small.path())
+            .unwrap()
+            .contains("\"sealed\"")
+    );
+    c.bench_function("sealed/header_100", |b| {
+        b.iter(|| {
+            let data = black_box(&small).load().unwrap();
+            let found = data.get(black_box("cred50")).unwrap();
+            black_box(authorization_header(found).ok())
+        });
+    });
+    let fixture: serde_json::Value = serde_json::from_str(include_str!(
+        "../tests/fixtures/keycloak-token-response.json"
+    ))
+    .unwrap();
+    let access = fixture["access_token"].as_str().unwrap().to_owned();
+    c.bench_function("sealed/decode_one", |b| {
+        b.iter(|| black_box(sipauth_tui::jwt::decode(black_box(&access)).unwrap()))
     });
 
     c.bench_function("store/load_and_header_1000", |b| {

@@ -56,7 +56,7 @@ mod status;
     version,
     about,
     max_term_width = 100,
-    after_help = "Without a command, sipauth-tui opens the full-screen app on the store (press ? there for its keys)."
+    after_help = "Without a command, sipauth-tui opens the full-screen app on the store (press ? there for its keys).\n\nThe store's secrets are sealed under a key kept in the OS keyring (Secret Service, macOS Keychain); without one, set key_command in the config (or SIPAUTH_KEY_COMMAND) to a command that prints the key, or choose plaintext explicitly (storage = \"plaintext\", SIPAUTH_STORAGE=plaintext). `sipauth-tui status` shows where they live.\n\nUse a header without putting it in any argv:\n  sipauth-tui header NAME | curl -H @- https://api.sipgate.com/v2/account"
 )]
 pub struct Cli {
     /// The store file [default: $XDG_DATA_HOME/sipauth-tui/store.json]

@@ -212,6 +212,14 @@ impl Store {
         self
     }
 
+    /// The same store, its write notices going to the log only (the
+    /// full-screen app, whose terminal is not for stray lines; its title
+    /// says where the secrets live).
+    pub fn with_log_notices(mut self) -> Self {
+        self.notices = Notices::default();
+        self
+    }
+
     /// Where the key lives.
     pub fn vault(&self) -> &Vault {
         &self.vault

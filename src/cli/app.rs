@@ -42,16 +42,28 @@ pub(super) fn need_terminal() -> Result<()> {
     Ok(())
 }
 
+/// The title bar: the store and where its secrets live; plaintext as a
+/// warning.
+fn title(ctx: &Ctx) -> String {
+    let vault = ctx.store.vault();
+    let storage = if vault.seals() {
+        vault.backend_label()
+    } else {
+        "⚠ PLAINTEXT secrets".to_owned()
+    };
+    format!("{} · {storage}", ctx.store.path().display())
+}
+
 /// The app on the user's store.
 pub fn run(ctx: &Ctx) -> Result<Outcome> {
     // Read it before the screen switches, so a broken store is a plain error.
     let data = ctx.load()?;
     need_terminal()?;
     tui::run(tui::Options {
-        store: ctx.store.clone(),
+        store: ctx.store.clone().with_log_notices(),
         data,
         config: config()?,
-        title: ctx.store.path().display().to_string(),
+        title: title(ctx),
         timeouts: http_timeouts()?,
         header_fetch: header_fetch(ctx.store.path()),
     })?;

@@ -34,7 +34,10 @@ pub fn run() -> Result<Outcome> {
         store,
         data,
         config: config()?,
-        title: format!("demo · sandbox {}", sandbox.base_url()),
+        title: format!(
+            "demo · sandbox {} · plaintext demo store (deleted on quit)",
+            sandbox.base_url()
+        ),
         timeouts: http_timeouts()?,
         header_fetch,
     })?;

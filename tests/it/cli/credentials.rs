@@ -189,6 +189,17 @@ fn usage_errors_exit_2_and_help_exits_0() {
     let out = env.cmd().arg("--help").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("probe"));
+    // --help says where secrets live and leads with the argv-free header.
+    for needle in [
+        "status",
+        "reset-key",
+        "lock",
+        "key_command",
+        "SIPAUTH_STORAGE=plaintext",
+        "| curl -H @-",
+    ] {
+        assert!(stdout(&out).contains(needle), "{needle}: {}", stdout(&out));
+    }
 }
 
 #[test]

@@ -290,7 +290,10 @@ fn a_lost_key_leaves_the_file_as_it_is_and_reset_key_keeps_the_rest() {
     // list needs no key at all.
     let out = lost(&["list"]);
     let text = stdout(&out);
-    assert!(text.contains("Basic login") && text.contains("apps"), "{text}");
+    assert!(
+        text.contains("Basic login") && text.contains("apps"),
+        "{text}"
+    );
     let out = lost(&["reset-key", "--yes"]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
