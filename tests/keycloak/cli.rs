@@ -54,7 +54,15 @@ impl Env {
             .env("SIPAUTH_HTTP_TIMEOUT", "20")
             .env_remove("SIPAUTH_REFRESH_MARGIN")
             .env_remove("SIPAUTH_LOCK_TIMEOUT")
-            .env_remove("BROWSER");
+            .env_remove("BROWSER")
+            // The store's key from a key command, not a keyring; never the
+            // user's own config.
+            .env(
+                "SIPAUTH_KEY_COMMAND",
+                sipauth_tui::vault::test_key::key_command(),
+            )
+            .env_remove("SIPAUTH_STORAGE")
+            .env("SIPAUTH_CONFIG", "/nonexistent/sipauth-tui/config.toml");
         for var in [
             "HTTP_PROXY",
             "HTTPS_PROXY",

@@ -95,6 +95,10 @@ fn the_app_logs_in_with_l_and_shows_the_countdowns_and_claims() {
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("SIPAUTH_STORE", &env.store)
+        .env(
+            "SIPAUTH_KEY_COMMAND",
+            sipauth_tui::vault::test_key::key_command(),
+        )
         .env("BROWSER", &script)
         // The app opens a browser only with a display to show it on (else
         // it shows the URL): a name is enough, `$BROWSER` is what runs.
