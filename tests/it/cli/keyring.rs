@@ -91,6 +91,68 @@ fn secrets_are_sealed_under_a_key_kept_in_the_secret_service() {
 }
 
 #[test]
+fn a_login_seals_its_tokens_under_the_secret_service_key() {
+    use crate::support::oauth::{CLIENTS, Realm};
+    let keyring = SecretService::start();
+    let realm = Realm::new();
+    let bus = |cmd: &mut std::process::Command| {
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
+            .env_remove("SIPAUTH_KEY_COMMAND");
+    };
+    // The client, its secret sealed under a key the keyring makes.
+    let (id, secret, _) = CLIENTS[0];
+    let (issuer, api) = (realm.sandbox.issuer_url(), realm.sandbox.api_url());
+    let mut cmd = realm.env.cmd();
+    keyring.apply(&mut cmd);
+    let out = cmd
+        .args([
+            "add",
+            "oauth",
+            "s",
+            "--client-id",
+            id,
+            "--issuer",
+            &issuer,
+            "--api",
+            &api,
+        ])
+        .args(["--scope", "openid account:read"])
+        .write_stdin(secret.unwrap().to_owned())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    realm.login_with("s", bus);
+    let key_id = store_json(&realm.env)["key_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        keyring
+            .sipauth_entries()
+            .contains(&format!("data-key-{key_id}"))
+    );
+    // The tokens, as the keyring's key opens them.
+    let mut cmd = realm.env.cmd();
+    keyring.apply(&mut cmd);
+    let out = cmd
+        .args(["show", "s", "--json", "--reveal"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = shown.to_string();
+    let tokens: Vec<String> = text
+        .split('"')
+        .filter(|part| part.starts_with("eyJ") && part.len() > 40)
+        .map(str::to_owned)
+        .collect();
+    assert!(tokens.len() >= 2, "access and refresh tokens shown: {text}");
+    let mut refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    refs.push(secret.unwrap());
+    assert_nowhere_on_disk(&realm.env, &refs);
+}
+
+#[test]
 fn without_a_keyring_a_write_is_refused_and_names_the_choices() {
     let env = Env::new();
     // A bus that is not there, and one that accepts and never answers.

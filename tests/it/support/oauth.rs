@@ -199,7 +199,15 @@ impl Realm {
 
     /// A full login as the browser would do it; panics unless it succeeds.
     pub fn login(&self, name: &str) {
-        let login = self.start_login(name, &[]);
+        self.login_with(name, |_| {});
+    }
+
+    /// [`Realm::login`] with the command adjusted first (another key source).
+    pub fn login_with(&self, name: &str, adjust: impl FnOnce(&mut std::process::Command)) {
+        let mut cmd = self.std_cmd();
+        cmd.args(["login", name, "--no-browser"]);
+        adjust(&mut cmd);
+        let login = Self::spawn_login(cmd);
         let location = login.authorize("");
         let (status, _, _) = browse(&location);
         assert_eq!(status, 200);

@@ -10,6 +10,22 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+/// The private bus: a session bus on a socket in the test's directory,
+/// open to this user, with no `<servicedir>`.
+const BUS_CONFIG: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=@DIR@</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#;
+
 /// A running session bus with a Secret Service on it.
 pub struct SecretService {
     bus: Child,
@@ -24,8 +40,18 @@ impl SecretService {
     /// Starts both and waits until the Secret Service answers.
     pub fn start() -> Self {
         let home = tempfile::tempdir().unwrap();
+        // A session bus without service directories: nothing is started
+        // on demand (the system's gnome-keyring would be, with the real
+        // HOME, and would win the race for the Secret Service's name).
+        let config = home.path().join("bus.conf");
+        std::fs::write(
+            &config,
+            BUS_CONFIG.replace("@DIR@", &home.path().display().to_string()),
+        )
+        .unwrap();
         let mut bus = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--print-address=1"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -46,8 +72,8 @@ impl SecretService {
             address,
             home,
         };
-        // Under a loaded machine a daemon now and then never registers on
-        // the bus: a fresh one does (three tries, then the logs).
+        // Should a daemon not register on the bus, a fresh one is tried
+        // (three tries, then the logs).
         for attempt in 1..=3 {
             let started = Instant::now();
             while started.elapsed() < Duration::from_secs(10) {
