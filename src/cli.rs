@@ -278,6 +278,12 @@ impl Ctx {
         Ok(self.store.load()?)
     }
 
+    /// Reads the store, opening only `name`'s secrets.
+    fn load_entry(&self, name: &str) -> Result<StoreData> {
+        self.warn_permissions();
+        Ok(self.store.load_entry(name)?)
+    }
+
     /// Reads the store without opening its secrets (no key is asked).
     fn load_public(&self) -> Result<StoreData> {
         self.warn_permissions();

@@ -299,6 +299,16 @@ impl Store {
         Ok(data)
     }
 
+    /// Reads the store and opens the secrets of the entry named `name`
+    /// alone (`header`, `curl`, `exec`: one AES-GCM open per secret of that
+    /// entry, not of the whole store). The other entries stay sealed, so
+    /// the data cannot be saved; changes go through [`Store::update`].
+    pub fn load_entry(&self, name: &str) -> Result<StoreData, StoreError> {
+        let mut data = self.load_public()?;
+        sealing::open_some(&self.path, &self.vault, &mut data, Some(name))?;
+        Ok(data)
+    }
+
     /// Opens the sealed secrets of data read by [`Store::load_public`]
     /// (what [`Store::load`] does after reading).
     pub fn open(&self, data: &mut StoreData) -> Result<(), StoreError> {

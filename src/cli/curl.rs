@@ -46,7 +46,7 @@ pub fn run(
     margin: Duration,
 ) -> Result<Outcome> {
     super::check_path(path)?;
-    let data = ctx.load()?;
+    let data = ctx.load_entry(name)?;
     let credential = data.get(name)?;
     if inline {
         diag!(

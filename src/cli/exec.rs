@@ -43,7 +43,7 @@ pub const API_VAR: &str = "SIPAUTH_API";
 /// Replaces this process with `command` holding `name`'s header; returns
 /// only when that fails.
 pub fn run(ctx: &Ctx, name: &str, command: &[OsString], margin: Duration) -> Result<Outcome> {
-    let data = ctx.load()?;
+    let data = ctx.load_entry(name)?;
     let c = usable(ctx, data.get(name)?, margin)?;
     let value = authorization_value(&c)?;
     let line = authorization_header(&c)?;

@@ -18,7 +18,7 @@ pub fn run(
     value_only: bool,
     margin: Duration,
 ) -> Result<Outcome> {
-    let data = ctx.load()?;
+    let data = ctx.load_entry(name)?;
     let c = usable(ctx, data.get(name)?, margin)?;
     let line = if value_only {
         authorization_value(&c)?

@@ -59,7 +59,24 @@ pub fn seal_all(data: &StoreData, key: &DataKey) -> Result<StoreData, SealError>
 /// Opens every sealed secret of `data` in place, or names those that do
 /// not open; then checks the opened values as a plain store's are checked.
 pub fn open_all(path: &Path, vault: &Vault, data: &mut StoreData) -> Result<(), StoreError> {
-    if count(data).sealed == 0 {
+    open_some(path, vault, data, None)
+}
+
+/// [`open_all`] for the entry named `only` alone (the others stay sealed),
+/// or for every entry.
+pub fn open_some(
+    path: &Path,
+    vault: &Vault,
+    data: &mut StoreData,
+    only: Option<&str>,
+) -> Result<(), StoreError> {
+    let wanted = |name: &str| only.is_none_or(|o| o == name);
+    let sealed_here = data
+        .credentials
+        .iter()
+        .filter(|c| wanted(&c.name))
+        .any(|c| c.auth.secrets().iter().any(|s| s.sealed().is_some()));
+    if !sealed_here {
         return Ok(());
     }
     let key_id = data.key_id.clone().ok_or_else(|| StoreError::Schema {
@@ -74,12 +91,13 @@ pub fn open_all(path: &Path, vault: &Vault, data: &mut StoreData) -> Result<(), 
         entries: data
             .credentials
             .iter()
+            .filter(|c| wanted(&c.name))
             .filter(|c| c.auth.secrets().iter().any(|s| s.sealed().is_some()))
             .map(|c| c.name.clone())
             .collect(),
     })?;
     let mut failed = Vec::new();
-    for credential in &mut data.credentials {
+    for credential in data.credentials.iter_mut().filter(|c| wanted(&c.name)) {
         let name = credential.name.clone();
         for (field, secret) in credential.auth.secrets_mut() {
             let Some(sealed) = secret.sealed() else {

@@ -329,9 +329,14 @@ fn a_lost_key_leaves_the_file_as_it_is_and_reset_key_keeps_the_rest() {
             .output()
             .unwrap()
     };
+    // header opens only the entry it prints, and names it.
     let out = lost(&["header", "p"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the secrets of p cannot be opened"), "{err}");
+    // A command that opens the whole store names every entry.
+    let out = lost(&["show", "apps"]);
+    let err = stderr(&out);
     assert!(
         err.contains("the secrets of p, b, apps cannot be opened"),
         "{err}"
