@@ -178,6 +178,7 @@ pub fn token_response(data: &[u8]) {
             content_type: Some("application/json".into()),
             body: zeroize::Zeroizing::new(data.to_vec()),
             redactor: crate::redact::Redactor::default(),
+            date: None,
         };
         assert_error_clean("an OAuth error", &answer.into_error("token request"));
     }

@@ -78,6 +78,7 @@ pub fn session(i: u64, obtained_at: i64, access_ttl: i64) -> Session {
         expires_in: Some(access_ttl.unsigned_abs()),
         refresh_expires_in: Some(refresh_ttl.unsigned_abs()),
         login_required: false,
+        server_clock_offset: None,
     }
 }
 

@@ -16,6 +16,9 @@ use sipauth_tui::time_text;
 use super::session_view as session;
 use super::{Ctx, Outcome};
 
+/// Seconds of server clock offset over which `status` warns.
+const CLOCK_SKEW_WARNING: u64 = 120;
+
 /// Runs `status [--json]`: exit 1 when sealed secrets cannot be opened.
 pub fn run(ctx: &Ctx, out: &mut impl Write, json: bool) -> Result<Outcome> {
     let data = ctx.load_public()?;
@@ -38,7 +41,10 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, json: bool) -> Result<Outcome> {
         .iter()
         .filter(|c| c.auth.client().is_some() || c.auth.session().is_some())
         .map(|c| {
-            let mut row = json!({ "name": c.name });
+            let mut row = json!({
+                "name": c.name,
+                "server_clock_offset": c.auth.session().and_then(|s| s.server_clock_offset),
+            });
             if let (Value::Object(row), Value::Object(extra)) =
                 (&mut row, session::list_fields(&c.auth, now))
             {
@@ -125,9 +131,19 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, json: bool) -> Result<Outcome> {
             )
         };
         let fields = session::list_fields(&c.auth, now);
+        let clock = match c.auth.session().and_then(|s| s.server_clock_offset) {
+            Some(offset) if offset.unsigned_abs() > CLOCK_SKEW_WARNING => format!(
+                "; warning: the server's clock was {} s {} ours at the last token response (over {} s: expiry times may be wrong; check this machine's clock, RFC 9700)",
+                offset.unsigned_abs(),
+                if offset > 0 { "ahead of" } else { "behind" },
+                CLOCK_SKEW_WARNING
+            ),
+            Some(offset) => format!("; server clock {offset:+} s"),
+            None => String::new(),
+        };
         writeln!(
             out,
-            "session   {}: {health}; access {}, refresh {}",
+            "session   {}: {health}; access {}, refresh {}{clock}",
             c.name,
             deadline(fields["access_expires_at"].as_i64()),
             deadline(fields["refresh_expires_at"].as_i64()),

@@ -124,6 +124,10 @@ pub struct Session {
     /// login helps.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub login_required: bool,
+    /// The token server's clock minus ours, in seconds, from the `Date`
+    /// header of the last token response (RFC 9700 on clock skew).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_clock_offset: Option<i64>,
 }
 
 impl Session {
@@ -141,6 +145,7 @@ impl Session {
             expires_in: None,
             refresh_expires_in: None,
             login_required: false,
+            server_clock_offset: None,
         }
     }
 }

@@ -56,6 +56,8 @@ pub struct TokenResponse {
     pub scope: Option<String>,
     /// Keycloak's session id.
     pub session_state: Option<String>,
+    /// The answer's `Date` header (Unix seconds), when it came over HTTP.
+    pub server_date: Option<i64>,
 }
 
 impl TokenResponse {
@@ -117,6 +119,7 @@ impl TokenResponse {
                 .get("session_state")
                 .and_then(Value::as_str)
                 .map(|s| strip_controls(&redactor.redact(s))),
+            server_date: None,
         })
     }
 
@@ -159,6 +162,7 @@ impl TokenResponse {
                 _ => self.refresh_expires_in,
             },
             login_required: false,
+            server_clock_offset: self.server_date.map(|date| date.saturating_sub(now)),
         }
     }
 }
@@ -246,8 +250,10 @@ pub async fn request(
 ) -> Result<TokenResponse, OauthError> {
     let what = format!("token request to {token_endpoint}");
     let reply = post_form(http, timeouts, token_endpoint, client, &mut form, &what).await?;
-    TokenResponse::read(reply.value, &reply.redactor)
-        .map_err(|why| OauthError::Malformed { what, why })
+    let mut response = TokenResponse::read(reply.value, &reply.redactor)
+        .map_err(|why| OauthError::Malformed { what, why })?;
+    response.server_date = reply.date;
+    Ok(response)
 }
 
 /// The JSON of a 2xx answer, with the secrets its request sent.
@@ -257,6 +263,8 @@ pub struct Reply {
     pub value: Value,
     /// The request's secrets, for anything quoted from the body.
     pub redactor: Redactor,
+    /// The answer's `Date` header, in Unix seconds.
+    pub date: Option<i64>,
 }
 
 /// POSTs a client-authenticated form and returns the JSON of a 2xx answer;
@@ -280,6 +288,7 @@ pub async fn post_form(
         (200..=299, Ok(value)) => Ok(Reply {
             value,
             redactor: answer.redactor,
+            date: answer.date,
         }),
         (200..=299, Err(e)) if answer.body.is_empty() || e.is_eof() => Err(malformed(
             "the body ends before the JSON does (truncated)".into(),
@@ -307,6 +316,8 @@ pub struct Answer {
     pub body: Zeroizing<Vec<u8>>,
     /// The secrets the request sent, struck from anything quoted.
     pub redactor: Redactor,
+    /// The `Date` header, in Unix seconds, when it parses.
+    pub date: Option<i64>,
 }
 
 impl std::fmt::Debug for Answer {
@@ -415,6 +426,13 @@ pub async fn send_form(
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(|v| redactor.quote(v, 80));
+    let date = response
+        .headers()
+        .get(reqwest::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_secs()).ok());
     let mut bytes = Zeroizing::new(Vec::new());
     while let Some(chunk) = response.chunk().await.map_err(network)? {
         if bytes.len() + chunk.len() > BODY_LIMIT {
@@ -430,6 +448,7 @@ pub async fn send_form(
         content_type,
         body: bytes,
         redactor,
+        date,
     })
 }
 

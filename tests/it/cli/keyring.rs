@@ -150,6 +150,33 @@ fn a_login_seals_its_tokens_under_the_secret_service_key() {
     let mut refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
     refs.push(secret.unwrap());
     assert_nowhere_on_disk(&realm.env, &refs);
+    // The token response's Date header gives the server's clock offset.
+    let status = |keyring: &SecretService| {
+        let mut cmd = realm.env.cmd();
+        keyring.apply(&mut cmd);
+        stdout(&cmd.arg("status").output().unwrap())
+    };
+    let text = status(&keyring);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("session   s:"))
+        .unwrap_or_default();
+    let offset: i64 = line
+        .split("server clock ")
+        .nth(1)
+        .and_then(|rest| rest.trim_end_matches(" s").parse().ok())
+        .unwrap_or_else(|| panic!("no clock offset in {text}"));
+    assert!(offset.abs() <= 5, "{line}");
+    // A server ten minutes ahead is warned about.
+    let mut doc = store_json(&realm.env);
+    for c in doc["credentials"].as_array_mut().unwrap() {
+        if c["name"] == "s" {
+            c["session"]["server_clock_offset"] = serde_json::json!(600);
+        }
+    }
+    std::fs::write(&realm.env.store, doc.to_string()).unwrap();
+    let text = status(&keyring);
+    assert!(text.contains("600 s ahead of ours"), "{text}");
 }
 
 #[test]

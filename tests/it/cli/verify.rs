@@ -348,6 +348,7 @@ fn a_stored_session_verifies_its_access_and_id_tokens_but_not_the_refresh_token(
         expires_in: Some(300),
         refresh_expires_in: None,
         login_required: false,
+        server_clock_offset: None,
     };
     let auth = Auth::Oauth {
         client: None,

@@ -212,6 +212,7 @@ proptest! {
             id_token: None,
             scope: None,
             session_state: None,
+            server_date: None,
         };
         let kept = response.into_session(now, Some(&previous)).refresh_expires_in;
         // The deadline in exact arithmetic, then clamped as a lifetime is.
