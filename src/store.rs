@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::credential::Credential;
 use crate::files::{self, FileError};
-use crate::vault::{DataKey, Vault};
+use crate::vault::Vault;
 
 mod error;
 mod parse;
@@ -30,7 +30,7 @@ mod sealing;
 
 pub use error::StoreError;
 pub use parse::parse;
-pub use sealing::{Counts, Dropped};
+pub use sealing::{Counts, Dropped, KeyReset};
 
 /// The store format this build writes and the newest it reads.
 pub const STORE_VERSION: u32 = 3;
@@ -133,17 +133,6 @@ impl StoreData {
         credential.name = new.to_owned();
         Ok(())
     }
-}
-
-/// What [`Store::reset_key`] did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeyReset {
-    /// What could not be kept.
-    pub dropped: Vec<Dropped>,
-    /// The key the store had.
-    pub old_key: Option<String>,
-    /// The key it has now (none when no secret is left to seal).
-    pub new_key: Option<String>,
 }
 
 /// A store file, how to lock it, and where its key lives.
@@ -309,48 +298,6 @@ impl Store {
         Ok(data)
     }
 
-    /// Opens the sealed secrets of data read by [`Store::load_public`]
-    /// (what [`Store::load`] does after reading).
-    pub fn open(&self, data: &mut StoreData) -> Result<(), StoreError> {
-        sealing::open_all(&self.path, &self.vault, data)
-    }
-
-    /// Starts a new data key: under the lock, opens what the current key
-    /// still opens, drops the secrets it does not (see [`Dropped`]), seals
-    /// the rest under a new key and deletes the old key from the keyring.
-    /// Returns what was dropped and the old and new key ids.
-    pub fn reset_key(&self) -> Result<KeyReset, StoreError> {
-        let guard = self.lock()?;
-        let mut data = self.load_public()?;
-        let old = data.key_id.take();
-        let key = old.as_deref().and_then(|id| match self.vault.key(id) {
-            Ok(key) => Some(key),
-            Err(e) => {
-                tracing::info!(problem = %e, "reset-key: the old key cannot be had");
-                None
-            }
-        });
-        let dropped = sealing::drop_unopened(&mut data, key.as_ref());
-        parse::check_entries(&self.path, &data)?;
-        guard.save(&mut data)?;
-        if let Some(old) = &old
-            && data.key_id.as_ref() != Some(old)
-            && let Err(e) = self.vault.delete(old)
-        {
-            tracing::info!(problem = %e, "reset-key: the old key was not deleted");
-        }
-        Ok(KeyReset {
-            dropped,
-            old_key: old,
-            new_key: data.key_id,
-        })
-    }
-
-    /// How many secrets are sealed and how many plain in `data`.
-    pub fn secret_counts(data: &StoreData) -> Counts {
-        sealing::count(data)
-    }
-
     /// Warnings when the store file can be read by group or others, or
     /// its directory changed by them (who could then swap the store for
     /// theirs), naming the resolved paths (only ever a regular file and a
@@ -479,53 +426,6 @@ impl Store {
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(50));
         }
-    }
-
-    /// What is written: the secrets sealed under the store's key (fetched,
-    /// or made and kept in the keyring for a store that has none), or left
-    /// plain when plaintext storage was chosen, with a warning.
-    fn sealed_copy(&self, data: &mut StoreData) -> Result<StoreData, StoreError> {
-        let counts = sealing::count(data);
-        if counts.sealed > 0 {
-            return Err(StoreError::SealedInMemory {
-                path: self.path.clone(),
-            });
-        }
-        if !self.vault.seals() {
-            data.key_id = None;
-            if counts.plain > 0 {
-                self.notices.say(&format!(
-                    "warning: {} secret(s) written to {} in plaintext (storage = plaintext); anyone who can read the file or a backup of it can use them",
-                    counts.plain,
-                    self.path.display()
-                ));
-            }
-            return Ok(data.clone());
-        }
-        if counts.plain == 0 {
-            return Ok(data.clone());
-        }
-        let key_error = |source| StoreError::Key {
-            path: self.path.clone(),
-            source,
-        };
-        let key: DataKey = match &data.key_id {
-            Some(id) => self.vault.key(id),
-            None => self.vault.new_key(),
-        }
-        .map_err(key_error)?;
-        data.key_id = Some(key.id());
-        let copy = sealing::seal_all(data, &key)
-            .map_err(|e| key_error(crate::vault::VaultError::Seal(e)))?;
-        let was_plain = self.plain_on_disk.swap(0, Ordering::Relaxed);
-        if was_plain > 0 {
-            self.notices.say(&format!(
-                "store {} encrypted: {was_plain} plaintext secret(s) now sealed under the key in the {}; no plaintext copy is kept",
-                self.path.display(),
-                self.vault.backend_label()
-            ));
-        }
-        Ok(copy)
     }
 
     /// Writes the whole store through a temporary file and a rename.

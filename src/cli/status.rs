@@ -36,24 +36,24 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, json: bool) -> Result<Outcome> {
     let path = ctx.store.path();
     let meta = std::fs::metadata(path).ok();
     let now = super::session::now();
-    let sessions: Vec<Value> = data
-        .credentials
-        .iter()
-        .filter(|c| c.auth.client().is_some() || c.auth.session().is_some())
-        .map(|c| {
-            let mut row = json!({
-                "name": c.name,
-                "server_clock_offset": c.auth.session().and_then(|s| s.server_clock_offset),
-            });
-            if let (Value::Object(row), Value::Object(extra)) =
-                (&mut row, session::list_fields(&c.auth, now))
-            {
-                row.extend(extra);
-            }
-            row
-        })
-        .collect();
     if json {
+        let sessions: Vec<Value> = data
+            .credentials
+            .iter()
+            .filter(|c| c.auth.client().is_some() || c.auth.session().is_some())
+            .map(|c| {
+                let mut row = json!({
+                    "name": c.name,
+                    "server_clock_offset": c.auth.session().and_then(|s| s.server_clock_offset),
+                });
+                if let (Value::Object(row), Value::Object(extra)) =
+                    (&mut row, session::list_fields(&c.auth, now))
+                {
+                    row.extend(extra);
+                }
+                row
+            })
+            .collect();
         let doc = json!({
             "store": path,
             "exists": meta.is_some(),

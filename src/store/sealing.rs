@@ -4,8 +4,10 @@
 
 use std::path::Path;
 
-use super::{StoreData, StoreError};
-use crate::credential::{Sealed, Secret};
+use std::sync::atomic::Ordering;
+
+use super::{Store, StoreData, StoreError};
+use crate::credential::{Credential, Sealed, Secret};
 use crate::expiry::jwt_time;
 use crate::jwt::looks_like_jwt;
 use crate::vault::{DataKey, SealError, Vault};
@@ -71,12 +73,13 @@ pub fn open_some(
     only: Option<&str>,
 ) -> Result<(), StoreError> {
     let wanted = |name: &str| only.is_none_or(|o| o == name);
-    let sealed_here = data
+    let sealed: Vec<String> = data
         .credentials
         .iter()
-        .filter(|c| wanted(&c.name))
-        .any(|c| c.auth.secrets().iter().any(|s| s.sealed().is_some()));
-    if !sealed_here {
+        .filter(|c| wanted(&c.name) && is_sealed(c))
+        .map(|c| c.name.clone())
+        .collect();
+    if sealed.is_empty() {
         return Ok(());
     }
     let key_id = data.key_id.clone().ok_or_else(|| StoreError::Schema {
@@ -88,25 +91,12 @@ pub fn open_some(
     let key = vault.key(&key_id).map_err(|source| StoreError::Locked {
         path: path.to_owned(),
         source,
-        entries: data
-            .credentials
-            .iter()
-            .filter(|c| wanted(&c.name))
-            .filter(|c| c.auth.secrets().iter().any(|s| s.sealed().is_some()))
-            .map(|c| c.name.clone())
-            .collect(),
+        entries: sealed,
     })?;
     let mut failed = Vec::new();
     for credential in data.credentials.iter_mut().filter(|c| wanted(&c.name)) {
-        let name = credential.name.clone();
-        for (field, secret) in credential.auth.secrets_mut() {
-            let Some(sealed) = secret.sealed() else {
-                continue;
-            };
-            match key.open(&name, field, &sealed.sealed) {
-                Ok(mut plain) => *secret = Secret::new(std::mem::take(&mut *plain)),
-                Err(_) => failed.push(format!("{name} ({})", field.replace('_', " "))),
-            }
+        for field in open_entry(credential, Some(&key)) {
+            failed.push(format!("{} ({})", credential.name, field.replace('_', " ")));
         }
     }
     if !failed.is_empty() {
@@ -116,6 +106,32 @@ pub fn open_some(
         });
     }
     super::parse::check_entries(path, data)
+}
+
+/// Whether any secret of the credential is still sealed.
+fn is_sealed(credential: &Credential) -> bool {
+    credential
+        .auth
+        .secrets()
+        .iter()
+        .any(|s| s.sealed().is_some())
+}
+
+/// Opens the credential's sealed secrets in place with `key`; returns the
+/// fields that did not open (every sealed one without a key).
+fn open_entry(credential: &mut Credential, key: Option<&DataKey>) -> Vec<&'static str> {
+    let name = credential.name.clone();
+    let mut failed = Vec::new();
+    for (field, secret) in credential.auth.secrets_mut() {
+        let Some(sealed) = secret.sealed() else {
+            continue;
+        };
+        match key.map(|k| k.open(&name, field, &sealed.sealed)) {
+            Some(Ok(mut plain)) => *secret = Secret::new(std::mem::take(&mut *plain)),
+            _ => failed.push(field),
+        }
+    }
+    failed
 }
 
 /// What `reset-key` could not keep of one entry.
@@ -135,83 +151,148 @@ pub struct Dropped {
 /// its secret is removed. Names, clients and API bases stay.
 pub fn drop_unopened(data: &mut StoreData, key: Option<&DataKey>) -> Vec<Dropped> {
     use crate::credential::Auth;
-    let opens = |name: &str, field: &str, secret: &mut Secret| -> bool {
-        let Some(sealed) = secret.sealed() else {
-            return true;
-        };
-        match key.map(|k| k.open(name, field, &sealed.sealed)) {
-            Some(Ok(mut plain)) => {
-                *secret = Secret::new(std::mem::take(&mut *plain));
-                true
-            }
-            _ => false,
-        }
-    };
     let mut dropped = Vec::new();
     data.credentials.retain_mut(|credential| {
-        let name = credential.name.clone();
-        let kind = credential.auth.kind();
-        let mut note = |what| {
-            dropped.push(Dropped {
-                name: name.clone(),
-                what,
-            })
-        };
-        match &mut credential.auth {
-            Auth::Pat { token: secret, .. }
-            | Auth::Basic {
-                password: secret, ..
-            } => {
-                let field = if kind == "pat" { "token" } else { "password" };
-                let kept = opens(&name, field, secret);
-                if !kept {
-                    note("the entry");
-                }
-                kept
-            }
-            Auth::Oauth { client, session } => {
-                if let Some(c) = client
-                    && let Some(secret) = &mut c.client_secret
-                    && !opens(&name, "client_secret", secret)
-                {
-                    c.client_secret = None;
-                    note("the client secret");
-                }
-                if let Some(s) = session {
-                    let mut all = opens(&name, "access_token", &mut s.access_token);
-                    for (field, token) in [
-                        ("refresh_token", s.refresh_token.as_mut()),
-                        ("id_token", s.id_token.as_mut()),
-                    ] {
-                        if let Some(token) = token {
-                            all &= opens(&name, field, token);
-                        }
-                    }
-                    if !all {
-                        *session = None;
-                        note("the session");
-                    }
-                }
-                if client.is_none() && session.is_none() {
-                    dropped.retain(|d| d.name != name);
-                    dropped.push(Dropped {
-                        name: name.clone(),
-                        what: "the entry",
-                    });
-                    return false;
-                }
-                true
-            }
+        let failed = open_entry(credential, key);
+        if failed.is_empty() {
+            return true;
         }
+        let mut lost = Vec::new();
+        let kept = match &mut credential.auth {
+            Auth::Pat { .. } | Auth::Basic { .. } => false,
+            Auth::Oauth { client, session } => {
+                if failed.contains(&"client_secret") {
+                    if let Some(c) = client {
+                        c.client_secret = None;
+                    }
+                    lost.push("the client secret");
+                }
+                if failed.iter().any(|f| *f != "client_secret") {
+                    *session = None;
+                    lost.push("the session");
+                }
+                client.is_some() || session.is_some()
+            }
+        };
+        if !kept {
+            lost = vec!["the entry"];
+        }
+        dropped.extend(lost.into_iter().map(|what| Dropped {
+            name: credential.name.clone(),
+            what,
+        }));
+        kept
     });
     dropped
+}
+
+/// What [`Store::reset_key`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyReset {
+    /// What could not be kept.
+    pub dropped: Vec<Dropped>,
+    /// The key the store had.
+    pub old_key: Option<String>,
+    /// The key it has now (none when no secret is left to seal).
+    pub new_key: Option<String>,
+}
+
+impl Store {
+    /// Opens the sealed secrets of data read by [`Store::load_public`]
+    /// (what [`Store::load`] does after reading).
+    pub fn open(&self, data: &mut StoreData) -> Result<(), StoreError> {
+        open_all(&self.path, &self.vault, data)
+    }
+
+    /// Starts a new data key: under the lock, opens what the current key
+    /// still opens, drops the secrets it does not (see [`Dropped`]), seals
+    /// the rest under a new key and deletes the old key from the keyring.
+    /// Returns what was dropped and the old and new key ids.
+    pub fn reset_key(&self) -> Result<KeyReset, StoreError> {
+        let guard = self.lock()?;
+        let mut data = self.load_public()?;
+        let old = data.key_id.take();
+        let key = old.as_deref().and_then(|id| match self.vault.key(id) {
+            Ok(key) => Some(key),
+            Err(e) => {
+                tracing::info!(problem = %e, "reset-key: the old key cannot be had");
+                None
+            }
+        });
+        let dropped = drop_unopened(&mut data, key.as_ref());
+        super::parse::check_entries(&self.path, &data)?;
+        guard.save(&mut data)?;
+        if let Some(old) = &old
+            && data.key_id.as_ref() != Some(old)
+            && let Err(e) = self.vault.delete(old)
+        {
+            tracing::info!(problem = %e, "reset-key: the old key was not deleted");
+        }
+        Ok(KeyReset {
+            dropped,
+            old_key: old,
+            new_key: data.key_id,
+        })
+    }
+
+    /// How many secrets are sealed and how many plain in `data`.
+    pub fn secret_counts(data: &StoreData) -> Counts {
+        count(data)
+    }
+
+    /// What is written: the secrets sealed under the store's key (fetched,
+    /// or made and kept in the keyring for a store that has none), or left
+    /// plain when plaintext storage was chosen, with a warning.
+    pub(super) fn sealed_copy(&self, data: &mut StoreData) -> Result<StoreData, StoreError> {
+        let counts = count(data);
+        if counts.sealed > 0 {
+            return Err(StoreError::SealedInMemory {
+                path: self.path.clone(),
+            });
+        }
+        if !self.vault.seals() {
+            data.key_id = None;
+            if counts.plain > 0 {
+                self.notices.say(&format!(
+                    "warning: {} secret(s) written to {} in plaintext (storage = plaintext); anyone who can read the file or a backup of it can use them",
+                    counts.plain,
+                    self.path.display()
+                ));
+            }
+            return Ok(data.clone());
+        }
+        if counts.plain == 0 {
+            return Ok(data.clone());
+        }
+        let key_error = |source| StoreError::Key {
+            path: self.path.clone(),
+            source,
+        };
+        let key: DataKey = match &data.key_id {
+            Some(id) => self.vault.key(id),
+            None => self.vault.new_key(),
+        }
+        .map_err(key_error)?;
+        data.key_id = Some(key.id());
+        let copy =
+            seal_all(data, &key).map_err(|e| key_error(crate::vault::VaultError::Seal(e)))?;
+        let was_plain = self.plain_on_disk.swap(0, Ordering::Relaxed);
+        if was_plain > 0 {
+            self.notices.say(&format!(
+                "store {} encrypted: {was_plain} plaintext secret(s) now sealed under the key in the {}; no plaintext copy is kept",
+                self.path.display(),
+                self.vault.backend_label()
+            ));
+        }
+        Ok(copy)
+    }
 }
 
 /// A sealed copy opens again to the same data, and keeps nothing plain.
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credential::{Auth, Credential};
+    use crate::credential::Auth;
 
     #[test]
     fn sealed_secrets_open_back_and_the_public_part_stays_readable() {
