@@ -1,5 +1,6 @@
 //! The OS keyring that keeps the data key: the Secret Service over D-Bus on
-//! Linux, the Keychain on macOS, each chosen explicitly through
+//! Linux, the Keychain on macOS, the Credential Manager on Windows (the
+//! 32-byte key is far below its 2560-byte cap), each chosen explicitly through
 //! keyring-core (never its mock store). Every call runs on its own thread
 //! and is given up after the timeout, so a locked or absent keyring cannot
 //! hang a command.
@@ -21,6 +22,8 @@ pub fn backend_name() -> &'static str {
         "Secret Service"
     } else if cfg!(target_os = "macos") {
         "macOS Keychain"
+    } else if cfg!(windows) {
+        "Windows Credential Manager"
     } else {
         "no OS keyring"
     }
@@ -42,7 +45,12 @@ fn platform_store() -> Result<Arc<CredentialStore>, Error> {
         let store: Arc<CredentialStore> = apple_native_keyring_store::keychain::Store::new()?;
         Ok(store)
     }
-    #[cfg(not(any(target_os = "linux", target_os = "macos")))]
+    #[cfg(windows)]
+    {
+        let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new()?;
+        Ok(store)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
     {
         Err(Error::NotSupportedByStore(
             "this build has no OS keyring for this platform".into(),
