@@ -89,6 +89,11 @@ pub enum CredentialError {
         /// Which token.
         field: &'static str,
     },
+    /// A learned scope is not an RFC 6749 scope token, or there are too many.
+    #[error(
+        "the learned scopes are not RFC 6749 scope tokens (printable ASCII without space, `\"` or `\\`, at most 500); run `sipauth-tui scopes` again"
+    )]
+    BadLearnedScopes,
     /// A redirect URI the loopback listener cannot serve.
     #[error("invalid redirect URI: {why}")]
     BadRedirect {
@@ -403,6 +408,10 @@ pub struct Credential {
     /// Kind and secrets.
     #[serde(flatten)]
     pub auth: Auth,
+    /// The scopes `sipauth-tui scopes NAME` learned for a PAT or Basic
+    /// login (no secret in it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learned_scopes: Option<crate::sipgate::LearnedScopes>,
 }
 
 impl Credential {
@@ -412,6 +421,7 @@ impl Credential {
             name: name.to_owned(),
             api: normalize_api(api)?,
             auth,
+            learned_scopes: None,
         };
         credential.validate_fields()?;
         Ok(credential)
@@ -441,8 +451,25 @@ impl Credential {
                 }
             }
         }
+        if let Some(learned) = &self.learned_scopes {
+            let scopes = learned.granted.iter().chain(&learned.refused);
+            if learned.granted.len() + learned.refused.len() > 500
+                || scopes.clone().any(|s| !is_scope_token(s))
+            {
+                return Err(CredentialError::BadLearnedScopes);
+            }
+        }
         Ok(())
     }
+}
+
+/// A scope token (RFC 6749 section 3.3): printable ASCII but space, `"`
+/// and `\`, at most 200 bytes here.
+pub fn is_scope_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 200
+        && s.bytes()
+            .all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E))
 }
 
 /// Checks an OAuth client: a client id without control characters (a colon

@@ -43,6 +43,7 @@ mod redact;
 pub mod sandbox;
 pub mod sandbox_keys;
 pub mod sanitize;
+pub mod sipgate;
 pub mod store;
 #[doc(hidden)]
 pub mod testing;

@@ -54,6 +54,7 @@ fn hostile_store() -> StoreData {
             name: format!("n{i}-{EVIL}"),
             api: format!("{API}/{EVIL}"),
             auth,
+            learned_scopes: None,
         })
         .collect();
     data
