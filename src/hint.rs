@@ -23,6 +23,8 @@ pub enum Fix {
     RenewSession,
     /// The token lacks a scope: log in again asking for it.
     LoginWithScope,
+    /// A PAT's or Basic login's scopes are not known: learn them.
+    LearnScopes,
 }
 
 impl Hint {

@@ -25,8 +25,10 @@ use crate::redact::Redactor;
 use crate::sanitize::{clean_json, strip_controls};
 
 mod explain;
+mod scopes;
 
 pub use explain::status_hint;
+pub use scopes::ScopeCheck;
 
 /// The largest body the probe reads; the rest is cut off.
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -50,6 +52,11 @@ pub struct ProbeRequest {
     pub connect_timeout: Duration,
     /// Whole-request timeout.
     pub timeout: Duration,
+    /// A JSON body to send (with `Content-Type: application/json`).
+    pub body: Option<Value>,
+    /// The request held against sipgate's API map, when the API is
+    /// sipgate's.
+    pub scopes: Option<ScopeCheck>,
 }
 
 /// A request that could not be built.
@@ -80,7 +87,12 @@ impl ProbeRequest {
         timeout: Duration,
     ) -> Result<Self, ProbeError> {
         let url = crate::header::endpoint_url(&credential.api, path);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
         Ok(Self {
+            scopes: ScopeCheck::new(credential, method.as_str(), path, now),
+            body: None,
             method,
             url: Url::parse(&url).map_err(|_| ProbeError::BadUrl(strip_controls(&url)))?,
             authorization: crate::header::authorization_value(credential)?,
@@ -153,6 +165,8 @@ pub struct ProbeOutcome {
     pub result: Result<Answer, NetFailure>,
     /// What to do about it; `None` when all is well.
     pub hint: Option<Hint>,
+    /// The request against sipgate's API map, when the API is sipgate's.
+    pub scopes: Option<ScopeCheck>,
 }
 
 impl ProbeOutcome {
@@ -161,8 +175,9 @@ impl ProbeOutcome {
         matches!(&self.result, Ok(a) if (200..300).contains(&a.status))
     }
 
-    /// The `--json` shape: `{status, ok, latency_ms, url, hint, body}`,
-    /// with the hint as the face words it.
+    /// The `--json` shape: `{status, ok, latency_ms, method, url, hint,
+    /// body, operation, scopes_needed, scopes_granted, missing}`, with the
+    /// hint as the face words it (the last four null off sipgate's API).
     pub fn to_json(&self, hint: Option<&str>) -> Value {
         let (status, body) = match &self.result {
             Ok(a) => (
@@ -175,7 +190,7 @@ impl ProbeOutcome {
             ),
             Err(_) => (Value::Null, Value::Null),
         };
-        json!({
+        let mut out = json!({
             "status": status,
             "ok": self.ok(),
             "latency_ms": u64::try_from(self.latency.as_millis()).unwrap_or(u64::MAX),
@@ -183,7 +198,23 @@ impl ProbeOutcome {
             "url": self.url,
             "hint": hint,
             "body": body,
-        })
+            "operation": null,
+            "scopes_needed": null,
+            "scopes_granted": null,
+            "missing": null,
+        });
+        if let (Some(check), Some(fields)) = (&self.scopes, out.as_object_mut()) {
+            if let Value::Object(more) = check.to_json() {
+                fields.extend(more);
+            }
+        }
+        out
+    }
+
+    /// What to say before the answer: the credential grants none of the
+    /// operation's scopes (the request was sent anyway).
+    pub fn warning(&self) -> Option<String> {
+        self.scopes.as_ref().and_then(ScopeCheck::warning)
     }
 }
 
@@ -211,12 +242,16 @@ pub async fn run(req: &ProbeRequest) -> Result<ProbeOutcome, ProbeError> {
     auth.set_sensitive(true);
 
     let start = Instant::now();
-    let sent = client
+    let mut request = client
         .request(req.method.clone(), req.url.clone())
         .header(ACCEPT, "application/json")
-        .header(AUTHORIZATION, auth)
-        .send()
-        .await;
+        .header(AUTHORIZATION, auth);
+    if let Some(body) = &req.body {
+        request = request
+            .header(CONTENT_TYPE, "application/json")
+            .body(body.to_string());
+    }
+    let sent = request.send().await;
     let result = match sent {
         Ok(response) => read_answer(response, &req.authorization).await,
         Err(e) => Err(e),
@@ -228,7 +263,11 @@ pub async fn run(req: &ProbeRequest) -> Result<ProbeOutcome, ProbeError> {
         Err(f) => tracing::debug!(url = %req.url, failure = ?f, ?latency, "probe failed"),
     }
     let hint = match &result {
-        Ok(a) => status_hint(a, &req.method, &req.url, req.scheme),
+        Ok(a) => req
+            .scopes
+            .as_ref()
+            .and_then(|check| check.hint(a, req.url.path()))
+            .or_else(|| status_hint(a, &req.method, &req.url, req.scheme)),
         Err(f) => Some(failure_hint(f)),
     };
     Ok(ProbeOutcome {
@@ -237,6 +276,7 @@ pub async fn run(req: &ProbeRequest) -> Result<ProbeOutcome, ProbeError> {
         latency,
         result,
         hint,
+        scopes: req.scopes.clone(),
     })
 }
 

@@ -91,13 +91,7 @@ impl Operation {
 
     /// "needs `history:read`" / "needs one of `a`, `b`" / "needs no scope".
     pub fn needs_text(&self) -> String {
-        let scopes: Vec<String> = self.specific_scopes().map(|s| format!("`{s}`")).collect();
-        match scopes.len() {
-            0 if self.needs_scope() => format!("needs `{ALL_SCOPE}`"),
-            0 => "needs no scope".to_owned(),
-            1 => format!("needs {}", scopes[0]),
-            _ => format!("needs one of {}", scopes.join(", ")),
-        }
+        needs_text(self.specific_scopes(), self.needs_scope())
     }
 
     /// The path with its parameters filled in from `value` (a parameter
@@ -281,6 +275,18 @@ impl ApiMap {
                     || op.scopes.iter().any(|s| s.contains(w.as_str()))
             })
         })
+    }
+}
+
+/// "needs `history:read`" / "needs one of `a`, `b`" / "needs no scope", for
+/// an operation's scopes (`all` left out) and whether it needs one at all.
+pub fn needs_text<'a>(specific: impl IntoIterator<Item = &'a str>, needs_scope: bool) -> String {
+    let scopes: Vec<String> = specific.into_iter().map(|s| format!("`{s}`")).collect();
+    match scopes.len() {
+        0 if needs_scope => format!("needs `{ALL_SCOPE}`"),
+        0 => "needs no scope".to_owned(),
+        1 => format!("needs {}", scopes[0]),
+        _ => format!("needs one of {}", scopes.join(", ")),
     }
 }
 

@@ -25,6 +25,7 @@ pub fn fix(fix: Fix, name: &str) -> String {
         Fix::LoginWithScope => {
             "; log in again asking for that scope (`--scope` of the client)".into()
         }
+        Fix::LearnScopes => format!("; `sipauth-tui scopes {name}` learns which scopes it has"),
     }
 }
 

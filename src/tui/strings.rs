@@ -160,6 +160,7 @@ pub fn fix(fix: Fix, keymap: &Keymap) -> String {
             keymap.keys_of(Action::Edit),
             keymap.keys_of(Action::Login)
         ),
+        Fix::LearnScopes => "; `sipauth-tui scopes NAME` learns which scopes it has".into(),
     }
 }
 
