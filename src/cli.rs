@@ -26,6 +26,7 @@ mod app;
 mod curl;
 mod decode;
 mod demo;
+mod endpoints;
 mod exec;
 mod grants;
 pub(crate) mod hardening;
@@ -40,6 +41,7 @@ mod refresh;
 mod remove;
 mod rename;
 mod reset_key;
+mod scopes;
 mod sandbox;
 mod secret_input;
 mod session;
@@ -207,6 +209,14 @@ enum Command {
     Import(import::ImportArgs),
     /// Call the API with a credential and explain the answer
     Probe(probe::ProbeArgs),
+    /// List sipgate's API operations, the scopes each needs, and what a credential can call
+    #[command(
+        after_help = "Examples:\n  sipauth-tui endpoints sms\n  sipauth-tui endpoints --for NAME history\n  sipauth-tui endpoints --json"
+    )]
+    Endpoints(endpoints::EndpointsArgs),
+    /// Which scopes a credential has: a session's from its tokens, a PAT's learned with at most 25 GETs
+    #[command(after_help = "Example:\n  sipauth-tui scopes NAME")]
+    Scopes(scopes::ScopesArgs),
     /// Run the local sandbox API on 127.0.0.1 in the foreground
     Sandbox(SandboxArgs),
     /// Decode a JWT, a token response or a stored session: header, claims, times
@@ -387,6 +397,8 @@ impl Command {
             Command::Login(_) => "login",
             Command::Refresh { .. } => "refresh",
             Command::Probe(_) => "probe",
+            Command::Endpoints(_) => "endpoints",
+            Command::Scopes(_) => "scopes",
             Command::Sandbox(_) => "sandbox",
             Command::Decode(_) => "decode",
             Command::Demo => "demo",
@@ -457,6 +469,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             margin,
         } => refresh::run(&ctx, &name, !if_due, margin.min_valid)?,
         Command::Probe(args) => probe::run(&ctx, &mut out, args)?,
+        Command::Endpoints(args) => endpoints::run(&ctx, &mut out, args)?,
+        Command::Scopes(args) => scopes::run(&ctx, &mut out, args)?,
         Command::Sandbox(args) => sandbox::run(&mut out, args.port)?,
         Command::Decode(args) => decode::run(&ctx, &mut out, args)?,
         Command::Demo => demo::run()?,

@@ -266,7 +266,7 @@ pub async fn run(req: &ProbeRequest) -> Result<ProbeOutcome, ProbeError> {
         Ok(a) => req
             .scopes
             .as_ref()
-            .and_then(|check| check.hint(a, req.url.path()))
+            .and_then(|check| check.hint(a, req.method.as_str(), req.url.path()))
             .or_else(|| status_hint(a, &req.method, &req.url, req.scheme)),
         Err(f) => Some(failure_hint(f)),
     };

@@ -161,6 +161,24 @@ impl<'a> Match<'a> {
     }
 }
 
+/// Why `--for` could not name a scope.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ForError {
+    /// Neither `METHOD PATH` nor an operationId the API documents.
+    #[error(
+        "`{0}` is not an operation of sipgate's API; give `METHOD PATH` (e.g. 'POST /sessions/sms') or an operationId (see `sipauth-tui endpoints`)"
+    )]
+    Unknown(String),
+    /// The path is documented, the method is not.
+    #[error("`{given}`: that path takes {methods}")]
+    WrongMethod {
+        /// What was given.
+        given: String,
+        /// The methods it takes.
+        methods: String,
+    },
+}
+
 /// Every documented operation, and the scopes the document declares.
 #[derive(Debug)]
 pub struct ApiMap {
@@ -254,6 +272,42 @@ impl ApiMap {
             .filter(|op| op.path == template)
             .map(|op| op.method.as_str())
             .collect()
+    }
+
+    /// The scopes to ask for to call each of `wanted` (`"POST
+    /// /sessions/sms"`, a concrete path or a template; an operationId works
+    /// too): per operation its narrowest scope (`sessions:sms:write` over
+    /// `sessions:write`), never `all`; an operation that needs none adds
+    /// nothing.
+    pub fn scopes_for<S: AsRef<str>>(&self, wanted: &[S]) -> Result<BTreeSet<String>, ForError> {
+        let mut out = BTreeSet::new();
+        for raw in wanted {
+            let raw = raw.as_ref().trim();
+            let op = match raw.split_once(char::is_whitespace) {
+                Some((method, path)) => match self.find(method, path.trim()) {
+                    Match::Operation(op) => op,
+                    Match::WrongMethod(op) => {
+                        return Err(ForError::WrongMethod {
+                            given: crate::sanitize::strip_controls(raw),
+                            methods: self.methods_of(&op.path).join(", "),
+                        });
+                    }
+                    Match::Unknown => {
+                        return Err(ForError::Unknown(crate::sanitize::strip_controls(raw)));
+                    }
+                },
+                None => self
+                    .by_id(raw)
+                    .ok_or_else(|| ForError::Unknown(crate::sanitize::strip_controls(raw)))?,
+            };
+            let narrowest = op
+                .specific_scopes()
+                .enumerate()
+                .max_by_key(|(i, s)| (s.matches(':').count(), std::cmp::Reverse(*i)))
+                .map(|(_, s)| s.to_owned());
+            out.extend(narrowest);
+        }
+        Ok(out)
     }
 
     /// The operation with this operationId.

@@ -48,6 +48,7 @@ pub fn run(
     super::check_path(path)?;
     let data = ctx.load_entry(name)?;
     let credential = data.get(name)?;
+    super::probe::note_scopes(credential, "GET", path);
     if inline {
         diag!(
             "warning: --inline puts the secret into the command: into curl's argv, which every local user can read, and into your shell's history once you run it"

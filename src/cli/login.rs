@@ -39,6 +39,10 @@ pub struct LoginArgs {
     /// Listen on this port (when the client has no registered redirect URI)
     #[arg(long, value_name = "PORT")]
     port: Option<u16>,
+    /// Also ask for the scopes this sipgate operation needs, e.g. 'GET
+    /// /history' (repeatable; kept in the client's scope)
+    #[arg(long = "for", value_name = "'METHOD PATH'")]
+    for_ops: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -55,6 +59,31 @@ enum Grant {
     Device,
 }
 
+/// Adds the scopes of `--for` operations to the client's stored scope, so
+/// this login and later ones ask for them.
+fn add_purposes(ctx: &Ctx, name: &str, purposes: &[String]) -> Result<()> {
+    let current = ctx.load_public()?;
+    let Some(client) = current.get(name)?.auth.client() else {
+        anyhow::bail!("`{name}` is not an OAuth client; --for needs one");
+    };
+    let scope = super::endpoints::scope_with_purposes(client.scope.as_deref(), purposes)?;
+    if scope == client.scope {
+        return Ok(());
+    }
+    ops::edit::edit(&ctx.store, name, |c| {
+        let mut c = c.clone();
+        if let sipauth_tui::credential::Auth::Oauth {
+            client: Some(client),
+            ..
+        } = &mut c.auth
+        {
+            client.scope.clone_from(&scope);
+        }
+        c
+    })?;
+    Ok(())
+}
+
 /// Runs `login`: the code grant here, the others in [`grants`].
 pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
     let other = match args.grant {
@@ -64,6 +93,9 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
         Grant::ClientCredentials => Some(OtherGrant::ClientCredentials),
         Grant::Device => Some(OtherGrant::Device),
     };
+    if !args.for_ops.is_empty() {
+        add_purposes(ctx, &args.name, &args.for_ops)?;
+    }
     if let Some(grant) = other {
         return grants::run(ctx, &args.name, grant, args.no_browser, args.timeout);
     }

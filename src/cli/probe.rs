@@ -1,15 +1,16 @@
 //! `probe`: one request with the credential, and what the answer means.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest};
+use sipauth_tui::credential::Credential;
+use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest, ScopeCheck};
 use sipauth_tui::sanitize::json_pretty;
 
 use super::session::usable;
-use super::{Ctx, Outcome, advice, positive_seconds};
+use super::{Ctx, Outcome, advice, diag, positive_seconds};
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
@@ -21,7 +22,12 @@ pub struct ProbeArgs {
     /// HTTP method
     #[arg(long, default_value = "GET", value_parser = |m: &str| probe::parse_method(m).map_err(|e| e.to_string()))]
     method: reqwest::Method,
-    /// Print {status, ok, latency_ms, url, hint, body} as JSON
+    /// Send this JSON body (`-` reads it from stdin), e.g. for POST
+    /// /sessions/sms; checked before anything is sent
+    #[arg(long, value_name = "JSON|-", value_parser = json_body)]
+    data: Option<Body>,
+    /// Print {status, ok, latency_ms, url, hint, body, operation,
+    /// scopes_needed, scopes_granted, missing} as JSON
     #[arg(long)]
     json: bool,
     /// Seconds to wait for the connection (DNS, TCP, TLS)
@@ -34,19 +40,52 @@ pub struct ProbeArgs {
     margin: super::MarginArg,
 }
 
+/// `--data`: JSON now, or `-` for stdin (read and checked in [`run`]).
+fn json_body(raw: &str) -> Result<Body, String> {
+    if raw == "-" {
+        return Ok(Body::Empty);
+    }
+    serde_json::from_str(raw)
+        .map(Body::Json)
+        .map_err(|e| format!("the body is not JSON: {e}"))
+}
+
+/// The body to send: `--data`'s JSON, or stdin's for `--data -`.
+fn body(data: Option<Body>) -> Result<Option<serde_json::Value>> {
+    match data {
+        None => Ok(None),
+        Some(Body::Json(v)) => Ok(Some(v)),
+        Some(_) => {
+            let mut raw = String::new();
+            std::io::stdin()
+                .take(probe::BODY_LIMIT as u64)
+                .read_to_string(&mut raw)
+                .context("cannot read the body from stdin")?;
+            serde_json::from_str(&raw)
+                .map(Some)
+                .map_err(|e| anyhow::anyhow!("the body on stdin is not JSON: {e}"))
+        }
+    }
+}
+
 pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> {
     let data = ctx.load()?;
     super::check_path(&args.path)?;
     // A session is refreshed first, as for `header`: a probe should test the
     // token a user would get, not one about to die.
     let c = &usable(ctx, data.get(&args.name)?, args.margin.min_valid)?;
-    let request = ProbeRequest::for_credential(
+    let body = body(args.data)?;
+    let mut request = ProbeRequest::for_credential(
         c,
         args.method,
         &args.path,
         args.connect_timeout,
         args.timeout,
     )?;
+    request.body = body;
+    if let Some(warning) = request.scopes.as_ref().and_then(ScopeCheck::warning) {
+        diag!("warning: {warning}");
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -67,6 +106,27 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> 
     } else {
         Outcome::Failure
     })
+}
+
+/// What sipgate's map says of `method path` for `credential` before
+/// anything is sent: it grants none of the operation's scopes, or no
+/// documented operation has that path (for `curl NAME PATH`).
+pub fn note_scopes(credential: &Credential, method: &str, path: &str) {
+    let Some(check) = ScopeCheck::new(credential, method, path, super::session::now()) else {
+        return;
+    };
+    if let Some(warning) = check.warning() {
+        diag!("warning: {warning}");
+    } else if check.operation.is_none() {
+        let other = if check.other_methods.is_empty() {
+            String::new()
+        } else {
+            format!(" (the path takes {})", check.other_methods.join(", "))
+        };
+        diag!(
+            "note: sipgate's API documents no {method} {path}{other}; see `sipauth-tui endpoints`"
+        );
+    }
 }
 
 fn print_report(out: &mut impl Write, outcome: &ProbeOutcome, hint: Option<&str>) -> Result<()> {

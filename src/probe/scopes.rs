@@ -128,7 +128,7 @@ impl ScopeCheck {
 
     /// The hint for `answer` in the light of the map; `None` keeps the
     /// plain status hint.
-    pub fn hint(&self, answer: &Answer, url_path: &str) -> Option<Hint> {
+    pub fn hint(&self, answer: &Answer, method: &str, url_path: &str) -> Option<Hint> {
         let op = self.operation.as_deref();
         let documented = |status: u16| self.documented.iter().any(|s| s == &status.to_string());
         match (answer.status, op) {
@@ -167,7 +167,7 @@ impl ScopeCheck {
             }),
             (404 | 405, None) if !self.other_methods.is_empty() => Some(Hint {
                 text: format!(
-                    "{} {}: {url_path} takes {}, not this method",
+                    "{} {}: {method} is the wrong request method for {url_path}; it takes {}",
                     answer.status,
                     answer.reason,
                     self.other_methods.join(", ")

@@ -113,17 +113,28 @@ impl Granted {
         }
     }
 
-    /// "this session grants `balance:read`", "this PAT grants (learned 3 h
-    /// ago) …", for a hint; `who` names the credential's kind.
+    /// "this session grants `balance:read`", "this PAT grants … (learned
+    /// 3 h ago …)", for a hint; `who` names the credential's kind. Only
+    /// sipgate's scopes are named (a Keycloak token's `offline_access` and
+    /// the like are counted, not listed).
     pub fn describe(&self, who: &str, now: i64) -> String {
+        let declared = &super::ApiMap::get().declared_scopes;
         let list = |s: &BTreeSet<String>| {
-            if s.is_empty() {
-                "no scope".to_owned()
+            let named: Vec<String> = s
+                .iter()
+                .filter(|s| declared.contains(*s))
+                .map(|s| format!("`{s}`"))
+                .collect();
+            let others = s.len() - named.len();
+            let others = match others {
+                0 => String::new(),
+                1 => " (and 1 other role or scope)".to_owned(),
+                n => format!(" (and {n} other roles or scopes)"),
+            };
+            if named.is_empty() {
+                format!("none of sipgate's scopes{others}")
             } else {
-                s.iter()
-                    .map(|s| format!("`{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                format!("{}{others}", named.join(", "))
             }
         };
         match self {

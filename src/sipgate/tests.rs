@@ -369,3 +369,28 @@ fn regenerate_script_reproduces_the_shipped_facts() {
     got.sort();
     assert_eq!(got, want);
 }
+
+#[test]
+fn for_purposes_ask_for_the_narrowest_scope_of_each() {
+    let map = ApiMap::get();
+    let got = map
+        .scopes_for(&[
+            "POST /sessions/sms",
+            "GET /w0/devices",
+            "getHistory",
+            "GET /authorization/userinfo",
+        ])
+        .unwrap();
+    let got: Vec<&str> = got.iter().map(String::as_str).collect();
+    assert_eq!(got, ["devices:read", "history:read", "sessions:sms:write"]);
+    assert!(
+        matches!(map.scopes_for(&["PATCH /balance"]), Err(ForError::WrongMethod { methods, .. }) if methods == "GET")
+    );
+    assert!(matches!(
+        map.scopes_for(&["GET /nope"]),
+        Err(ForError::Unknown(_))
+    ));
+    assert!(
+        matches!(map.scopes_for(&["nonsense\u{1b}[2J"]), Err(ForError::Unknown(s)) if !s.contains('\u{1b}'))
+    );
+}

@@ -5,6 +5,7 @@ mod concurrency;
 mod credentials;
 mod curl_path;
 mod decode;
+mod endpoints;
 mod exec;
 mod hostile;
 mod hostile_files;

@@ -40,6 +40,10 @@ pub struct OauthArgs {
     /// Scopes to ask for, space separated, e.g. "account:read history:read"
     #[arg(long)]
     scope: Option<String>,
+    /// Ask for the scopes this sipgate operation needs, e.g. 'POST
+    /// /sessions/sms' (repeatable; added to --scope)
+    #[arg(long = "for", value_name = "'METHOD PATH'")]
+    for_ops: Vec<String>,
     /// The registered redirect URI: loopback http with a port, e.g. http://127.0.0.1:8765/callback
     #[arg(long)]
     redirect_uri: Option<String>,
@@ -88,12 +92,7 @@ pub fn run(ctx: &Ctx, args: &OauthArgs) -> Result<Outcome> {
         client_id: args.client_id.clone(),
         auth_method: args.auth_method,
         client_secret: None,
-        scope: args
-            .scope
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned),
+        scope: super::super::endpoints::scope_with_purposes(args.scope.as_deref(), &args.for_ops)?,
         redirect_uri: args.redirect_uri.clone(),
     };
     validate_client(&client)?;
