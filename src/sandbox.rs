@@ -1,46 +1,107 @@
 //! A local stand-in for the sipgate REST API, on 127.0.0.1 only.
 //!
 //! `sipauth-tui sandbox` runs it in the foreground; tests and the demo
-//! (seeded by [`demo`]) start it in-process on port 0. It is a real HTTP server (axum), so
-//! everything the probe does is exercised over real sockets. Besides
-//! `/v2/account` it has a few test hooks under `/v2/__…` (a chosen status, a
-//! redirect, an echo of the Authorization header) and records which requests carried an Authorization header, so
-//! tests can prove where credentials were and were not sent.
+//! (seeded by [`demo`]) start it in-process on port 0. It is a real HTTP
+//! server (axum), so everything the probe does is exercised over real
+//! sockets.
+//!
+//! Under `/v2` it plays a handful of sipgate's endpoints with sipgate's
+//! scope checks (*The API* below); under `/v2/__…` it has test hooks
+//! (*Test hooks* below). It records every request and whether
+//! it carried an Authorization header ([`SandboxHandle::seen`]), so tests
+//! can prove where credentials were and were not sent.
 //!
 //! Under `/auth/realms/{realm}` (and `/other`) it is also an OpenID Connect
-//! provider, see [`realm`]; `/v2/account` then accepts that realm's access
-//! tokens as `Authorization: Bearer` too. Tokens are signed with the public
-//! sandbox keys in [`crate::sandbox_keys`].
+//! provider, see [`realm`]; the API accepts that realm's access tokens as
+//! `Authorization: Bearer` too, granting the scopes in their claims. Tokens
+//! are signed with the public sandbox keys in [`crate::sandbox_keys`].
+//!
+//! # The API
+//!
+//! Each endpoint needs one of the scopes sipgate's API map
+//! ([`crate::sipgate::ApiMap`]) lists for its operation (`all` grants
+//! every one); without it the answer is 403 naming the scope
+//! (`{"status":403,"message":"Forbidden: the token lacks the scope
+//! history:read"}`); unknown credentials get 401 (a Basic challenge, or
+//! Bearer `invalid_token`); another method 405 with `Allow`.
+//!
+//! | request | scope | answer |
+//! |---|---|---|
+//! | `GET /v2/account` | `account:read` | the account |
+//! | `GET /v2/balance` | `balance:read` | `{"amount":10000,"currency":"EUR"}` (1/10000 units) |
+//! | `GET /v2/history` | `history:read` | `{"items":[…],"totalCount":2}` |
+//! | `GET /v2/users` | `users:read` | user `w0` |
+//! | `GET /v2/numbers` | `numbers:read` | one landline number |
+//! | `GET /v2/authorization/userinfo` | none | `{"sub":"w0",…}` |
+//! | `GET /v2/{userId}/devices` | `devices:read` | `w0`'s devices; 404 for another user |
+//! | `POST /v2/sessions/sms` | `sessions:sms:write`, `sessions:write` | 204; 400 for a bad body; 402 when the credit is empty |
+//! | any other operation of the map | its scopes | 501 Not Implemented |
+//!
+//! So every documented read answers a scope check, and a PAT's scopes can
+//! be learned from the sandbox as from sipgate. Paths the map does not
+//! know are 404.
+//!
+//! Who grants what: the sample PAT [`SAMPLE_TOKEN_ID`] grants
+//! [`SAMPLE_PAT_SCOPES`], the PAT [`NOSCOPE_TOKEN_ID`] nothing, the Basic
+//! login [`SAMPLE_USERNAME`] `all`, a realm access token what its claims
+//! say ([`crate::sipgate::grants::in_claims`]).
+//!
+//! # Test hooks
+//!
+//! - `GET /v2/__status/{code}`: that status; `GET /v2/__redirect?to=URL`: a
+//!   302 there; `GET /v2/__echo`: the Authorization header back.
+//! - `POST /v2/__funds?credit=empty|ok` (or [`SandboxHandle::set_credit`]):
+//!   whether `POST /v2/sessions/sms` answers 402 Payment Required; `ok` at
+//!   the start.
+//! - `POST /v2/__rate_limit?after=N|off` (or
+//!   [`SandboxHandle::set_rate_limit`]): the next N API requests (every
+//!   `/v2` request but the hooks) are answered as usual, every one after
+//!   them 429 Too Many Requests with `Retry-After: 1`, until `off`.
 
+mod api;
 pub mod demo;
+mod hooks;
 pub mod realm;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use axum::routing::MethodRouter;
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::credential::KEYCLOAK_REALM_PREFIX;
+pub use hooks::Credit;
 use realm::{DEFAULT_REALM, OTHER_ISSUER_PATH, Realm, RealmConfig};
 
-/// Token id of the sandbox's sample PAT (scope `account:read`).
+/// Token id of the sandbox's sample PAT. It grants [`SAMPLE_PAT_SCOPES`]:
+/// `account:read`, `balance:read`, `history:read`, `numbers:read`,
+/// `users:read`, `devices:read` and `sessions:sms:write`.
 pub const SAMPLE_TOKEN_ID: &str = "token-SANDBX";
 /// Token of the sandbox's sample PAT. Only valid against the sandbox.
 pub const SAMPLE_TOKEN: &str = "sandbox-pat-6d1f0c2a-4b7e";
-/// Token id of a sample PAT that lacks `account:read` (probe gets 403).
+/// The scopes the sample PAT ([`SAMPLE_TOKEN_ID`]) grants.
+pub const SAMPLE_PAT_SCOPES: &[&str] = &[
+    "account:read",
+    "balance:read",
+    "history:read",
+    "numbers:read",
+    "users:read",
+    "devices:read",
+    "sessions:sms:write",
+];
+/// Token id of a sample PAT with no scope at all: every endpoint but
+/// `GET /v2/authorization/userinfo` answers it 403.
 pub const NOSCOPE_TOKEN_ID: &str = "token-NOSCOP";
-/// Token of the sample PAT without `account:read`.
+/// Token of the sample PAT without scopes.
 pub const NOSCOPE_TOKEN: &str = "sandbox-pat-no-scope-91c3";
-/// Username of the sample Basic login (the sipgate documentation's vector).
+/// Username of the sample Basic login (the sipgate documentation's
+/// vector); it grants `all`.
 pub const SAMPLE_USERNAME: &str = "John";
 /// Password of the sample Basic login.
 pub const SAMPLE_PASSWORD: &str = "topsecret";
@@ -60,6 +121,13 @@ pub struct SeenRequest {
 struct Shared {
     seen: Mutex<Vec<SeenRequest>>,
     realm: Arc<Realm>,
+    switches: Mutex<hooks::Switches>,
+}
+
+impl Shared {
+    fn switches(&self) -> std::sync::MutexGuard<'_, hooks::Switches> {
+        self.switches.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// Where a sandbox listens and what it saw; both kinds of sandbox
@@ -147,6 +215,7 @@ impl Sandbox {
         let shared = Arc::new(Shared {
             seen: Mutex::default(),
             realm,
+            switches: Mutex::default(),
         });
         let app = router(shared.clone());
         let (tx, rx) = oneshot::channel();
@@ -238,14 +307,15 @@ impl Drop for BackgroundSandbox {
 }
 
 fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route("/v2/account", get(account).fallback(method_not_allowed))
-        .route("/v2/__status/{code}", get(chosen_status))
-        .route("/v2/__redirect", get(redirect))
-        .route("/v2/__echo", get(echo))
+    api::router()
+        .merge(hooks::router())
+        .fallback(api::unserved)
         .with_state(shared.clone())
         .merge(realm::router(shared.realm.clone()))
-        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            hooks::rate_limit,
+        ))
         .layer(axum::middleware::from_fn_with_state(shared, record))
 }
 
@@ -272,132 +342,29 @@ async fn record(
     next.run(req).await
 }
 
-/// Who a Basic header names, if it is one of the sandbox's samples.
-#[derive(Debug, PartialEq, Eq)]
-enum Caller {
-    Pat,
-    PatWithoutScope,
-    BasicLogin,
-}
-
-fn caller(headers: &HeaderMap) -> Option<Caller> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, b64) = value.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let decoded = STANDARD.decode(b64.trim()).ok()?;
-    let decoded = String::from_utf8(decoded).ok()?;
-    match decoded.split_once(':')? {
-        (SAMPLE_TOKEN_ID, SAMPLE_TOKEN) => Some(Caller::Pat),
-        (NOSCOPE_TOKEN_ID, NOSCOPE_TOKEN) => Some(Caller::PatWithoutScope),
-        (SAMPLE_USERNAME, SAMPLE_PASSWORD) => Some(Caller::BasicLogin),
-        _ => None,
-    }
-}
-
+/// A JSON error body the way sipgate writes one: `{"status", "message"}`.
 fn error_body(status: StatusCode, message: &str) -> Response {
     let body = json!({ "status": status.as_u16(), "message": message });
     (status, axum::Json(body)).into_response()
 }
 
-async fn account(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    if let Some(token) = realm::bearer_token(&headers) {
-        return match realm::verify_account(&shared.realm, token) {
-            Ok(()) => account_body(),
-            Err(realm::BearerError::MissingScope) => error_body(
-                StatusCode::FORBIDDEN,
-                "Forbidden: the token lacks the scope account:read",
-            ),
-            Err(realm::BearerError::Invalid(why)) => {
-                let mut response = error_body(StatusCode::UNAUTHORIZED, "Unauthorized");
-                let challenge = format!(
-                    "Bearer realm=\"sipgate sandbox\", error=\"invalid_token\", error_description=\"{why}\""
-                );
-                if let Ok(value) = header::HeaderValue::from_str(&challenge) {
-                    response
-                        .headers_mut()
-                        .insert(header::WWW_AUTHENTICATE, value);
-                }
-                response
-            }
-        };
-    }
-    match caller(&headers) {
-        Some(Caller::Pat | Caller::BasicLogin) => account_body(),
-        Some(Caller::PatWithoutScope) => error_body(
-            StatusCode::FORBIDDEN,
-            "Forbidden: the token lacks the scope account:read",
-        ),
-        None => {
-            let mut response = error_body(StatusCode::UNAUTHORIZED, "Unauthorized");
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Basic realm=\"sipgate sandbox\""),
-            );
-            response
-        }
-    }
+/// `router` answering any other method 405 with `Allow: {allow}`.
+fn allowing(
+    allow: &'static [&'static str],
+    router: MethodRouter<Arc<Shared>>,
+) -> MethodRouter<Arc<Shared>> {
+    router.fallback(move || async move { method_not_allowed(allow) })
 }
 
-fn account_body() -> Response {
-    axum::Json(json!({
-        "company": "Sandbox GmbH",
-        "mainProductType": "TEAM",
-        "logoUrl": "",
-        "verified": true
-    }))
-    .into_response()
-}
-
-async fn method_not_allowed() -> Response {
+/// 405 Method Not Allowed, naming the methods the path has.
+fn method_not_allowed(allow: &[&str]) -> Response {
     let mut response = error_body(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed");
-    response
-        .headers_mut()
-        .insert(header::ALLOW, header::HeaderValue::from_static("GET"));
+    if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
     response
 }
 
-async fn not_found() -> Response {
+fn not_found() -> Response {
     error_body(StatusCode::NOT_FOUND, "Not Found")
-}
-
-async fn chosen_status(Path(code): Path<u16>) -> Response {
-    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST);
-    error_body(status, status.canonical_reason().unwrap_or("chosen status"))
-}
-
-/// `GET /v2/__echo`: the request's Authorization header back, as sent and
-/// decoded, the way `httpbin.org/anything` answers (in JSON and in a
-/// header of the answer).
-async fn echo(headers: HeaderMap) -> Response {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let decoded = authorization
-        .split_once(' ')
-        .and_then(|(_, b64)| STANDARD.decode(b64).ok())
-        .map(|b| String::from_utf8_lossy(&b).into_owned());
-    let body = json!({"headers": {"Authorization": authorization}, "decoded": decoded});
-    let mut response = (StatusCode::OK, axum::Json(body)).into_response();
-    if let Ok(value) =
-        header::HeaderValue::from_str(&format!("application/json; echo=\"{authorization}\""))
-    {
-        response.headers_mut().insert(header::CONTENT_TYPE, value);
-    }
-    response
-}
-
-#[derive(serde::Deserialize)]
-struct RedirectTo {
-    to: String,
-}
-
-async fn redirect(Query(q): Query<RedirectTo>) -> Response {
-    match header::HeaderValue::from_str(&q.to) {
-        Ok(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
-        Err(_) => error_body(StatusCode::BAD_REQUEST, "bad redirect target"),
-    }
 }

@@ -19,7 +19,11 @@ pub mod app;
 pub mod clipboard;
 pub mod config;
 mod effects;
+#[doc(hidden)]
+pub mod endpoints;
 mod form;
+#[doc(hidden)]
+pub mod fuzzy;
 #[doc(hidden)]
 pub mod input;
 #[doc(hidden)]
@@ -28,6 +32,7 @@ mod kind;
 mod layout;
 #[doc(hidden)]
 pub mod msg;
+mod reach;
 mod strings;
 mod terminal;
 mod theme;
@@ -195,8 +200,19 @@ fn perform(
         Effect::Refresh { job, force } => {
             terminal::spawn(tx, job.clone(), s.refresh(job, force));
         }
-        Effect::Probe { job, credential } => {
-            terminal::spawn(tx, job.clone(), s.probe(job, *credential));
+        Effect::Probe {
+            job,
+            credential,
+            call,
+        } => {
+            let call = call.map(|c| *c);
+            terminal::spawn(tx, job.clone(), s.probe(job, *credential, call));
+        }
+        Effect::UserId { job, credential } => {
+            terminal::spawn(tx, job.clone(), s.user_id(job, *credential));
+        }
+        Effect::Learn { job, credential } => {
+            terminal::spawn(tx, job.clone(), s.learn(job, *credential));
         }
         Effect::Login(job) => {
             if let Some((_, old)) = login.take() {

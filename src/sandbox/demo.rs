@@ -3,7 +3,8 @@
 //! one credential of each kind and three sessions in different states, so
 //! everything the app does can be seen without a sipgate account:
 //!
-//! - a PAT and a Basic login (the sandbox's sample values);
+//! - a PAT and a Basic login (the sandbox's sample values: the PAT grants
+//!   [`SAMPLE_PAT_SCOPES`](super::SAMPLE_PAT_SCOPES), the login `all`);
 //! - a fresh OAuth session (5 min of access, 30 days of refresh);
 //! - a session with about 75 s of access left: auto-refresh renews it
 //!   some 15 s after the start (at 60 s left), visibly;
@@ -11,7 +12,9 @@
 //!   until `l` logs it in again (the sandbox approves at once).
 //!
 //! The sessions are real: obtained from the sandbox with the password
-//! grant, so refresh, probe, verify and revoke all work against it.
+//! grant, so refresh, probe, verify and revoke all work against it. They
+//! grant [`SESSION_SCOPES`] only, so `GET /history` shows a 403 naming
+//! `history:read` where the PAT gets a 200.
 
 use std::time::Duration;
 
@@ -26,13 +29,21 @@ use crate::store::StoreData;
 /// Access lifetime left on the "about to expire" session at the start.
 pub const EXPIRING_LEFT: i64 = 75;
 
-/// The realm the demo runs: sipgate's lifetimes (300 s access, 30 days refresh).
+/// The sipgate scopes the demo's OAuth sessions grant (no `history:read`).
+pub const SESSION_SCOPES: &str = "account:read balance:read";
+
+/// The realm the demo runs: sipgate's lifetimes (300 s access, 30 days
+/// refresh), and its [`CLIENT_POST`] grants [`SESSION_SCOPES`].
 pub fn realm() -> RealmConfig {
-    RealmConfig {
+    let mut config = RealmConfig {
         access_ttl: Duration::from_secs(300),
         refresh_ttl: Duration::from_secs(30 * 86_400),
         ..RealmConfig::default()
+    };
+    for client in config.clients.iter_mut().filter(|c| c.id == CLIENT_POST) {
+        client.scope = format!("openid profile email {SESSION_SCOPES}");
     }
+    config
 }
 
 /// The demo's credentials against a running sandbox, at `now`.
@@ -43,7 +54,7 @@ pub async fn seed(sandbox: &SandboxHandle, now: i64) -> Result<StoreData> {
         client_id: CLIENT_POST.into(),
         auth_method: AuthMethod::Post,
         client_secret: Some(Secret::new(CLIENT_POST_SECRET.into())),
-        scope: Some("openid account:read".into()),
+        scope: Some(format!("openid {SESSION_SCOPES}")),
         redirect_uri: None,
     };
     let timeouts = Timeouts::default();

@@ -76,7 +76,7 @@ pub use config::{
 };
 pub use discovery::{Issuer, IssuerKind};
 pub use fault::TokenFault;
-pub(crate) use session::{BearerError, bearer_token, verify_account};
+pub(crate) use session::{InvalidToken, bearer_token, verify};
 pub use state::{Revocation, Revoked, TokenRequest};
 
 /// The realm `sipauth-tui sandbox` advertises (sipgate's realm name).

@@ -5,9 +5,11 @@
 //! message-in, state-and-effects-out.
 
 mod answers;
+mod api;
 mod deadlines;
 pub mod entries;
 mod keys;
+pub mod learning;
 #[cfg(test)]
 mod tests;
 
@@ -18,6 +20,7 @@ use crate::header::HeaderFetch;
 use crate::store::StoreData;
 
 use super::config::Config;
+use super::endpoints::{EndpointList, Picker};
 use super::form::Form;
 use super::keymap::Keymap;
 use super::kind::Work;
@@ -67,6 +70,12 @@ pub enum Modal {
         /// The text.
         value: Secret,
     },
+    /// The endpoint picker.
+    Picker(Box<Picker>),
+    /// Every endpoint and whether the credential can call it.
+    Endpoints(Box<EndpointList>),
+    /// The scope-learning run ([`App::learning`]).
+    Learn,
 }
 
 /// A login in progress. The app keeps it in one place ([`App::login`]):
@@ -130,6 +139,8 @@ pub struct App {
     login: Option<RunningLogin>,
     /// Set once the app should end.
     quit: bool,
+    /// The API map's side: reach, picked calls, user ids, learning.
+    api: api::ApiState,
     next_generation: u64,
     detail_limit: DetailLimit,
 }
@@ -172,9 +183,11 @@ impl App {
             size: (80, 24),
             login: None,
             quit: false,
+            api: api::ApiState::default(),
             next_generation: 1,
         };
         app.load(data);
+        app.sync_reach();
         app
     }
 
@@ -200,6 +213,7 @@ impl App {
             Msg::Done(job, done) => self.done(job, done, now),
         };
         effects.extend(self.deadlines(now));
+        self.sync_reach();
         effects
     }
 

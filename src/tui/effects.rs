@@ -13,10 +13,11 @@ use crate::oauth::{self, LoginError, LoginOptions, LoginWarning, RefreshError, T
 use crate::ops::browser::{self, Launch};
 use crate::ops::login::LoginFailed;
 use crate::ops::{self, Removed};
-use crate::probe::{self, Body, ProbeOutcome, ProbeRequest};
+use crate::probe::{self, Body, ProbeError, ProbeOutcome, ProbeRequest};
+use crate::sipgate::learn;
 use crate::store::{Store, StoreError};
 
-use super::msg::{Change, Done, Job, Msg, ProbeView};
+use super::msg::{Call, Change, Done, Job, Msg, ProbeView};
 
 /// What background work needs.
 #[derive(Clone, Debug)]
@@ -87,22 +88,54 @@ impl Services {
         self.answer(job, Done::Refresh(result));
     }
 
-    /// Probes the API with the credential as shown.
-    pub async fn probe(self, job: Job, credential: Credential) {
-        let request = ProbeRequest::for_credential(
-            &credential,
-            reqwest::Method::GET,
-            &self.probe_path,
-            probe::DEFAULT_CONNECT_TIMEOUT,
-            probe::DEFAULT_TIMEOUT,
-        );
-        let result = match request {
-            Ok(request) => probe::run(&request)
-                .await
-                .map(|outcome| view(&outcome, now_secs())),
+    /// Probes the API with the credential as shown: the configured path,
+    /// or the picked call with its method and body.
+    pub async fn probe(self, job: Job, credential: Credential, call: Option<Call>) {
+        let call = call.unwrap_or_else(|| Call {
+            method: "GET".into(),
+            path: self.probe_path.clone(),
+            body: None,
+        });
+        let result = match send(&credential, &call).await {
+            Ok(outcome) => Ok(view(&outcome, now_secs())),
             Err(e) => Err(e),
         };
         self.answer(job, Done::Probe(result));
+    }
+
+    /// Asks `GET /authorization/userinfo` for the user id (its `sub`).
+    pub async fn user_id(self, job: Job, credential: Credential) {
+        let call = Call {
+            method: "GET".into(),
+            path: "/authorization/userinfo".into(),
+            body: None,
+        };
+        let user_id = match send(&credential, &call).await {
+            Ok(outcome) => match &outcome.result {
+                Ok(answer) if (200..300).contains(&answer.status) => match &answer.body {
+                    Body::Json(v) => v["sub"].as_str().map(str::to_owned),
+                    _ => None,
+                },
+                _ => None,
+            },
+            Err(_) => None,
+        };
+        self.answer(job, Done::UserId(user_id));
+    }
+
+    /// Learns a PAT's or Basic login's scopes, reporting each request.
+    pub async fn learn(self, job: Job, credential: Credential) {
+        let options = learn::Options {
+            max_requests: learn::MAX_REQUESTS,
+            connect_timeout: probe::DEFAULT_CONNECT_TIMEOUT,
+            timeout: probe::DEFAULT_TIMEOUT,
+            now: now_secs(),
+        };
+        let result = learn::run(&credential, options, |report| {
+            self.answer(job.clone(), Done::LearnStep(report.clone()));
+        })
+        .await;
+        self.answer(job, Done::Learned(result.map(Box::new)));
     }
 
     /// Logs in with the authorization-code flow: announces the URL, opens
@@ -142,6 +175,10 @@ impl Services {
                 Ok(d.clone())
             }),
             Change::Replace { old, credential } => ops::edit(store, &old, |_| *credential),
+            Change::Learned { name, scopes } => ops::edit(store, &name, |c| Credential {
+                learned_scopes: Some(scopes),
+                ..c.clone()
+            }),
         })
         .await;
         self.answer(job, Done::Saved(result));
@@ -167,10 +204,25 @@ impl Services {
     }
 }
 
+/// Sends `call` with the credential through the probe's pipeline.
+async fn send(credential: &Credential, call: &Call) -> Result<ProbeOutcome, ProbeError> {
+    let method = probe::parse_method(&call.method)?;
+    let mut request = ProbeRequest::for_credential(
+        credential,
+        method,
+        &call.path,
+        probe::DEFAULT_CONNECT_TIMEOUT,
+        probe::DEFAULT_TIMEOUT,
+    )?;
+    request.body.clone_from(&call.body);
+    probe::run(&request).await
+}
+
 /// A probe outcome as the detail pane shows it.
 pub fn view(outcome: &ProbeOutcome, at: i64) -> ProbeView {
     let latency_ms = outcome.latency.as_secs_f64() * 1000.0;
     let request = format!("{} {}", outcome.method, outcome.url);
+    let warning = outcome.warning();
     match &outcome.result {
         Ok(answer) => ProbeView {
             request,
@@ -178,6 +230,7 @@ pub fn view(outcome: &ProbeOutcome, at: i64) -> ProbeView {
             reason: answer.reason.clone(),
             latency_ms,
             hint: outcome.hint.clone(),
+            warning,
             body: match &answer.body {
                 Body::Empty => Vec::new(),
                 Body::Json(v) => serde_json::to_string_pretty(v)
@@ -195,6 +248,7 @@ pub fn view(outcome: &ProbeOutcome, at: i64) -> ProbeView {
             reason: super::strings::net_failure(failure),
             latency_ms,
             hint: outcome.hint.clone(),
+            warning,
             body: Vec::new(),
             at,
         },

@@ -47,4 +47,6 @@ pub enum Work {
     Login,
     /// A delete (with revocation).
     Delete,
+    /// Learning a PAT's or Basic login's scopes.
+    Learn,
 }

@@ -15,6 +15,8 @@ use crate::oauth::{RefreshError, RefreshOutcome};
 use crate::ops::Removed;
 use crate::ops::login::LoginFailed;
 use crate::probe::ProbeError;
+use crate::sipgate::LearnedScopes;
+use crate::sipgate::learn::{Learned, Report};
 use crate::store::{StoreData, StoreError};
 
 use super::input::{Key, Pointer};
@@ -45,6 +47,12 @@ pub enum Action {
     CopyValue,
     /// Probe the API with the credential.
     Probe,
+    /// Pick one of sipgate's endpoints to call with the credential.
+    PickEndpoint,
+    /// List every endpoint and whether the credential can call it.
+    EndpointList,
+    /// Learn a PAT's or Basic login's scopes (a few harmless GETs).
+    LearnScopes,
     /// Refresh the session now.
     Refresh,
     /// Turn automatic refreshing on or off.
@@ -92,6 +100,9 @@ pub struct ProbeView {
     pub latency_ms: f64,
     /// What to do about it, when something is wrong (the app words its fix).
     pub hint: Option<crate::hint::Hint>,
+    /// Said before sending: the credential grants none of the scopes the
+    /// operation needs (it was sent anyway: the server decides).
+    pub warning: Option<String>,
     /// The body, pretty-printed JSON or text, one entry per line.
     pub body: Vec<String>,
     /// Unix seconds when the answer came.
@@ -103,6 +114,17 @@ impl ProbeView {
     pub fn ok(&self) -> bool {
         self.status.is_some_and(|s| (200..300).contains(&s))
     }
+}
+
+/// A request other than the probe's own: an endpoint picked from the map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path under the API base, parameters filled in.
+    pub path: String,
+    /// The JSON body, for a method that changes something.
+    pub body: Option<serde_json::Value>,
 }
 
 /// How a copy went.
@@ -149,6 +171,13 @@ pub enum Done {
     Refresh(Result<RefreshOutcome, RefreshError>),
     /// A probe ended.
     Probe(Result<ProbeView, ProbeError>),
+    /// `GET /authorization/userinfo` answered this user id (`sub`), or
+    /// nothing usable.
+    UserId(Option<String>),
+    /// A scope-learning run sent one request.
+    LearnStep(Report),
+    /// A scope-learning run ended.
+    Learned(Result<Box<Learned>, ProbeError>),
     /// A login is waiting for the browser at this URL.
     LoginStarted(String),
     /// A waiting login heard a redirect that ended nothing; it waits on.
@@ -178,6 +207,14 @@ pub enum Change {
         /// The edited credential.
         credential: Box<Credential>,
     },
+    /// Keep what a learning run found with the credential called `name`
+    /// (applied under the lock to the credential as it is on disk).
+    Learned {
+        /// Whose.
+        name: String,
+        /// What it found.
+        scopes: LearnedScopes,
+    },
 }
 
 /// Side effects update asks for; only the runner performs them.
@@ -190,8 +227,24 @@ pub enum Effect {
         /// Refresh even if not due (the `r` key).
         force: bool,
     },
-    /// Probe `GET {api}/account` with this credential.
+    /// Probe `GET {api}/account` (or the picked call) with this credential.
     Probe {
+        /// Whose.
+        job: Job,
+        /// The credential as shown.
+        credential: Box<Credential>,
+        /// The picked endpoint; `None` probes the configured path.
+        call: Option<Box<Call>>,
+    },
+    /// Ask `GET /authorization/userinfo` for the user id (`{userId}`).
+    UserId {
+        /// Whose.
+        job: Job,
+        /// The credential as shown.
+        credential: Box<Credential>,
+    },
+    /// Learn a PAT's or Basic login's scopes.
+    Learn {
         /// Whose.
         job: Job,
         /// The credential as shown.

@@ -45,6 +45,7 @@ pub fn work(work: Work) -> &'static str {
         Work::RefreshThenProbe => "refreshing, then probing…",
         Work::Login => "logging in…",
         Work::Delete => "deleting…",
+        Work::Learn => "learning scopes…",
     }
 }
 
@@ -74,6 +75,9 @@ pub fn action_help(action: Action) -> &'static str {
         Action::CopyCurl => "copy a curl command",
         Action::CopyValue => "copy the value only",
         Action::Probe => "probe the API (account)",
+        Action::PickEndpoint => "pick an endpoint to call",
+        Action::EndpointList => "endpoints it can call",
+        Action::LearnScopes => "learn a PAT's scopes",
         Action::Refresh => "refresh the session now",
         Action::ToggleAutoRefresh => "auto-refresh on / off",
         Action::Login => "log in (opens browser)",
@@ -160,7 +164,10 @@ pub fn fix(fix: Fix, keymap: &Keymap) -> String {
             keymap.keys_of(Action::Edit),
             keymap.keys_of(Action::Login)
         ),
-        Fix::LearnScopes => "; `sipauth-tui scopes NAME` learns which scopes it has".into(),
+        Fix::LearnScopes => format!(
+            "; press {} to learn which scopes it has",
+            keymap.keys_of(Action::LearnScopes)
+        ),
     }
 }
 
@@ -250,6 +257,27 @@ pub fn not_logged_in(keymap: &Keymap) -> String {
     format!(
         "not logged in yet: press {} to log in",
         keymap.keys_of(Action::Login)
+    )
+}
+
+/// A credential whose API sipgate's map does not explain.
+pub fn not_sipgate(name: &str, api: &str) -> String {
+    format!(
+        "{name}'s API ({}) is not sipgate's: the endpoint map is sipgate's only",
+        strip_controls(api)
+    )
+}
+
+/// Why the learn key leaves an OAuth session alone.
+pub const LEARN_SESSION: &str =
+    "an OAuth session's scopes are in its token: nothing to learn (see API access in the details)";
+
+/// The status message after a learning run.
+pub fn learned(name: &str, scopes: &crate::sipgate::LearnedScopes, list_keys: &str) -> String {
+    format!(
+        "learned {name}: {} granted, {} refused; {list_keys} lists what it can call",
+        scopes.granted.len(),
+        scopes.refused.len()
     )
 }
 

@@ -4,10 +4,13 @@
 
 mod detail;
 mod dialog;
+mod endpoints;
 mod form;
 mod help;
+mod learn;
 mod list;
 mod modal;
+mod picker;
 mod status;
 mod text;
 

@@ -1,8 +1,9 @@
 //! Minting Keycloak-shaped tokens and token responses.
 //!
 //! Access tokens are RS256 JWTs with Keycloak's claims (`typ` "Bearer",
-//! `aud` "account", `azp`, `session_state`, `realm_access`, …); refresh
-//! tokens are JWTs with `typ` "Refresh" (or opaque UUID-like strings for
+//! `aud` "account", `azp`, `session_state`, `realm_access`, …), with the
+//! granted sipgate scopes among their realm roles as in sipgate's tokens;
+//! refresh tokens are JWTs with `typ` "Refresh" (or opaque UUID-like strings for
 //! clients configured so); id tokens have `typ` "ID" and `aud` = client id.
 //! Every token minted is recorded in [`State`] so the realm can later
 //! refresh, revoke or accept it.
@@ -55,8 +56,7 @@ pub(crate) fn access_token(
     claims.insert("allowed-origins".into(), json!([]));
     claims.insert(
         "realm_access".into(),
-        json!({"roles": ["offline_access", "uma_authorization",
-            format!("default-roles-{}", realm_name(&session.issuer))]}),
+        json!({"roles": realm_roles(session)}),
     );
     claims.insert(
         "resource_access".into(),
@@ -206,6 +206,23 @@ fn profile(session: &Session, claims: &mut Map<String, Value>) {
         claims.insert("family_name".into(), json!(family));
         claims.insert("email".into(), json!(user.email));
     }
+}
+
+/// The realm roles of an access token: the granted sipgate-style scopes
+/// (`balance:read`: every scope with a colon), as sipgate's Keycloak lists
+/// them, then Keycloak's default roles.
+fn realm_roles(session: &Session) -> Vec<String> {
+    session
+        .scope
+        .split(' ')
+        .filter(|s| s.contains(':'))
+        .map(str::to_owned)
+        .chain([
+            "offline_access".to_owned(),
+            "uma_authorization".to_owned(),
+            format!("default-roles-{}", realm_name(&session.issuer)),
+        ])
+        .collect()
 }
 
 fn realm_name(issuer: &str) -> &str {

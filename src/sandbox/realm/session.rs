@@ -1,6 +1,6 @@
 //! What happens to tokens after they are issued: accepting them as bearer
-//! credentials (`/v2/account`, userinfo), revoking them (RFC 7009) and
-//! logging out.
+//! credentials (the sandbox's `/v2` API, userinfo), revoking them (RFC 7009)
+//! and logging out.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,22 +12,18 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::Realm;
 use super::authorize::is_loopback_redirect;
 use super::client_auth::{authenticate, parse_form};
 use super::error::{OAuthError, no_store};
 use super::mint::{subject, username};
 use super::state::{Revocation, Revoked, State as RealmState};
-use super::{ACCOUNT_SCOPE, Realm};
 use crate::sandbox_keys as keys;
 
-/// Why a bearer token was not accepted.
+/// Why a bearer token was not accepted (a 401): not a token of this realm,
+/// expired, or its session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BearerError {
-    /// Not a token of this realm, expired, or its session ended: 401.
-    Invalid(&'static str),
-    /// Valid, but without [`ACCOUNT_SCOPE`]: 403.
-    MissingScope,
-}
+pub(crate) struct InvalidToken(pub(crate) &'static str);
 
 /// The session and claims of an accepted bearer token.
 pub(crate) struct Bearer {
@@ -35,40 +31,33 @@ pub(crate) struct Bearer {
     claims: Value,
 }
 
+impl Bearer {
+    /// Its verified claims (a JSON object).
+    pub(crate) fn claims(&self) -> &Value {
+        &self.claims
+    }
+}
+
 /// Checks an access token: our signature, `typ` Bearer, issued by this
 /// sandbox run, not expired, not revoked, its session alive.
-pub(crate) fn verify(realm: &Realm, token: &str) -> Result<Bearer, BearerError> {
-    let claims = verified_claims(token).ok_or(BearerError::Invalid("bad signature"))?;
+pub(crate) fn verify(realm: &Realm, token: &str) -> Result<Bearer, InvalidToken> {
+    let claims = verified_claims(token).ok_or(InvalidToken("bad signature"))?;
     if claims["typ"] != "Bearer" {
-        return Err(BearerError::Invalid("not an access token"));
+        return Err(InvalidToken("not an access token"));
     }
     let jti = claims["jti"].as_str().unwrap_or_default();
     let state = realm.state();
-    let record = state
-        .access
-        .get(jti)
-        .ok_or(BearerError::Invalid("unknown token"))?;
+    let record = state.access.get(jti).ok_or(InvalidToken("unknown token"))?;
     if record.deadline <= Instant::now() {
-        return Err(BearerError::Invalid("token expired"));
+        return Err(InvalidToken("token expired"));
     }
     if record.revoked || !state.session_alive(&record.session) {
-        return Err(BearerError::Invalid("token revoked"));
+        return Err(InvalidToken("token revoked"));
     }
     Ok(Bearer {
         session: record.session.clone(),
         claims,
     })
-}
-
-/// Like [`verify`], and the token must carry [`ACCOUNT_SCOPE`].
-pub(crate) fn verify_account(realm: &Realm, token: &str) -> Result<(), BearerError> {
-    let bearer = verify(realm, token)?;
-    let scope = bearer.claims["scope"].as_str().unwrap_or_default();
-    if scope.split(' ').any(|s| s == ACCOUNT_SCOPE) {
-        Ok(())
-    } else {
-        Err(BearerError::MissingScope)
-    }
 }
 
 fn verified_claims(token: &str) -> Option<Value> {

@@ -33,7 +33,8 @@ impl App {
                 // follow-up, such as a probe after a refresh) alone.
                 let ends = match (&done, work) {
                     (Done::Refresh(_), Some(Work::Refresh { .. } | Work::RefreshThenProbe))
-                    | (Done::Probe(_), Some(Work::Probe)) => fresh,
+                    | (Done::Probe(_), Some(Work::Probe))
+                    | (Done::Learned(_), Some(Work::Learn)) => fresh,
                     (Done::Deleted(_), Some(Work::Delete)) => true,
                     (Done::Crashed(_), Some(Work::Delete)) => true,
                     (Done::Crashed(_), Some(_)) => fresh,
@@ -94,6 +95,9 @@ impl App {
                     self.modal = Some(Modal::Error(text));
                 }
             },
+            Done::UserId(user_id) => self.user_id_answer(name, user_id),
+            Done::LearnStep(report) => self.learn_step(&job, report),
+            Done::Learned(result) => return self.learned(job, result, now),
             Done::Refresh(_) | Done::Probe(_) if !fresh => {
                 tracing::debug!(name, "stale answer dropped");
             }
@@ -184,6 +188,7 @@ impl App {
                 self.warn(why, now);
             }
         }
+        let call = self.take_call(name);
         let Some(entry) = self.entry_mut(name).filter(|_| probe) else {
             return Vec::new();
         };
@@ -193,7 +198,11 @@ impl App {
             generation: entry.generation,
         };
         let credential = Box::new(entry.credential.clone());
-        vec![Effect::Probe { job, credential }]
+        vec![Effect::Probe {
+            job,
+            credential,
+            call,
+        }]
     }
 
     /// Stores a new session in an entry (the store already has it).
@@ -223,7 +232,12 @@ impl App {
                 }
                 self.load(data);
                 self.rebuild_rows(Some(name));
-                self.say("saved", now);
+                if !self.learn_saved(name, None) {
+                    self.say("saved", now);
+                }
+            }
+            Err(e) if self.learn_saved(name, Some(strings::chain(&e))) => {
+                self.warn(strings::chain(&e), now);
             }
             Err(e) => match self.modal.as_mut() {
                 Some(Modal::Form(form)) => form.set_error(strings::chain(&e)),

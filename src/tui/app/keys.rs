@@ -21,7 +21,7 @@ impl App {
     /// How keys are read now: the runner routes each key by this.
     pub fn input_mode(&self) -> InputMode {
         match &self.modal {
-            Some(Modal::Form(_)) => InputMode::Text,
+            Some(Modal::Form(_) | Modal::Picker(_)) => InputMode::Text,
             Some(Modal::Help) => InputMode::Help,
             Some(_) => InputMode::Dialog,
             None if self.filtering => InputMode::Text,
@@ -65,10 +65,21 @@ impl App {
     }
 
     fn modal_key(&mut self, key: Key, now: i64) -> Vec<Effect> {
+        if matches!(self.modal, Some(Modal::Picker(_))) {
+            return self.picker_key(key, now);
+        }
+        let page = super::super::endpoints::list::visible_rows(self.size.0, self.size.1);
         let Some(modal) = self.modal.as_mut() else {
             return Vec::new();
         };
         match modal {
+            Modal::Endpoints(list) => {
+                if !list.key(key.code, page) {
+                    self.modal = None;
+                }
+                Vec::new()
+            }
+            Modal::Picker(_) => Vec::new(),
             Modal::Form(form) => match form.key(key, now / 1000) {
                 FormEvent::Continue => Vec::new(),
                 FormEvent::Cancel => {
@@ -77,12 +88,15 @@ impl App {
                 }
                 FormEvent::Submit(change) => {
                     // Named for the credential saved, so it is selected once stored.
-                    let (Change::Insert(saved)
-                    | Change::Replace {
-                        credential: saved, ..
-                    }) = &*change;
+                    let name = match &*change {
+                        Change::Insert(saved)
+                        | Change::Replace {
+                            credential: saved, ..
+                        } => saved.name.clone(),
+                        Change::Learned { name, .. } => name.clone(),
+                    };
                     let job = Job {
-                        name: saved.name.clone(),
+                        name,
                         generation: 0,
                     };
                     vec![Effect::Save(job, *change)]
@@ -126,7 +140,7 @@ impl App {
                 }
                 Vec::new()
             }
-            Modal::Help | Modal::Error(_) | Modal::Shown { .. } => {
+            Modal::Help | Modal::Error(_) | Modal::Shown { .. } | Modal::Learn => {
                 // The help's own key closes it too: it comes as its action.
                 if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
                     self.modal = None;
@@ -193,7 +207,13 @@ impl App {
                     self.reveal = Some((name, until));
                 }
             }
-            Action::Probe => return self.start(Work::Probe, now),
+            Action::Probe => {
+                self.api.waiting = None;
+                return self.start(Work::Probe, now);
+            }
+            Action::PickEndpoint => self.open_endpoints(false, now),
+            Action::EndpointList => self.open_endpoints(true, now),
+            Action::LearnScopes => return self.learn(now),
             Action::Refresh => return self.start(Work::Refresh { auto: false }, now),
             Action::Login => return self.start(Work::Login, now),
             Action::Delete => {
@@ -224,7 +244,7 @@ impl App {
     }
 
     /// Starts background work on the selected entry, unless some is running.
-    fn start(&mut self, work: Work, now: i64) -> Vec<Effect> {
+    pub(super) fn start(&mut self, work: Work, now: i64) -> Vec<Effect> {
         let Some(job) = self.job() else {
             self.warn(strings::nothing_selected(&self.keymap), now);
             return Vec::new();
@@ -272,7 +292,16 @@ impl App {
         match work {
             Work::Probe => {
                 let credential = Box::new(entry.credential.clone());
-                vec![Effect::Probe { job, credential }]
+                let call = self
+                    .api
+                    .waiting
+                    .take_if(|(n, _)| *n == job.name)
+                    .map(|(_, call)| Box::new(call));
+                vec![Effect::Probe {
+                    job,
+                    credential,
+                    call,
+                }]
             }
             Work::Refresh { .. } => vec![Effect::Refresh { job, force: true }],
             Work::Login => {
@@ -285,7 +314,7 @@ impl App {
                 self.modal = Some(Modal::Login);
                 vec![Effect::Login(job)]
             }
-            Work::Delete | Work::RefreshThenProbe => Vec::new(),
+            Work::Delete | Work::RefreshThenProbe | Work::Learn => Vec::new(),
         }
     }
 
@@ -382,6 +411,8 @@ impl App {
     pub(super) fn paste(&mut self, text: &str, now: i64) -> Vec<Effect> {
         if let Some(Modal::Form(form)) = self.modal.as_mut() {
             form.paste(text, now / 1000);
+        } else if let Some(Modal::Picker(picker)) = self.modal.as_mut() {
+            picker.paste(text);
         } else if self.filtering {
             self.filter.extend(text.chars().filter(|c| !c.is_control()));
             let keep = self.current().map(|e| e.name().to_owned());

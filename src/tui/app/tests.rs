@@ -3,6 +3,7 @@
 //! here, so lifetimes are exact.
 
 mod clipboard;
+mod endpoints;
 mod forms;
 mod work;
 

@@ -4,6 +4,9 @@
 
 mod claims;
 mod probe;
+mod reach;
+
+pub use reach::can_call;
 
 use crate::time_text;
 use ratatui::Frame;
@@ -103,6 +106,7 @@ fn document<'a>(app: &App, entry: &'a Entry, width: usize, now: i64) -> Doc<'a> 
     let secs = now.div_euclid(1000);
     let mut doc = Doc::default();
     doc.lines(facts(app, entry, now, width));
+    doc.lines(reach::lines(app, entry, width, now));
     let probe_keys = app.keymap().keys_of(Action::Probe);
     let hint = entry
         .probe

@@ -18,6 +18,7 @@ use super::super::config::Config;
 use super::super::keymap::Keymap;
 use super::super::msg::{Action, Done, Job, Msg};
 
+mod endpoints;
 mod fixtures;
 mod hostile;
 use fixtures::*;

@@ -37,7 +37,13 @@ fn probe_marks_the_entry_busy_and_a_stale_answer_is_dropped() {
     let mut app = app();
     select(&mut app, "pat");
     let job = match press(&mut app, KeyCode::Char('p'), NOW).as_slice() {
-        [Effect::Probe { job, credential }] => {
+        [
+            Effect::Probe {
+                job,
+                credential,
+                call: None,
+            },
+        ] => {
             assert_eq!(credential.name, "pat");
             job.clone()
         }
@@ -55,6 +61,7 @@ fn probe_marks_the_entry_busy_and_a_stale_answer_is_dropped() {
         reason: "OK".into(),
         latency_ms: 42.0,
         hint: None,
+        warning: None,
         body: vec!["{}".into()],
         at: NOW_S,
     };
@@ -246,7 +253,13 @@ fn probe_of_a_due_session_refreshes_first_and_then_probes() {
         assert_eq!(busy(&app, "soon"), Some(Work::RefreshThenProbe));
         let effects = app.update(Msg::Done(job, Done::Refresh(answer)), NOW);
         match effects.as_slice() {
-            [Effect::Probe { job, credential }] => {
+            [
+                Effect::Probe {
+                    job,
+                    credential,
+                    call: None,
+                },
+            ] => {
                 let token = credential.auth.session().map(|s| s.access_token.expose());
                 let want = want_token.as_deref().unwrap_or(&old_token);
                 assert_eq!(token, Some(want));

@@ -33,6 +33,9 @@ pub fn push<'a>(
     let when = time_text::relative(view.at, now, false);
     let mut lines = vec![text::rule("probe", &when, width)];
     lines.extend(text::paragraph(&view.request, width, Style::new()));
+    if let Some(warning) = &view.warning {
+        lines.extend(text::paragraph(warning, width, theme::hint()));
+    }
     let status = match view.status {
         Some(code) => format!("{code} {} · {}", view.reason, latency(view.latency_ms)),
         None => format!("{} · {}", view.reason, latency(view.latency_ms)),

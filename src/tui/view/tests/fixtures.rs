@@ -158,6 +158,7 @@ pub fn probe_view() -> ProbeView {
         reason: "OK".into(),
         latency_ms: 42.7,
         hint: None,
+        warning: None,
         body: serde_json::to_string_pretty(&body)
             .unwrap()
             .lines()
