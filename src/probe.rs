@@ -203,10 +203,10 @@ impl ProbeOutcome {
             "scopes_granted": null,
             "missing": null,
         });
-        if let (Some(check), Some(fields)) = (&self.scopes, out.as_object_mut()) {
-            if let Value::Object(more) = check.to_json() {
-                fields.extend(more);
-            }
+        if let (Some(check), Some(fields)) = (&self.scopes, out.as_object_mut())
+            && let Value::Object(more) = check.to_json()
+        {
+            fields.extend(more);
         }
         out
     }
