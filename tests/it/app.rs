@@ -8,6 +8,7 @@
 //! until `s` reveals one, and these tests never press `s`.
 
 mod clipboard;
+mod endpoints;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
