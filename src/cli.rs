@@ -41,8 +41,8 @@ mod refresh;
 mod remove;
 mod rename;
 mod reset_key;
-mod scopes;
 mod sandbox;
+mod scopes;
 mod secret_input;
 mod session;
 mod session_view;
@@ -55,10 +55,12 @@ mod status;
 #[derive(Debug, Parser)]
 #[command(
     name = "sipauth-tui",
-    version,
+    // The store format a build reads and writes beside its version (a test
+    // checks it against `STORE_VERSION`).
+    version = concat!(env!("CARGO_PKG_VERSION"), " (store format 3)"),
     about,
     max_term_width = 100,
-    after_help = "Without a command, sipauth-tui opens the full-screen app on the store (press ? there for its keys).\n\nThe store's secrets are sealed under a key kept in the OS keyring (Secret Service, macOS Keychain); without one, set key_command in the config (or SIPAUTH_KEY_COMMAND) to a command that prints the key, or choose plaintext explicitly (storage = \"plaintext\", SIPAUTH_STORAGE=plaintext). `sipauth-tui status` shows where they live.\n\nUse a header without putting it in any argv:\n  sipauth-tui header NAME | curl -H @- https://api.sipgate.com/v2/account"
+    after_help = "Without a command, sipauth-tui opens the full-screen app on the store (press ? there for its keys).\n\nThe store's secrets are sealed under a key kept in the OS keyring (Secret Service, macOS Keychain); without one, set key_command in the config (or SIPAUTH_KEY_COMMAND) to a command that prints the key, or choose plaintext explicitly (storage = \"plaintext\", SIPAUTH_STORAGE=plaintext). `sipauth-tui status` shows where they live.\n\nFirst steps:\n  sipauth-tui demo                                   try everything against the built-in sandbox\n  sipauth-tui add pat NAME --token-id token-ABC123   store a sipgate Personal Access Token (token from stdin)\n  sipauth-tui header NAME | curl -H @- https://api.sipgate.com/v2/account"
 )]
 pub struct Cli {
     /// The store file [default: $XDG_DATA_HOME/sipauth-tui/store.json]
@@ -76,18 +78,24 @@ pub struct Cli {
 #[command(defer = true)]
 enum Command {
     /// Add a credential; its secret is read from a no-echo prompt or stdin, never argv
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sipauth-tui add pat work --token-id token-ABC123 < token.txt\n  pass show sipgate | sipauth-tui add basic legacy --username john@example.com\n  sipauth-tui add oauth app --client-id ID --for 'GET /history' < client-secret.txt"
+    )]
     Add(add::AddCommand),
     /// List credentials: name, kind, API base, masked id, OAuth status
+    #[command(
+        after_help = "Examples:\n  sipauth-tui list\n  sipauth-tui list --json | jq -r '.[].name'"
+    )]
     List {
         /// Print a JSON array
         #[arg(long)]
         json: bool,
     },
-    /// Show one credential, secrets masked
     /// Where the secrets live: the store file, the storage backend, how
     /// many secrets are encrypted and whether the key opens them, and each
     /// session's deadlines (exit 1 when sealed secrets cannot be opened)
+    #[command(after_help = "Examples:\n  sipauth-tui status\n  sipauth-tui status --json")]
     Status {
         /// Print JSON
         #[arg(long)]
@@ -95,15 +103,19 @@ enum Command {
     },
     /// Drop the store's key from the kernel keyring cache now; the next
     /// command that needs a secret asks the OS keyring again
+    #[command(after_help = "Example:\n  sipauth-tui lock")]
     Lock,
     /// Start a new data key when the old one is lost (keyring reset, store
     /// copied from another machine): secrets that cannot be opened are
     /// dropped, names, clients and API bases stay
+    #[command(after_help = "Examples:\n  sipauth-tui reset-key\n  sipauth-tui reset-key --yes")]
     ResetKey {
         /// Do not ask for confirmation
         #[arg(long)]
         yes: bool,
     },
+    /// Show one credential, secrets masked
+    #[command(after_help = "Examples:\n  sipauth-tui show work\n  sipauth-tui show work --json")]
     Show {
         /// Credential name
         name: String,
@@ -115,6 +127,9 @@ enum Command {
         reveal: bool,
     },
     /// Remove a credential; an OAuth session is revoked at the server first
+    #[command(
+        after_help = "Examples:\n  sipauth-tui remove old-session\n  sipauth-tui remove old-session --no-revoke"
+    )]
     Remove {
         /// Credential name
         name: String,
@@ -123,6 +138,7 @@ enum Command {
         no_revoke: bool,
     },
     /// Rename a credential
+    #[command(after_help = "Example:\n  sipauth-tui rename work work-2025")]
     Rename {
         /// Current name
         old: String,
@@ -157,6 +173,9 @@ enum Command {
     /// name when PATH finds this same file, else its absolute path) and the
     /// store (`--store PATH` unless it is the default), so it works as
     /// printed.
+    #[command(
+        after_help = "Examples:\n  sipauth-tui curl work /history\n  sipauth-tui curl work /balance | sh\n  sipauth-tui curl work --inline"
+    )]
     Curl {
         /// Credential name
         name: String,
@@ -194,8 +213,14 @@ enum Command {
         margin: MarginArg,
     },
     /// Log in with an OAuth client and store the session
+    #[command(
+        after_help = "Examples:\n  sipauth-tui login app\n  sipauth-tui login app --no-browser\n  sipauth-tui login app --grant device --for 'POST /sessions/sms'"
+    )]
     Login(login::LoginArgs),
     /// Refresh an OAuth session's access token
+    #[command(
+        after_help = "Examples:\n  sipauth-tui refresh app\n  sipauth-tui refresh app --if-due --min-valid 60"
+    )]
     Refresh {
         /// Credential name
         name: String,
@@ -206,8 +231,14 @@ enum Command {
         margin: MarginArg,
     },
     /// Import a token response, a sipgate .env file or an Authorization line
+    #[command(
+        after_help = "Examples:\n  sipauth-tui import token-response.json --name app\n  sipauth-tui import .env\n  xclip -o | sipauth-tui import -"
+    )]
     Import(import::ImportArgs),
     /// Call the API with a credential and explain the answer
+    #[command(
+        after_help = "Examples:\n  sipauth-tui probe work\n  sipauth-tui probe work --path /history --json\n  echo '{\"smsId\":\"s0\",\"recipient\":\"+49157…\",\"message\":\"hi\"}' | sipauth-tui probe work --method POST --path /sessions/sms --data -"
+    )]
     Probe(probe::ProbeArgs),
     /// List sipgate's API operations, the scopes each needs, and what a credential can call
     #[command(
@@ -218,10 +249,15 @@ enum Command {
     #[command(after_help = "Example:\n  sipauth-tui scopes NAME")]
     Scopes(scopes::ScopesArgs),
     /// Run the local sandbox API on 127.0.0.1 in the foreground
+    #[command(after_help = "Examples:\n  sipauth-tui sandbox\n  sipauth-tui sandbox --port 0")]
     Sandbox(SandboxArgs),
     /// Decode a JWT, a token response or a stored session: header, claims, times
+    #[command(
+        after_help = "Examples:\n  sipauth-tui decode eyJhbGciOi…\n  sipauth-tui decode --from app --verify\n  sipauth-tui decode --json - < token-response.json"
+    )]
     Decode(decode::DecodeArgs),
     /// Open the app on a temporary store against the built-in sandbox, with sample credentials
+    #[command(after_help = "Example:\n  sipauth-tui demo")]
     Demo,
 }
 

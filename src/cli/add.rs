@@ -15,6 +15,9 @@ pub use oauth::OauthArgs;
 #[command(defer = true)]
 pub enum AddCommand {
     /// A Personal Access Token; the token is read from a prompt or stdin
+    #[command(
+        after_help = "Examples:\n  sipauth-tui add pat work --token-id token-ABC123 < token.txt\n  sipauth-tui add pat work --token-id token-ABC123   (asks for the token, echo off)"
+    )]
     Pat {
         /// Name to store it under
         name: String,
@@ -26,6 +29,9 @@ pub enum AddCommand {
         api: String,
     },
     /// A username:password Basic login; the password is read from a prompt or stdin
+    #[command(
+        after_help = "Example:\n  pass show sipgate | sipauth-tui add basic legacy --username john@example.com"
+    )]
     Basic {
         /// Name to store it under
         name: String,
@@ -37,6 +43,9 @@ pub enum AddCommand {
         api: String,
     },
     /// An OAuth2 client; its secret (unless --auth-method none) is read from a prompt or stdin
+    #[command(
+        after_help = "Examples:\n  sipauth-tui add oauth app --client-id 2477148-0-… < client-secret.txt\n  sipauth-tui add oauth web --client-id my-app --auth-method none --realm sipgate-apps --for 'GET /history'"
+    )]
     Oauth(OauthArgs),
 }
 

@@ -12,7 +12,8 @@ use sipauth_tui::sipgate::{self, Access, ApiMap, Granted, Operation};
 use super::session::now;
 use super::{Ctx, Outcome, diag};
 
-/// List sipgate's API operations and the scopes they need
+// List sipgate's API operations and the scopes they need (a plain comment: clap would take a doc
+// comment as the command's about, over the variant's own.)
 #[derive(Debug, Args)]
 pub struct EndpointsArgs {
     /// Words every listed operation contains (method, path, tag,

@@ -23,7 +23,8 @@ use super::secret_input::read_secret;
 use super::session::{now, summary};
 use super::{Ctx, Outcome, diag};
 
-/// `import FILE|- [--name NAME] [--api URL] [--into NAME]`
+// `import FILE|- [--name NAME] [--api URL] [--into NAME]` (a plain comment: clap would take a doc
+// comment as the command's about, over the variant's own.)
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The file to read, or `-` for stdin (a hidden prompt on a terminal)

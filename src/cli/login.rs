@@ -22,7 +22,8 @@ use super::grants::{self, OtherGrant};
 use super::session::{http_timeouts, now, runtime, summary};
 use super::{Ctx, Outcome, diag, positive_seconds};
 
-/// Log in with an OAuth client and store the session.
+// Log in with an OAuth client and store the session. (a plain comment: clap would take a doc
+// comment as the command's about, over the variant's own.)
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Credential name (an OAuth client)

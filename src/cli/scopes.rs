@@ -19,7 +19,8 @@ use sipauth_tui::store::StoreError;
 use super::session::{http_timeouts, now, runtime};
 use super::{Ctx, Outcome, diag};
 
-/// Which scopes a credential has: a session's from its tokens, a PAT's learned by probing
+// Which scopes a credential has: a session's from its tokens, a PAT's learned by probing (a plain comment: clap would take a doc
+// comment as the command's about, over the variant's own.)
 #[derive(Debug, Args)]
 pub struct ScopesArgs {
     /// Credential name

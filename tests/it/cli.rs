@@ -7,6 +7,7 @@ mod curl_path;
 mod decode;
 mod endpoints;
 mod exec;
+mod help;
 mod hostile;
 mod hostile_files;
 mod import;

@@ -20,7 +20,8 @@ use super::super::Ctx;
 use super::super::secret_input::read_secret;
 use super::{Outcome, save};
 
-/// `add oauth NAME --client-id ID …`
+// `add oauth NAME --client-id ID …` (a plain comment: clap would take a doc
+// comment as the command's about, over the variant's own.)
 #[derive(Debug, Args)]
 pub struct OauthArgs {
     /// Name to store it under
