@@ -23,6 +23,7 @@ use sipauth_tui::vault::{Storage, Vault};
 mod add;
 pub(crate) mod advice;
 mod app;
+pub mod complete;
 mod curl;
 mod decode;
 mod demo;
@@ -36,6 +37,7 @@ mod list;
 mod lock;
 mod logging;
 mod login;
+mod man;
 mod probe;
 mod refresh;
 mod remove;
@@ -118,6 +120,7 @@ enum Command {
     #[command(after_help = "Examples:\n  sipauth-tui show work\n  sipauth-tui show work --json")]
     Show {
         /// Credential name
+        #[arg(add = clap_complete::ArgValueCompleter::new(complete::names))]
         name: String,
         /// Print JSON
         #[arg(long)]
@@ -132,6 +135,7 @@ enum Command {
     )]
     Remove {
         /// Credential name
+        #[arg(add = clap_complete::ArgValueCompleter::new(complete::names))]
         name: String,
         /// Do not revoke an OAuth session at the server
         #[arg(long)]
@@ -141,6 +145,7 @@ enum Command {
     #[command(after_help = "Example:\n  sipauth-tui rename work work-2025")]
     Rename {
         /// Current name
+        #[arg(add = clap_complete::ArgValueCompleter::new(complete::names))]
         old: String,
         /// New name
         new: String,
@@ -157,6 +162,7 @@ enum Command {
     )]
     Header {
         /// Credential name
+        #[arg(add = clap_complete::ArgValueCompleter::new(complete::names))]
         name: String,
         /// Print only the value, `Basic …`
         #[arg(long)]
@@ -178,9 +184,10 @@ enum Command {
     )]
     Curl {
         /// Credential name
+        #[arg(add = clap_complete::ArgValueCompleter::new(complete::names))]
         name: String,
         /// Path under the API base
-        #[arg(default_value = "/account")]
+        #[arg(default_value = "/account", add = clap_complete::ArgValueCompleter::new(complete::paths))]
         path: String,
         /// Put the header itself into the command (it lands in curl's argv and
         /// your shell history)
@@ -205,6 +212,7 @@ enum Command {
     )]
     Exec {
         /// Credential name
+        #[arg(add = clap_complete::ArgValueCompleter::new(complete::names))]
         name: String,
         /// The command and its arguments, after `--`
         #[arg(last = true, required = true, value_name = "COMMAND")]
@@ -223,6 +231,7 @@ enum Command {
     )]
     Refresh {
         /// Credential name
+        #[arg(add = clap_complete::ArgValueCompleter::new(complete::names))]
         name: String,
         /// Only refresh when the access token has fewer than --min-valid seconds left
         #[arg(long)]
@@ -259,6 +268,20 @@ enum Command {
     /// Open the app on a temporary store against the built-in sandbox, with sample credentials
     #[command(after_help = "Example:\n  sipauth-tui demo")]
     Demo,
+    /// Print a shell's completion script (credential names complete from the store)
+    #[command(
+        after_help = "Examples:\n  echo 'source <(sipauth-tui completions bash)' >> ~/.bashrc\n  sipauth-tui completions zsh > ~/.zfunc/_sipauth-tui\n  sipauth-tui completions fish > ~/.config/fish/completions/sipauth-tui.fish"
+    )]
+    Completions {
+        /// The shell
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(complete::SHELLS))]
+        shell: String,
+    },
+    /// Print the man page (roff): man -l <(sipauth-tui man)
+    #[command(
+        after_help = "Examples:\n  sipauth-tui man | man -l -\n  sipauth-tui man > ~/.local/share/man/man1/sipauth-tui.1"
+    )]
+    Man,
 }
 
 // When a session counts as due for a refresh. A plain comment, not a doc
@@ -438,6 +461,8 @@ impl Command {
             Command::Sandbox(_) => "sandbox",
             Command::Decode(_) => "decode",
             Command::Demo => "demo",
+            Command::Completions { .. } => "completions",
+            Command::Man => "man",
         }
     }
 }
@@ -510,6 +535,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Sandbox(args) => sandbox::run(&mut out, args.port)?,
         Command::Decode(args) => decode::run(&ctx, &mut out, args)?,
         Command::Demo => demo::run()?,
+        Command::Completions { shell } => complete::run(&mut out, &shell)?,
+        Command::Man => man::run(&mut out)?,
     };
     out.flush()?;
     Ok(outcome)

@@ -19,6 +19,8 @@ fn main() -> ExitCode {
     if let Err(e) = cli::hardening::harden() {
         diag!("warning: cannot disable core dumps: {e}");
     }
+    // A Tab in a shell that sourced `sipauth-tui completions SHELL`.
+    cli::complete::answer_if_asked();
     let parsed = match parse() {
         Ok(parsed) => parsed,
         // A usage error quotes the arguments: filtered like every other

@@ -30,7 +30,7 @@ pub struct DecodeArgs {
     #[arg(value_name = "TOKEN", conflicts_with = "from")]
     token: Option<OsString>,
     /// Decode the tokens of the stored OAuth session NAME
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = clap_complete::ArgValueCompleter::new(super::complete::names))]
     from: Option<String>,
     /// Print {header, claims, times} as JSON (an object per token for a response)
     #[arg(long)]

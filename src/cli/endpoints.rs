@@ -21,7 +21,7 @@ pub struct EndpointsArgs {
     filter: Vec<String>,
     /// Say whether this credential can call each (yes, no: missing X, or
     /// unknown for a PAT whose scopes were not learned)
-    #[arg(long = "for", value_name = "NAME")]
+    #[arg(long = "for", value_name = "NAME", add = clap_complete::ArgValueCompleter::new(super::complete::names))]
     for_name: Option<String>,
     /// Print a JSON array
     #[arg(long)]

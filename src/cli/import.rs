@@ -36,7 +36,7 @@ pub struct ImportArgs {
     #[arg(long, default_value = DEFAULT_API, conflicts_with = "into")]
     api: String,
     /// Give this existing OAuth entry the imported session instead
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = clap_complete::ArgValueCompleter::new(super::complete::names))]
     into: Option<String>,
     /// With --into: attach the session even though its tokens were issued
     /// by another issuer than the entry's client (its refresh would fail)

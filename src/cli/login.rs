@@ -27,6 +27,7 @@ use super::{Ctx, Outcome, diag, positive_seconds};
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Credential name (an OAuth client)
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::complete::names))]
     name: String,
     /// How to log in
     #[arg(long, value_enum, default_value_t = Grant::Code)]

@@ -15,9 +15,10 @@ use super::{Ctx, Outcome, advice, diag, positive_seconds};
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
     /// Credential name
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::complete::names))]
     name: String,
     /// Path under the API base
-    #[arg(long, default_value = "/account")]
+    #[arg(long, default_value = "/account", add = clap_complete::ArgValueCompleter::new(super::complete::paths))]
     path: String,
     /// HTTP method
     #[arg(long, default_value = "GET", value_parser = |m: &str| probe::parse_method(m).map_err(|e| e.to_string()))]

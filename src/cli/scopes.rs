@@ -24,6 +24,7 @@ use super::{Ctx, Outcome, diag};
 #[derive(Debug, Args)]
 pub struct ScopesArgs {
     /// Credential name
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::complete::names))]
     name: String,
     /// Send at most this many requests (1 to 25)
     #[arg(long, value_name = "N", default_value_t = 25,
