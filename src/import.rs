@@ -23,6 +23,9 @@
 //!   Basic login.
 //! - `Authorization: Bearer …` or `Bearer …` is a bearer-only session whose
 //!   expiry comes from the JWT `exp` when there is one, else is unknown.
+//! - `curl …` (a pasted command line: quotes, `\` line continuations) is
+//!   read for `-u/--user`, `-H/--header 'Authorization: …'`,
+//!   `--oauth2-bearer` and its URL ([`curl`]).
 //! - `KEY=VALUE` lines are a `.env` file; the token id and token are taken
 //!   from the first complete pair of [`ENV_KEYS`]. `export ` prefixes,
 //!   spaces around `=`, single or double quotes, `#` comments, blank lines
@@ -59,6 +62,8 @@ pub enum Format {
     BasicHeader,
     /// An `Authorization: Bearer` line.
     BearerHeader,
+    /// A curl command line.
+    CurlCommand,
 }
 
 impl Format {
@@ -69,6 +74,7 @@ impl Format {
             Format::EnvFile => ".env file",
             Format::BasicHeader => "Basic header",
             Format::BearerHeader => "Bearer header",
+            Format::CurlCommand => "curl command",
         }
     }
 }
@@ -80,6 +86,9 @@ pub struct Imported {
     pub format: Format,
     /// The credential it holds.
     pub auth: Auth,
+    /// The API base the input names, when it is a known API (a curl
+    /// command's URL under `https://api.sipgate.com/v2`).
+    pub api: Option<String>,
 }
 
 /// Why an input could not be imported. No variant carries any of the input's
@@ -143,12 +152,31 @@ pub enum ImportError {
         /// Whether a quoted value lacks its closing quote.
         unterminated: bool,
     },
+    /// A curl command that cannot be read or used.
+    #[error("the curl command {why}")]
+    Curl {
+        /// What is wrong (never a value from it).
+        why: &'static str,
+    },
+    /// A curl `-u USER` without a password: it must be asked for, not
+    /// stored empty.
+    #[error(
+        "the curl command's -u gives the {field} `{user}` but no {secret}; run `import` on a terminal to be asked for it, or add `:{secret}` after the {field}"
+    )]
+    CurlNoPassword {
+        /// The user-id (a token id or username, not secret).
+        user: String,
+        /// "token id" or "username".
+        field: &'static str,
+        /// "token" or "password".
+        secret: &'static str,
+    },
     /// A field failed the credential checks.
     #[error(transparent)]
     Credential(#[from] CredentialError),
     /// None of the accepted formats.
     #[error(
-        "the input is not a format `import` understands{hint}; accepted: a token-response JSON object, a .env file with SIPGATE_TOKEN_ID and SIPGATE_TOKEN, or an `Authorization: Basic …` / `Authorization: Bearer …` line"
+        "the input is not a format `import` understands{hint}; accepted: a token-response JSON object, a .env file with SIPGATE_TOKEN_ID and SIPGATE_TOKEN, an `Authorization: Basic …` / `Authorization: Bearer …` line, or a curl command with -u, -H 'Authorization: …' or --oauth2-bearer"
     )]
     Unrecognised {
         /// What it did look like, as ` (…)`, or empty.
@@ -168,6 +196,9 @@ pub fn parse(input: &str, now: i64) -> Result<Imported, ImportError> {
     }
     if trimmed.starts_with('{') {
         return token_response(trimmed, now);
+    }
+    if curl::looks_like(trimmed) {
+        return curl::parse(trimmed, now);
     }
     let meaningful: Vec<&str> = trimmed
         .lines()
@@ -233,6 +264,7 @@ fn token_response(text: &str, now: i64) -> Result<Imported, ImportError> {
             client,
             session: Some(Box::new(session)),
         },
+        api: None,
     })
 }
 
@@ -338,8 +370,17 @@ fn basic(value: &str) -> Result<Imported, ImportError> {
     let (id, secret) = text.split_once(':').ok_or(bad(
         "the decoded value has no `:` between user and password",
     ))?;
-    let secret = Secret::new(secret.to_owned());
-    let auth = if id.starts_with(TOKEN_ID_PREFIX) {
+    Ok(Imported {
+        format: Format::BasicHeader,
+        auth: pair(id, Secret::new(secret.to_owned()))?,
+        api: None,
+    })
+}
+
+/// A user-id and secret as a credential: a PAT when the id is a sipgate
+/// token id (`token-…`), else a Basic login; both fields checked.
+pub fn pair(id: &str, secret: Secret) -> Result<Auth, ImportError> {
+    Ok(if id.starts_with(TOKEN_ID_PREFIX) {
         validate_id("token id", id)?;
         validate_secret("token", &secret)?;
         Auth::Pat {
@@ -353,10 +394,6 @@ fn basic(value: &str) -> Result<Imported, ImportError> {
             username: id.to_owned(),
             password: secret,
         }
-    };
-    Ok(Imported {
-        format: Format::BasicHeader,
-        auth,
     })
 }
 
@@ -381,9 +418,11 @@ fn bearer(value: &str, now: i64) -> Result<Imported, ImportError> {
             client: None,
             session: Some(Box::new(session)),
         },
+        api: None,
     })
 }
 
+mod curl;
 mod env;
 
 pub use env::ENV_KEYS;

@@ -32,9 +32,10 @@ pub struct ImportArgs {
     /// Name for the new entry [default: imported, imported-2, …]
     #[arg(long, conflicts_with = "into")]
     name: Option<String>,
-    /// API base URL the credential is for
-    #[arg(long, default_value = DEFAULT_API, conflicts_with = "into")]
-    api: String,
+    /// API base URL the credential is for [default: a curl command's
+    /// sipgate URL, else https://api.sipgate.com/v2]
+    #[arg(long, conflicts_with = "into")]
+    api: Option<String>,
     /// Give this existing OAuth entry the imported session instead
     #[arg(long, value_name = "NAME", add = clap_complete::ArgValueCompleter::new(super::complete::names))]
     into: Option<String>,
@@ -49,7 +50,9 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
     if let Some(name) = args.name.as_deref().or(args.into.as_deref()) {
         validate_name(name)?;
     }
-    sipauth_tui::credential::normalize_api(&args.api)?;
+    if let Some(api) = &args.api {
+        sipauth_tui::credential::normalize_api(api)?;
+    }
     let target = args
         .into
         .as_deref()
@@ -57,10 +60,28 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
         .unwrap_or("imported");
     let text = read_input(&args.file, target)?;
     let now = now();
-    let imported = import::parse(&text, now)
-        .with_context(|| format!("cannot import {}", shown(&args.file)))?;
+    let imported = match import::parse(&text, now) {
+        // `curl -u ID` without the secret: asked for on a terminal, never
+        // stored empty.
+        Err(import::ImportError::CurlNoPassword { user, secret, .. })
+            if io::stdin().is_terminal() =>
+        {
+            let value = read_secret(secret, target)?;
+            Imported {
+                format: import::Format::CurlCommand,
+                auth: import::pair(&user, value)?,
+                api: None,
+            }
+        }
+        other => other.with_context(|| format!("cannot import {}", shown(&args.file)))?,
+    };
     drop(text);
-    let Imported { format, auth } = imported;
+    let Imported { format, auth, api } = imported;
+    let api = args
+        .api
+        .clone()
+        .or(api)
+        .unwrap_or_else(|| DEFAULT_API.to_owned());
     let summary = auth.session().map(|s| summary(s, now));
     if let Some(into) = &args.into {
         attach(ctx, into, auth, args.force)?;
@@ -75,7 +96,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
                 Some(name) => name.clone(),
                 None => free_name(d),
             };
-            let credential = Credential::new(&name, &args.api, auth)?;
+            let credential = Credential::new(&name, &api, auth)?;
             d.insert(credential)?;
             Ok::<_, anyhow::Error>(name)
         })?;

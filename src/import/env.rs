@@ -66,6 +66,7 @@ pub(super) fn parse(input: &str) -> Result<Imported, ImportError> {
     validate_id("token id", id)?;
     validate_secret("token", &token)?;
     Ok(Imported {
+        api: None,
         format: Format::EnvFile,
         auth: Auth::Pat {
             token_id: id.to_string(),

@@ -353,3 +353,69 @@ fn list_and_show_describe_sessions_without_token_text() {
         .unwrap();
     assert!(stdout(&out).contains(&access));
 }
+
+#[test]
+fn a_pasted_curl_command_imports_its_credential_and_api() {
+    let env = Env::new();
+    let command = "curl -X GET \\\n  --header 'Accept: application/json' \\\n  -u 'token-ABC123:tok en' \\\n  https://api.sipgate.com/v2/history?limit=5\n";
+    let path = file(&env, "cmd.sh", command, 0o600);
+    let out = env
+        .cmd()
+        .args(["import", &path, "--name", "fromcurl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("imported the curl command as PAT `fromcurl`"),
+        "{}",
+        stderr(&out)
+    );
+    // base64("token-ABC123:tok en")
+    assert_eq!(
+        header(&env, "fromcurl").trim(),
+        "Authorization: Basic dG9rZW4tQUJDMTIzOnRvayBlbg=="
+    );
+    let shown = env
+        .cmd()
+        .args(["show", "fromcurl", "--json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(doc["api"], "https://api.sipgate.com/v2");
+
+    let out = env
+        .cmd()
+        .args([
+            "import",
+            "-",
+            "--name",
+            "bearer",
+            "--api",
+            "https://api.example.com/v1",
+        ])
+        .write_stdin("curl --oauth2-bearer opaque-token-1 https://api.example.com/v1/me")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        header(&env, "bearer").trim(),
+        "Authorization: Bearer opaque-token-1"
+    );
+
+    let out = env
+        .cmd()
+        .args(["import", "-", "--name", "nopass"])
+        .write_stdin("curl -u token-ABC123 https://api.sipgate.com/v2/account")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("gives the token id `token-ABC123` but no token"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !env.names().contains(&"nopass".to_owned()),
+        "nothing stored"
+    );
+}
