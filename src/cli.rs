@@ -186,9 +186,10 @@ enum Command {
         /// Credential name
         #[arg(add = clap_complete::ArgValueCompleter::new(complete::names))]
         name: String,
-        /// Path under the API base
-        #[arg(default_value = "/account", add = clap_complete::ArgValueCompleter::new(complete::paths))]
-        path: String,
+        /// Path under the API base [default: the credential's own probe
+        /// path, else /account]
+        #[arg(add = clap_complete::ArgValueCompleter::new(complete::paths))]
+        path: Option<String>,
         /// Put the header itself into the command (it lands in curl's argv and
         /// your shell history)
         #[arg(long)]
@@ -516,7 +517,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             path,
             inline,
             margin,
-        } => curl::run(&ctx, &mut out, &name, &path, inline, margin.min_valid)?,
+        } => curl::run(&ctx, &mut out, &name, path.as_deref(), inline, margin.min_valid)?,
         Command::Exec {
             name,
             command,

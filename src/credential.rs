@@ -94,6 +94,12 @@ pub enum CredentialError {
         "the learned scopes are not RFC 6749 scope tokens (printable ASCII without space, `\"` or `\\`, at most 500); run `sipauth-tui scopes` again"
     )]
     BadLearnedScopes,
+    /// A credential's own probe that cannot be used.
+    #[error("invalid probe: {why}")]
+    BadProbe {
+        /// What is wrong.
+        why: &'static str,
+    },
     /// A redirect URI the loopback listener cannot serve.
     #[error("invalid redirect URI: {why}")]
     BadRedirect {
@@ -412,6 +418,56 @@ pub struct Credential {
     /// login (no secret in it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub learned_scopes: Option<crate::sipgate::LearnedScopes>,
+    /// What a probe of this credential asks for, when not the config's
+    /// `probe_path` (a Keycloak client of another API has nothing at
+    /// `/account`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<ProbeTarget>,
+}
+
+/// A credential's own probe: a read-only request under its API base.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ProbeTarget {
+    /// `GET`, `HEAD` or `OPTIONS`: a probe is one key in the app and must
+    /// not change the account.
+    pub method: String,
+    /// The path under the API base, e.g. `/v1/me`.
+    pub path: String,
+}
+
+impl ProbeTarget {
+    /// A checked probe target (the method upper-cased).
+    pub fn new(method: &str, path: &str) -> Result<Self, CredentialError> {
+        let target = Self {
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+        };
+        target.validate()?;
+        Ok(target)
+    }
+
+    fn validate(&self) -> Result<(), CredentialError> {
+        if !matches!(self.method.as_str(), "GET" | "HEAD" | "OPTIONS") {
+            return Err(CredentialError::BadProbe {
+                why: "its method must be GET, HEAD or OPTIONS (a probe must not change anything)",
+            });
+        }
+        if !self.path.starts_with('/') || self.path.len() > 2000 {
+            return Err(CredentialError::BadProbe {
+                why: "its path must start with `/` and be at most 2000 characters",
+            });
+        }
+        if self
+            .path
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || is_format(c))
+        {
+            return Err(CredentialError::BadProbe {
+                why: "its path contains a space, a control or an invisible character",
+            });
+        }
+        Ok(())
+    }
 }
 
 impl Credential {
@@ -422,6 +478,7 @@ impl Credential {
             api: normalize_api(api)?,
             auth,
             learned_scopes: None,
+            probe: None,
         };
         credential.validate_fields()?;
         Ok(credential)
@@ -450,6 +507,9 @@ impl Credential {
                     validate_session(session)?;
                 }
             }
+        }
+        if let Some(probe) = &self.probe {
+            probe.validate()?;
         }
         if let Some(learned) = &self.learned_scopes {
             let scopes = learned.granted.iter().chain(&learned.refused);

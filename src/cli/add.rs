@@ -2,7 +2,9 @@
 
 use anyhow::Result;
 use clap::Subcommand;
-use sipauth_tui::credential::{Auth, Credential, DEFAULT_API, Secret, validate_id, validate_name};
+use sipauth_tui::credential::{
+    Auth, Credential, DEFAULT_API, ProbeTarget, Secret, validate_id, validate_name,
+};
 
 use super::secret_input::read_secret;
 use super::{Ctx, Outcome, diag};
@@ -27,6 +29,8 @@ pub enum AddCommand {
         /// API base URL
         #[arg(long, default_value = DEFAULT_API)]
         api: String,
+        #[command(flatten)]
+        probe: ProbeTargetArgs,
     },
     /// A username:password Basic login; the password is read from a prompt or stdin
     #[command(
@@ -41,6 +45,8 @@ pub enum AddCommand {
         /// API base URL
         #[arg(long, default_value = DEFAULT_API)]
         api: String,
+        #[command(flatten)]
+        probe: ProbeTargetArgs,
     },
     /// An OAuth2 client; its secret (unless --auth-method none) is read from a prompt or stdin
     #[command(
@@ -49,16 +55,44 @@ pub enum AddCommand {
     Oauth(OauthArgs),
 }
 
+// A credential's own probe (a plain comment: a flattened struct's doc
+// comment would become the about of every command that flattens it).
+#[derive(Debug, clap::Args)]
+pub struct ProbeTargetArgs {
+    /// What `probe` and the app's probe ask for under the API base, instead
+    /// of /account (the config's probe_path in the app), e.g. /v1/me
+    #[arg(long, value_name = "PATH")]
+    probe_path: Option<String>,
+    /// The probe's method: GET (default), HEAD or OPTIONS
+    #[arg(long, value_name = "METHOD", requires = "probe_path")]
+    probe_method: Option<String>,
+}
+
+impl ProbeTargetArgs {
+    /// The checked target, when one was given.
+    pub fn target(&self) -> Result<Option<ProbeTarget>> {
+        match &self.probe_path {
+            None => Ok(None),
+            Some(path) => Ok(Some(ProbeTarget::new(
+                self.probe_method.as_deref().unwrap_or("GET"),
+                path,
+            )?)),
+        }
+    }
+}
+
 pub fn run(ctx: &Ctx, cmd: AddCommand) -> Result<Outcome> {
     match cmd {
         AddCommand::Pat {
             name,
             token_id,
             api,
+            probe,
         } => add_pair(
             ctx,
             &name,
             &api,
+            probe.target()?,
             ("token id", "token"),
             &token_id,
             |token| Auth::Pat {
@@ -70,10 +104,12 @@ pub fn run(ctx: &Ctx, cmd: AddCommand) -> Result<Outcome> {
             name,
             username,
             api,
+            probe,
         } => add_pair(
             ctx,
             &name,
             &api,
+            probe.target()?,
             ("username", "password"),
             &username,
             |password| Auth::Basic {
@@ -90,6 +126,7 @@ fn add_pair(
     ctx: &Ctx,
     name: &str,
     api: &str,
+    probe: Option<ProbeTarget>,
     (id_field, secret_field): (&'static str, &'static str),
     id: &str,
     auth: impl FnOnce(Secret) -> Auth,
@@ -99,7 +136,9 @@ fn add_pair(
     validate_id(id_field, id)?;
     sipauth_tui::credential::normalize_api(api)?;
     let secret = read_secret(secret_field, name)?;
-    save(ctx, Credential::new(name, api, auth(secret))?)
+    let mut credential = Credential::new(name, api, auth(secret))?;
+    credential.probe = probe;
+    save(ctx, credential)
 }
 
 /// Inserts a new credential under the lock and says so.

@@ -41,13 +41,15 @@ pub fn run(
     ctx: &Ctx,
     out: &mut impl Write,
     name: &str,
-    path: &str,
+    path: Option<&str>,
     inline: bool,
     margin: Duration,
 ) -> Result<Outcome> {
-    super::check_path(path)?;
     let data = ctx.load_entry(name)?;
     let credential = data.get(name)?;
+    let own = credential.probe.as_ref().map(|p| p.path.as_str());
+    let path = path.or(own).unwrap_or("/account");
+    super::check_path(path)?;
     super::probe::note_scopes(credential, "GET", path);
     if inline {
         diag!(

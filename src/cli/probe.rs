@@ -17,12 +17,17 @@ pub struct ProbeArgs {
     /// Credential name
     #[arg(add = clap_complete::ArgValueCompleter::new(super::complete::names))]
     name: String,
-    /// Path under the API base
-    #[arg(long, default_value = "/account", add = clap_complete::ArgValueCompleter::new(super::complete::paths))]
-    path: String,
-    /// HTTP method
-    #[arg(long, default_value = "GET", value_parser = |m: &str| probe::parse_method(m).map_err(|e| e.to_string()))]
-    method: reqwest::Method,
+    /// Path under the API base [default: the credential's own probe path,
+    /// else /account]
+    #[arg(long, add = clap_complete::ArgValueCompleter::new(super::complete::paths))]
+    path: Option<String>,
+    /// HTTP method [default: the credential's own probe method, else GET]
+    #[arg(long, value_parser = |m: &str| probe::parse_method(m).map_err(|e| e.to_string()))]
+    method: Option<reqwest::Method>,
+    /// Keep this path and method as the credential's own probe (GET, HEAD
+    /// or OPTIONS), used when --path is not given and by the app's probe
+    #[arg(long)]
+    save: bool,
     /// Send this JSON body (`-` reads it from stdin), e.g. for POST
     /// /sessions/sms; checked before anything is sent
     #[arg(long, value_name = "JSON|-", value_parser = json_body)]
@@ -71,18 +76,34 @@ fn body(data: Option<Body>) -> Result<Option<serde_json::Value>> {
 
 pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> {
     let data = ctx.load()?;
-    super::check_path(&args.path)?;
+    let own = data.get(&args.name)?.probe.clone();
+    let (method, path) = match (&args.path, &own) {
+        (Some(path), _) => (args.method.unwrap_or(reqwest::Method::GET), path.clone()),
+        (None, Some(own)) => (
+            args.method.unwrap_or(probe::parse_method(&own.method)?),
+            own.path.clone(),
+        ),
+        (None, None) => (
+            args.method.unwrap_or(reqwest::Method::GET),
+            "/account".to_owned(),
+        ),
+    };
+    super::check_path(&path)?;
+    if args.save {
+        let target = sipauth_tui::credential::ProbeTarget::new(method.as_str(), &path)?;
+        sipauth_tui::ops::edit(&ctx.store, &args.name, |c| {
+            let mut c = c.clone();
+            c.probe = Some(target.clone());
+            c
+        })?;
+        diag!("`{}` now probes {} {path}", args.name, target.method);
+    }
     // A session is refreshed first, as for `header`: a probe should test the
     // token a user would get, not one about to die.
     let c = &usable(ctx, data.get(&args.name)?, args.margin.min_valid)?;
     let body = body(args.data)?;
-    let mut request = ProbeRequest::for_credential(
-        c,
-        args.method,
-        &args.path,
-        args.connect_timeout,
-        args.timeout,
-    )?;
+    let mut request =
+        ProbeRequest::for_credential(c, method, &path, args.connect_timeout, args.timeout)?;
     request.body = body;
     if let Some(warning) = request.scopes.as_ref().and_then(ScopeCheck::warning) {
         diag!("warning: {warning}");
@@ -187,7 +208,7 @@ mod tests {
         let w = Wrap::try_parse_from(["x", "name"]).unwrap();
         assert_eq!(w.args.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
         assert_eq!(w.args.timeout, DEFAULT_TIMEOUT);
-        assert_eq!(w.args.method, reqwest::Method::GET);
+        assert_eq!(w.args.method, None, "the credential's own, else GET");
         let cases = [
             &["--timeout", "0"][..],
             &["--timeout", "1e300"],

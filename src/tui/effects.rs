@@ -91,10 +91,18 @@ impl Services {
     /// Probes the API with the credential as shown: the configured path,
     /// or the picked call with its method and body.
     pub async fn probe(self, job: Job, credential: Credential, call: Option<Call>) {
-        let call = call.unwrap_or_else(|| Call {
-            method: "GET".into(),
-            path: self.probe_path.clone(),
-            body: None,
+        // The credential's own probe, else the config's `probe_path`.
+        let call = call.unwrap_or_else(|| match &credential.probe {
+            Some(own) => Call {
+                method: own.method.clone(),
+                path: own.path.clone(),
+                body: None,
+            },
+            None => Call {
+                method: "GET".into(),
+                path: self.probe_path.clone(),
+                body: None,
+            },
         });
         let result = match send(&credential, &call).await {
             Ok(outcome) => Ok(view(&outcome, now_secs())),

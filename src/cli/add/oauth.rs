@@ -51,6 +51,8 @@ pub struct OauthArgs {
     /// API base URL the tokens are for
     #[arg(long, default_value = DEFAULT_API)]
     api: String,
+    #[command(flatten)]
+    probe: super::ProbeTargetArgs,
 }
 
 /// The warning for a `localhost` redirect URI: browsers may resolve it to
@@ -76,6 +78,7 @@ fn localhost_warning(url: &url::Url) -> Option<String> {
 /// Registers the client: checks, then the secret, then one locked insert.
 pub fn run(ctx: &Ctx, args: &OauthArgs) -> Result<Outcome> {
     validate_name(&args.name)?;
+    let probe = args.probe.target()?;
     let issuer = match (&args.issuer, &args.realm) {
         (Some(issuer), _) => normalize_issuer(issuer)?,
         (None, Some(realm)) => realm_issuer(realm)?,
@@ -105,7 +108,7 @@ pub fn run(ctx: &Ctx, args: &OauthArgs) -> Result<Outcome> {
     if client.auth_method != AuthMethod::None {
         client.client_secret = Some(read_secret("client secret", &args.name)?);
     }
-    let credential = Credential::new(
+    let mut credential = Credential::new(
         &args.name,
         &args.api,
         Auth::Oauth {
@@ -113,6 +116,7 @@ pub fn run(ctx: &Ctx, args: &OauthArgs) -> Result<Outcome> {
             session: None,
         },
     )?;
+    credential.probe = probe;
     let outcome = save(ctx, credential)?;
     super::super::diag!(
         "log in with `sipauth-tui login {}` (or --grant device, client-credentials, …)",

@@ -111,3 +111,38 @@ fn delete_revokes_the_stored_session_and_removes_it() {
 fn test_store(path: impl Into<std::path::PathBuf>) -> crate::store::Store {
     crate::store::Store::new(path).with_vault(crate::vault::test_key::vault())
 }
+
+#[test]
+fn the_apps_probe_asks_for_the_credentials_own_path() {
+    let sandbox = crate::sandbox::BackgroundSandbox::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (services, mut rx) = services(test_store(dir.path().join("store.json")));
+    let mut pat = Credential::new(
+        "own",
+        &sandbox.api_url(),
+        Auth::Pat {
+            token_id: crate::sandbox::SAMPLE_TOKEN_ID.into(),
+            token: Secret::new(crate::sandbox::SAMPLE_TOKEN.into()),
+        },
+    )
+    .unwrap();
+    pat.probe = Some(crate::credential::ProbeTarget::new("GET", "/balance").unwrap());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let job = Job {
+        name: "own".into(),
+        generation: 1,
+    };
+    let answer = runtime.block_on(async {
+        services.probe(job, pat, None).await;
+        rx.recv().await
+    });
+    assert!(
+        matches!(answer, Some(Msg::Done(_, Done::Probe(Ok(_))))),
+        "{answer:?}"
+    );
+    let paths: Vec<String> = sandbox.seen().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/v2/balance"], "not the config's /account");
+}

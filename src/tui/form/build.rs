@@ -29,7 +29,7 @@ fn field_of(e: &CredentialError) -> Option<&'static str> {
         | E::SpaceInToken { field } => Some(field),
         E::BadApi { what, .. } => Some(what),
         E::BadRedirect { .. } => Some(FieldId::RedirectUri.label()),
-        E::EmptyOauth | E::NotBearer | E::BadLearnedScopes => None,
+        E::EmptyOauth | E::NotBearer | E::BadLearnedScopes | E::BadProbe { .. } => None,
     }
 }
 

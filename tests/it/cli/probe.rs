@@ -262,3 +262,113 @@ fn bad_probe_options_are_usage_errors() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     });
 }
+
+#[test]
+fn a_credential_keeps_its_own_probe_for_probe_and_curl() {
+    let sandbox = BackgroundSandbox::start().unwrap();
+    let api = sandbox.api_url();
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "add",
+            "pat",
+            "own",
+            "--token-id",
+            SAMPLE_TOKEN_ID,
+            "--api",
+            &api,
+            "--probe-path",
+            "/balance",
+        ])
+        .write_stdin(SAMPLE_TOKEN)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::support::stderr(&out));
+    let (code, doc) = probe_json(&env, &["own"]);
+    assert_eq!(code, Some(0), "{doc}");
+    assert_eq!(doc["url"], format!("{api}/balance"));
+    assert_eq!(doc["body"]["currency"], "EUR", "{doc}");
+
+    // --path wins for one call; --save keeps it.
+    let (_, doc) = probe_json(&env, &["own", "--path", "/history", "--save"]);
+    assert_eq!(doc["url"], format!("{api}/history"));
+    let (_, doc) = probe_json(&env, &["own"]);
+    assert_eq!(doc["url"], format!("{api}/history"), "saved");
+    let out = env.cmd().args(["curl", "own"]).output().unwrap();
+    assert!(
+        stdout(&out).trim_end().ends_with(&format!("{api}/history")),
+        "{}",
+        stdout(&out)
+    );
+    let out = env.cmd().args(["rename", "own", "mine"]).output().unwrap();
+    assert!(out.status.success());
+    let (_, doc) = probe_json(&env, &["mine"]);
+    assert_eq!(
+        doc["url"],
+        format!("{api}/history"),
+        "kept through a rename"
+    );
+
+    // A probe never changes anything; a method without a path is a usage error.
+    let out = env
+        .cmd()
+        .args([
+            "add",
+            "pat",
+            "bad",
+            "--token-id",
+            "token-X",
+            "--probe-path",
+            "/sessions/sms",
+            "--probe-method",
+            "POST",
+        ])
+        .write_stdin("tok")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        crate::support::stderr(&out).contains("GET, HEAD or OPTIONS"),
+        "{}",
+        crate::support::stderr(&out)
+    );
+    let out = env
+        .cmd()
+        .args([
+            "add",
+            "pat",
+            "bad",
+            "--token-id",
+            "token-X",
+            "--probe-method",
+            "HEAD",
+        ])
+        .write_stdin("tok")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let before = sandbox.seen().len();
+    let out = env
+        .cmd()
+        .args([
+            "probe",
+            "mine",
+            "--path",
+            "/sessions/sms",
+            "--method",
+            "POST",
+            "--save",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(crate::support::stderr(&out).contains("GET, HEAD or OPTIONS"));
+    assert_eq!(sandbox.seen().len(), before, "refused before sending");
+    let (_, doc) = probe_json(&env, &["mine"]);
+    assert_eq!(
+        doc["url"],
+        format!("{api}/history"),
+        "the refused save changed nothing"
+    );
+}

@@ -55,6 +55,7 @@ fn hostile_store() -> StoreData {
             api: format!("{API}/{EVIL}"),
             auth,
             learned_scopes: None,
+            probe: None,
         })
         .collect();
     data
