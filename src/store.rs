@@ -288,6 +288,17 @@ impl Store {
         Ok(data)
     }
 
+    /// The credential names and kinds (`pat`, `basic`, `oauth`) alone, for
+    /// shell completion: no entry is validated or kept beyond its name,
+    /// no key is asked, nothing is written. A missing store has none.
+    pub fn names(&self) -> Result<Vec<(String, String)>, StoreError> {
+        match files::read_limited(&self.path, files::STORE_LIMIT) {
+            Ok(bytes) => parse::names(&self.path, &zeroize::Zeroizing::new(bytes)),
+            Err(FileError::Missing) => Ok(Vec::new()),
+            Err(e) => Err(self.file_error("store", &self.path, e)),
+        }
+    }
+
     /// Reads the store and opens the secrets of the entry named `name`
     /// alone (`header`, `curl`, `exec`: one AES-GCM open per secret of that
     /// entry, not of the whole store). The other entries stay sealed, so

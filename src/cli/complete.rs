@@ -65,13 +65,13 @@ pub fn names(current: &OsStr) -> Vec<CompletionCandidate> {
             Err(_) => return Vec::new(),
         },
     };
-    let Ok(data) = Store::new(path).load_public() else {
+    let Ok(names) = Store::new(path).names() else {
         return Vec::new();
     };
-    data.credentials
-        .iter()
-        .filter(|c| c.name.starts_with(current))
-        .map(|c| CompletionCandidate::new(c.name.clone()).help(Some(c.auth.kind_label().into())))
+    names
+        .into_iter()
+        .filter(|(name, _)| name.starts_with(current))
+        .map(|(name, kind)| CompletionCandidate::new(name).help(Some(kind.into())))
         .collect()
 }
 

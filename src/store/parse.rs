@@ -54,6 +54,38 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<StoreData, StoreError> {
     Ok(data)
 }
 
+/// The names and kinds in store bytes, nothing else (shell completion):
+/// the version is checked, a name that breaks the naming rule is left out,
+/// and no other field is looked at or kept.
+pub fn names(path: &Path, bytes: &[u8]) -> Result<Vec<(String, String)>, StoreError> {
+    #[derive(Deserialize)]
+    struct Entry {
+        name: String,
+        kind: String,
+    }
+    #[derive(Deserialize)]
+    struct Names {
+        version: u64,
+        #[serde(default)]
+        credentials: Vec<Entry>,
+    }
+    let names: Names = serde_json::from_slice(bytes).map_err(|e| json_error(path, &e))?;
+    if names.version > u64::from(STORE_VERSION) {
+        return Err(StoreError::NewerVersion {
+            path: path.to_owned(),
+            found: names.version,
+            supported: STORE_VERSION,
+        });
+    }
+    Ok(names
+        .credentials
+        .into_iter()
+        .filter(|e| crate::credential::validate_name(&e.name).is_ok())
+        .filter(|e| matches!(e.kind.as_str(), "pat" | "basic" | "oauth"))
+        .map(|e| (e.name, e.kind))
+        .collect())
+}
+
 /// What `add` would have refused is refused on load too, so a hand-edited
 /// entry cannot produce a wrong header or drive the terminal.
 pub(super) fn check_entries(path: &Path, data: &StoreData) -> Result<(), StoreError> {

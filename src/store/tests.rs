@@ -366,3 +366,37 @@ fn a_symlinked_store_is_written_through_the_link() {
 fn test_store(path: impl Into<std::path::PathBuf>) -> crate::store::Store {
     crate::store::Store::new(path).with_vault(crate::vault::test_key::vault())
 }
+
+#[test]
+fn names_alone_are_read_for_completion_and_bad_ones_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.json");
+    std::fs::write(
+        &path,
+        r#"{"version":3,"credentials":[
+            {"name":"sales","kind":"pat","token_id":"token-1","token":"x","api":"https://api.sipgate.com/v2"},
+            {"name":"evil\u001b[2J","kind":"pat"},
+            {"name":"odd","kind":"weird"},
+            {"name":"app","kind":"oauth","anything":{"else":1}}]}"#,
+    )
+    .unwrap();
+    let names = Store::new(&path).names().unwrap();
+    assert_eq!(
+        names,
+        [
+            ("sales".to_owned(), "pat".to_owned()),
+            ("app".to_owned(), "oauth".to_owned())
+        ]
+    );
+    std::fs::write(&path, r#"{"version":99,"credentials":[]}"#).unwrap();
+    assert!(matches!(
+        Store::new(&path).names(),
+        Err(StoreError::NewerVersion { .. })
+    ));
+    assert!(
+        Store::new(dir.path().join("none.json"))
+            .names()
+            .unwrap()
+            .is_empty()
+    );
+}
