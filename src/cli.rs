@@ -23,6 +23,7 @@ use sipauth_tui::vault::{Storage, Vault};
 mod add;
 pub(crate) mod advice;
 mod app;
+pub mod color;
 pub mod complete;
 mod curl;
 mod decode;
@@ -68,6 +69,10 @@ pub struct Cli {
     /// The store file [default: $XDG_DATA_HOME/sipauth-tui/store.json]
     #[arg(long, global = true, env = "SIPAUTH_STORE", value_name = "PATH")]
     store: Option<PathBuf>,
+
+    /// When to colour the output: auto (a terminal, unless NO_COLOR; CLICOLOR_FORCE forces it), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    color: Option<color::Choice>,
 
     /// Without a command, the full-screen app opens on the store.
     #[command(subcommand)]
@@ -426,11 +431,7 @@ fn check_path(path: &str) -> Result<()> {
 /// `eprintln!` would be).
 macro_rules! diag {
     ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(
-            sipauth_tui::sanitize::SafeWriter::new(std::io::stderr().lock()),
-            $($arg)*
-        );
+        $crate::cli::color::diag_line(&format!($($arg)*));
     }};
 }
 pub(crate) use diag;
@@ -480,6 +481,7 @@ impl Cli {
             store: std::env::var_os("SIPAUTH_STORE")
                 .filter(|s| !s.is_empty())
                 .map(PathBuf::from),
+            color: None,
             command: Some(Command::Decode(decode::DecodeArgs::quick(&args[2..])?)),
         })
     }
@@ -487,6 +489,7 @@ impl Cli {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    color::init(cli.color);
     let ctx = Ctx::new(cli.store)?;
     let Some(command) = cli.command else {
         logging::init_tui(ctx.store.path())?;

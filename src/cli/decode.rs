@@ -6,7 +6,7 @@
 //! for `--verify`.
 
 use std::ffi::OsString;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read};
 use std::os::unix::ffi::OsStrExt;
 
 use anyhow::{Context, Result, anyhow};
@@ -19,6 +19,7 @@ use sipauth_tui::jwt::verify::{Expect, Verdict};
 use sipauth_tui::jwt::{self, Jwt};
 use sipauth_tui::sanitize::json_pretty;
 
+use super::color::{self, Paint};
 use super::{Ctx, Outcome, diag};
 
 mod verify;
@@ -90,7 +91,7 @@ impl Item {
     }
 }
 
-pub fn run(ctx: &Ctx, out: &mut impl Write, args: DecodeArgs) -> Result<Outcome> {
+pub fn run(ctx: &Ctx, out: &mut impl Paint, args: DecodeArgs) -> Result<Outcome> {
     let items = match &args.from {
         Some(name) => from_session(ctx, name)?,
         None => from_input(args.token.as_deref())?,
@@ -234,7 +235,7 @@ fn to_json(items: &[Item], verdicts: &[Option<Verdict>], now: i64) -> Value {
 }
 
 fn print_items(
-    out: &mut impl Write,
+    out: &mut impl Paint,
     items: &[Item],
     verdicts: &[Option<Verdict>],
     now: i64,
@@ -249,7 +250,8 @@ fn print_items(
             }
             (Decoded::Jwt(jwt), label) => {
                 if let Some(label) = label {
-                    writeln!(out, "== {label} ==")?;
+                    out.paint(color::BOLD, &format!("== {label} =="))?;
+                    writeln!(out)?;
                 }
                 print_jwt(out, jwt, now)?;
                 if let Some(v) = verdict {
@@ -261,14 +263,15 @@ fn print_items(
     Ok(())
 }
 
-fn print_jwt(out: &mut impl Write, jwt: &Jwt, now: i64) -> Result<()> {
+fn print_jwt(out: &mut impl Paint, jwt: &Jwt, now: i64) -> Result<()> {
     let view = claims::view(jwt, now);
     section(out, "header", &view.header)?;
     section(out, "claims", &view.claims)
 }
 
-fn section(out: &mut impl Write, title: &str, fields: &[Field]) -> Result<()> {
-    writeln!(out, "{title}")?;
+fn section(out: &mut impl Paint, title: &str, fields: &[Field]) -> Result<()> {
+    out.paint(color::BOLD, title)?;
+    writeln!(out)?;
     let width = fields
         .iter()
         .map(|f| f.name.chars().count())

@@ -1,18 +1,17 @@
 //! `list`: what is stored, one line (or JSON object) per credential,
 //! secrets masked; OAuth entries with their status at the current time.
 
-use std::io::Write;
-
 use anyhow::Result;
 use serde_json::{Value, json};
 use sipauth_tui::credential::mask_id;
 use sipauth_tui::sanitize::json_pretty;
 
+use super::color::{self, Paint};
 use super::session_view as session;
 use super::{Ctx, Outcome, diag};
 
 /// Runs `list [--json]`.
-pub fn run(ctx: &Ctx, out: &mut impl Write, json: bool) -> Result<Outcome> {
+pub fn run(ctx: &Ctx, out: &mut impl Paint, json: bool) -> Result<Outcome> {
     let data = ctx.load_public()?;
     let now = super::session::now();
     if json {
@@ -77,7 +76,12 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, json: bool) -> Result<Outcome> {
             w2 = widths[2],
             w3 = widths[3]
         );
-        writeln!(out, "{}", line.trim_end())?;
+        if std::ptr::eq(row, &header) {
+            out.paint(color::BOLD, line.trim_end())?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}", line.trim_end())?;
+        }
     }
     Ok(Outcome::Success)
 }

@@ -49,6 +49,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
         "SIPAUTH_COMPLETE",
         "Set by the completion scripts of `sipauth-tui completions` when they ask for candidates.",
     ),
+    (
+        "NO_COLOR, CLICOLOR_FORCE",
+        "No colour (set and not empty); colour even in a pipe (set, not 0). --color decides first.",
+    ),
     ("BROWSER", "The browser login opens."),
     (
         "XDG_CACHE_HOME",

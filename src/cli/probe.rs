@@ -1,6 +1,6 @@
 //! `probe`: one request with the credential, and what the answer means.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -9,6 +9,7 @@ use sipauth_tui::credential::Credential;
 use sipauth_tui::probe::{self, Body, ProbeOutcome, ProbeRequest, ScopeCheck};
 use sipauth_tui::sanitize::json_pretty;
 
+use super::color::{self, Paint};
 use super::session::usable;
 use super::{Ctx, Outcome, advice, diag, positive_seconds};
 
@@ -74,7 +75,7 @@ fn body(data: Option<Body>) -> Result<Option<serde_json::Value>> {
     }
 }
 
-pub fn run(ctx: &Ctx, out: &mut impl Write, args: ProbeArgs) -> Result<Outcome> {
+pub fn run(ctx: &Ctx, out: &mut impl Paint, args: ProbeArgs) -> Result<Outcome> {
     let data = ctx.load()?;
     let own = data.get(&args.name)?.probe.clone();
     let (method, path) = match (&args.path, &own) {
@@ -151,7 +152,7 @@ pub fn note_scopes(credential: &Credential, method: &str, path: &str) {
     }
 }
 
-fn print_report(out: &mut impl Write, outcome: &ProbeOutcome, hint: Option<&str>) -> Result<()> {
+fn print_report(out: &mut impl Paint, outcome: &ProbeOutcome, hint: Option<&str>) -> Result<()> {
     writeln!(out, "{} {}", outcome.method, outcome.url)?;
     let ms = outcome.latency.as_secs_f64() * 1000.0;
     // Loopback answers take well under a millisecond; "0 ms" would say nothing.
@@ -163,13 +164,14 @@ fn print_report(out: &mut impl Write, outcome: &ProbeOutcome, hint: Option<&str>
     match &outcome.result {
         Ok(answer) => {
             let content_type = answer.content_type.as_deref().unwrap_or("no content type");
-            writeln!(
-                out,
-                "{} {} · {ms} ms · {content_type}",
-                answer.status, answer.reason
+            out.paint(
+                color::status_style(answer.status),
+                &format!("{} {}", answer.status, answer.reason),
             )?;
+            writeln!(out, " · {ms} ms · {content_type}")?;
             if let Some(hint) = hint {
-                writeln!(out, "hint: {hint}")?;
+                out.paint(color::YELLOW, "hint:")?;
+                writeln!(out, " {hint}")?;
             }
             match &answer.body {
                 Body::Empty => {}
@@ -181,9 +183,11 @@ fn print_report(out: &mut impl Write, outcome: &ProbeOutcome, hint: Option<&str>
             }
         }
         Err(_) => {
-            writeln!(out, "no answer · failed after {ms} ms")?;
+            out.paint(color::RED, "no answer")?;
+            writeln!(out, " · failed after {ms} ms")?;
             if let Some(hint) = hint {
-                writeln!(out, "hint: {hint}")?;
+                out.paint(color::YELLOW, "hint:")?;
+                writeln!(out, " {hint}")?;
             }
         }
     }

@@ -4,7 +4,6 @@
 //! many plain, whether the key was found and how long that took, and each
 //! session's health and deadlines.
 
-use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 
 use anyhow::Result;
@@ -13,6 +12,7 @@ use sipauth_tui::sanitize::json_pretty;
 use sipauth_tui::store::Store;
 use sipauth_tui::time_text;
 
+use super::color::Paint;
 use super::session_view as session;
 use super::{Ctx, Outcome};
 
@@ -20,7 +20,7 @@ use super::{Ctx, Outcome};
 const CLOCK_SKEW_WARNING: u64 = 120;
 
 /// Runs `status [--json]`: exit 1 when sealed secrets cannot be opened.
-pub fn run(ctx: &Ctx, out: &mut impl Write, json: bool) -> Result<Outcome> {
+pub fn run(ctx: &Ctx, out: &mut impl Paint, json: bool) -> Result<Outcome> {
     let data = ctx.load_public()?;
     let counts = Store::secret_counts(&data);
     let vault = ctx.store.vault();

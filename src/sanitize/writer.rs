@@ -27,6 +27,18 @@ impl<W: Write> SafeWriter<W> {
     }
 }
 
+impl<W: Write> SafeWriter<W> {
+    /// Writes an SGR sequence (`ESC [ codes m`) of our own past the filter:
+    /// colour the caller chose, never text from outside. `codes` must be
+    /// digits and `;` only, else nothing is written.
+    pub fn sgr(&mut self, codes: &str) -> io::Result<()> {
+        if codes.is_empty() || !codes.bytes().all(|b| b.is_ascii_digit() || b == b';') {
+            return Ok(());
+        }
+        self.inner.write_all(format!("\x1b[{codes}m").as_bytes())
+    }
+}
+
 impl<W: Write> Write for SafeWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.partial.is_empty() && self.filter.is_idle() && !needs_filter(buf) {

@@ -1,6 +1,7 @@
 //! The command line: each subcommand through the real binary, against real
 //! files and, where HTTP is involved, the in-process sandbox.
 
+mod color;
 mod completions;
 mod concurrency;
 mod credentials;
