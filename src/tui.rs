@@ -32,10 +32,11 @@ mod kind;
 mod layout;
 #[doc(hidden)]
 pub mod msg;
-mod reach;
+#[doc(hidden)]
+pub mod reach;
 mod strings;
 mod terminal;
-mod theme;
+pub(crate) mod theme;
 #[doc(hidden)]
 pub mod view;
 
@@ -95,6 +96,8 @@ pub fn new_app(
 pub fn run(options: Options) -> Result<()> {
     let data = options.data;
     let keymap = options.config.keymap().map_err(anyhow::Error::msg)?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    theme::set(options.config.palette(no_color).map_err(anyhow::Error::msg)?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

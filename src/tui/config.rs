@@ -13,8 +13,13 @@
 //! key_command = "pass show sipauth-tui" # prints the data key instead of the keyring
 //! key_cache_minutes = 15  # how long the kernel keyring caches the key; 0: not at all
 //!
+//! theme = "light"         # dark | light | high-contrast | mono (default dark; mono under NO_COLOR)
+//!
 //! [keys]                  # action = [keys]; see the help overlay (`?`)
 //! probe = ["p", "f5"]
+//!
+//! [colors]                # role = colour name, #rrggbb or 0-255
+//! expiring = "#d75f00"
 //! ```
 
 use std::collections::BTreeMap;
@@ -79,6 +84,11 @@ pub struct Config {
     pub key_command: Option<String>,
     /// Minutes the kernel keyring caches the key (0: not at all).
     pub key_cache_minutes: u32,
+    /// The palette: dark, light, high-contrast or mono [default: dark,
+    /// mono under NO_COLOR].
+    pub theme: Option<super::theme::ThemeName>,
+    /// Single roles recoloured: role = colour.
+    pub colors: BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -94,6 +104,8 @@ impl Default for Config {
             storage: StorageMode::Keyring,
             key_command: None,
             key_cache_minutes: 15,
+            theme: None,
+            colors: BTreeMap::new(),
         }
     }
 }
@@ -157,6 +169,7 @@ impl Config {
         let config: Config =
             toml::from_str(text).map_err(|e| strip_controls(e.to_string().trim()))?;
         config.keymap()?;
+        config.palette(false)?;
         if config.refresh_margin > 3600 {
             return Err("refresh_margin must be at most 3600 seconds".into());
         }
@@ -172,6 +185,12 @@ impl Config {
             return Err("key_command must be a non-empty command on one line".into());
         }
         Ok(config)
+    }
+
+    /// The palette these settings describe; `no_color` is whether
+    /// `NO_COLOR` is set (and not empty).
+    pub fn palette(&self, no_color: bool) -> Result<super::theme::Palette, String> {
+        super::theme::palette_for(self.theme, no_color, &self.colors)
     }
 
     /// The keymap these settings describe.

@@ -21,6 +21,7 @@ use super::super::msg::{Action, Done, Job, Msg};
 mod endpoints;
 mod fixtures;
 mod hostile;
+mod themes;
 use fixtures::*;
 
 fn app(width: u16, height: u16) -> App {
