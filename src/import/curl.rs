@@ -223,11 +223,10 @@ pub(super) fn parse(input: &str, now: i64) -> Result<Imported, ImportError> {
             }
             "--oauth2-bearer" => found.push(Found::Bearer(value("")?)),
             "--url" => url = Some(value("")?.to_string()),
-            o if TAKES_VALUE.contains(&o) => {
-                if inline.is_none() {
-                    iter.next().ok_or_else(missing)?;
-                }
+            o if TAKES_VALUE.contains(&o) && inline.is_none() => {
+                iter.next().ok_or_else(missing)?;
             }
+            o if TAKES_VALUE.contains(&o) => {}
             o if o.starts_with('-') => {}
             _ if url.is_none() => url = Some(word.to_owned()),
             _ => {}

@@ -48,7 +48,8 @@ fn colour_only_on_a_terminal_unless_told_otherwise() {
     let piped = stdout(&probe(&env, &[], &[]));
     assert!(piped.contains("200 OK"), "{piped}");
     assert!(!piped.contains('\u{1b}'), "no colour in a pipe: {piped:?}");
-    let cases: &[(&[&str], &[(&str, &str)], bool)] = &[
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], bool);
+    let cases: &[Case] = &[
         (&["--color", "always"], &[], true),
         (&["--color", "always"], &[("NO_COLOR", "1")], true),
         (&["--color", "never"], &[("CLICOLOR_FORCE", "1")], false),
