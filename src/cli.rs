@@ -520,7 +520,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             path,
             inline,
             margin,
-        } => curl::run(&ctx, &mut out, &name, path.as_deref(), inline, margin.min_valid)?,
+        } => curl::run(
+            &ctx,
+            &mut out,
+            &name,
+            path.as_deref(),
+            inline,
+            margin.min_valid,
+        )?,
         Command::Exec {
             name,
             command,

@@ -257,11 +257,7 @@ fn a_pat_is_unknown_until_learned_and_then_only_for_what_was_tested() {
 #[test]
 fn the_learning_plan_is_gets_of_one_scope_each_under_the_cap() {
     let steps = learn::plan(ApiMap::get());
-    assert!(
-        steps.len() < learn::MAX_REQUESTS,
-        "{} steps",
-        steps.len()
-    );
+    assert!(steps.len() < learn::MAX_REQUESTS, "{} steps", steps.len());
     assert_eq!(steps[0].scope, "account:read");
     let mut seen = std::collections::BTreeSet::new();
     for step in &steps {
