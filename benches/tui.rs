@@ -17,6 +17,14 @@
 //!   [`App::next_wakeup`].
 //! - `rows/all_10k`, `rows/filter_10k`: [`entries::rows`] grouping and
 //!   sorting all entries, and filtering them by a name fragment.
+//! - `picker/rank_179`: the endpoint picker's fuzzy ranking of sipgate's
+//!   179 operations for a typical query (`sms post`), as on each keystroke.
+//! - `reach/session_179`: what the selected credential can call
+//!   ([`Reach::of`]: its granted scopes from its token, each operation's
+//!   access, the totals), worked out once per selection change.
+//! - `picker/type_key`: a character typed into the open picker and taken
+//!   back (two [`App::update`]s, each ranking again), with 10,000
+//!   credentials in the app.
 //!
 //! The figures quoted in the README come from `cargo bench --bench tui`.
 
@@ -35,9 +43,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sipauth_tui::tui::app::{App, entries};
 use sipauth_tui::tui::config::Config;
+use sipauth_tui::tui::endpoints;
 use sipauth_tui::tui::input::{Key, KeyCode};
 use sipauth_tui::tui::keymap::{self, Keymap};
-use sipauth_tui::tui::msg::Msg;
+use sipauth_tui::tui::msg::{Action, Msg};
+use sipauth_tui::tui::reach::Reach;
 use sipauth_tui::tui::view;
 
 /// How many credentials the app holds.
@@ -86,7 +96,9 @@ fn frames(c: &mut Criterion) {
             terminal.draw(|f| view::draw(f, &app, NOW_MS)).unwrap();
         })
     });
-    // The benchmark drew what the user would see.
+    // The benchmark drew what the user would see (drawn once more, as a
+    // filtered run skips the cases above).
+    terminal.draw(|f| view::draw(f, &app, NOW_MS)).unwrap();
     let screen = format!("{:?}", terminal.backend().buffer());
     assert!(screen.contains("Sessions") || screen.contains("sessions"));
     assert!(screen.contains("session-00003"));
@@ -131,11 +143,42 @@ fn rows(c: &mut Criterion) {
     assert_eq!(entries::rows(app.entries(), "00042").len(), 2);
 }
 
+fn picker(c: &mut Criterion) {
+    c.bench_function("picker/rank_179", |b| {
+        b.iter(|| black_box(endpoints::rank(black_box("sms post"))))
+    });
+    // The query finds what a user typing it means.
+    let best = endpoints::rank("sms post")[0];
+    assert_eq!(
+        endpoints::operation(best).unwrap().label(),
+        "POST /sessions/sms"
+    );
+    let mut app = app();
+    let credential = app.current().unwrap().credential.clone();
+    c.bench_function("reach/session_179", |b| {
+        b.iter(|| black_box(Reach::of(black_box(&credential))))
+    });
+    assert_eq!(Reach::of(&credential).unwrap().total(), 179);
+    let start = app.selected();
+    app.update(Msg::Action(Action::PickEndpoint), NOW_MS);
+    for c in "sms pos".chars() {
+        app.update(key(&app, KeyCode::Char(c)), NOW_MS);
+    }
+    c.bench_function("picker/type_key", |b| {
+        b.iter(|| {
+            black_box(app.update(key(&app, KeyCode::Char('t')), NOW_MS));
+            black_box(app.update(key(&app, KeyCode::Backspace), NOW_MS));
+        })
+    });
+    // The keys went to the picker, not the list.
+    assert_eq!(app.selected(), start);
+}
+
 criterion_group! {
     name = tui;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = frames, updates, rows
+    targets = frames, updates, rows, picker
 }
 criterion_main!(tui);

@@ -91,7 +91,7 @@ pub enum CredentialError {
     },
     /// A learned scope is not an RFC 6749 scope token, or there are too many.
     #[error(
-        "the learned scopes are not RFC 6749 scope tokens (printable ASCII without space, `\"` or `\\`, at most 500); run `sipauth-tui scopes` again"
+        "the learned scopes are not RFC 6749 scope tokens (printable ASCII without space, `\"` or `\\`, at most 500); learn them again"
     )]
     BadLearnedScopes,
     /// A credential's own probe that cannot be used.
@@ -414,15 +414,28 @@ pub struct Credential {
     /// Kind and secrets.
     #[serde(flatten)]
     pub auth: Auth,
-    /// The scopes `sipauth-tui scopes NAME` learned for a PAT or Basic
+    /// The scopes a scope-learning run learned for a PAT or Basic
     /// login (no secret in it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub learned_scopes: Option<crate::sipgate::LearnedScopes>,
+    pub learned_scopes: Option<LearnedScopes>,
     /// What a probe of this credential asks for, when not the config's
     /// `probe_path` (a Keycloak client of another API has nothing at
     /// `/account`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe: Option<ProbeTarget>,
+}
+
+/// What a scope-learning run (`probe::learn`) found out about a PAT or
+/// Basic login,
+/// kept with the credential (no secret in it).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LearnedScopes {
+    /// Scopes whose probe answered 2xx.
+    pub granted: Vec<String>,
+    /// Scopes whose probe answered 403.
+    pub refused: Vec<String>,
+    /// When, in Unix seconds.
+    pub at: i64,
 }
 
 /// A credential's own probe: a read-only request under its API base.

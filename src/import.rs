@@ -176,7 +176,7 @@ pub enum ImportError {
     Credential(#[from] CredentialError),
     /// None of the accepted formats.
     #[error(
-        "the input is not a format `import` understands{hint}; accepted: a token-response JSON object, a .env file with SIPGATE_TOKEN_ID and SIPGATE_TOKEN, an `Authorization: Basic …` / `Authorization: Bearer …` line, or a curl command with -u, -H 'Authorization: …' or --oauth2-bearer"
+        "the input is not a format `import` understands{hint}; accepted: a token-response JSON object, a .env file with SIPGATE_TOKEN_ID and SIPGATE_TOKEN, an `Authorization: Basic …` / `Authorization: Bearer …` line, or a curl command with curl's -u, -H 'Authorization: …' or --oauth2-bearer"
     )]
     Unrecognised {
         /// What it did look like, as ` (…)`, or empty.

@@ -15,6 +15,12 @@ use url::Url;
 use crate::hint::{Fix, Hint};
 use crate::sanitize::strip_controls;
 
+/// Default time to establish a connection (DNS, TCP, TLS) for a probe
+/// and a JWKS fetch.
+pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Default time for a whole exchange.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// Why nothing usable came back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NetFailure {

@@ -25,6 +25,7 @@ use crate::redact::Redactor;
 use crate::sanitize::{clean_json, strip_controls};
 
 mod explain;
+pub mod learn;
 mod scopes;
 
 pub use explain::status_hint;
@@ -32,10 +33,7 @@ pub use scopes::ScopeCheck;
 
 /// The largest body the probe reads; the rest is cut off.
 pub const BODY_LIMIT: usize = 1 << 20;
-/// Default time to establish a connection (DNS, TCP, TLS).
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Default time for the whole exchange.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+pub use crate::net::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// What to send.
 #[derive(Debug, Clone)]

@@ -14,7 +14,6 @@
 //! provider's API is never explained with sipgate's scopes.
 
 pub mod grants;
-pub mod learn;
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -166,7 +165,7 @@ impl<'a> Match<'a> {
 pub enum ForError {
     /// Neither `METHOD PATH` nor an operationId the API documents.
     #[error(
-        "`{0}` is not an operation of sipgate's API; give `METHOD PATH` (e.g. 'POST /sessions/sms') or an operationId (see `sipauth-tui endpoints`)"
+        "`{0}` is not an operation of sipgate's API; give `METHOD PATH` (e.g. 'POST /sessions/sms') or an operationId"
     )]
     Unknown(String),
     /// The path is documented, the method is not.

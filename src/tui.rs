@@ -97,7 +97,12 @@ pub fn run(options: Options) -> Result<()> {
     let data = options.data;
     let keymap = options.config.keymap().map_err(anyhow::Error::msg)?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    theme::set(options.config.palette(no_color).map_err(anyhow::Error::msg)?);
+    theme::set(
+        options
+            .config
+            .palette(no_color)
+            .map_err(anyhow::Error::msg)?,
+    );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -11,8 +11,8 @@ use anyhow::{Result, bail};
 use clap::Args;
 use serde_json::json;
 use sipauth_tui::credential::Auth;
+use sipauth_tui::probe::learn::{self, Stop, Verdict};
 use sipauth_tui::sanitize::json_pretty;
-use sipauth_tui::sipgate::learn::{self, Stop, Verdict};
 use sipauth_tui::sipgate::{self, Granted};
 use sipauth_tui::store::StoreError;
 

@@ -236,7 +236,7 @@ pub(super) fn parse(input: &str, now: i64) -> Result<Imported, ImportError> {
     let mut found = found.into_iter();
     let (Some(credential), None) = (found.next(), found.next()) else {
         return Err(ImportError::Curl {
-            why: "carries no credential, or more than one: expected one of -u ID:SECRET, -H 'Authorization: Basic …' or 'Bearer …', --oauth2-bearer TOKEN",
+            why: "carries no credential, or more than one: expected one of curl's -u ID:SECRET, -H 'Authorization: Basic …' or 'Bearer …', --oauth2-bearer TOKEN",
         });
     };
     let auth = match credential {

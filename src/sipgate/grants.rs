@@ -6,14 +6,14 @@
 //! `resource_access.{client}.roles` or the `scope` claim. A session grants
 //! the union of all of these and the token response's `scope`. A PAT's or
 //! Basic login's scopes were chosen elsewhere and are unknown, unless
-//! `sipauth-tui scopes NAME` has learned them ([`LearnedScopes`]).
+//! a scope-learning run has learned them ([`LearnedScopes`]).
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{ALL_SCOPE, Operation};
+pub use crate::credential::LearnedScopes;
 use crate::credential::{Auth, Credential};
 
 /// Which scopes a credential is known to grant.
@@ -33,18 +33,6 @@ pub enum Granted {
     },
     /// Nothing to go by.
     Unknown,
-}
-
-/// What `sipauth-tui scopes NAME` found out about a PAT or Basic login,
-/// kept with the credential (no secret in it).
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct LearnedScopes {
-    /// Scopes whose probe answered 2xx.
-    pub granted: Vec<String>,
-    /// Scopes whose probe answered 403.
-    pub refused: Vec<String>,
-    /// When, in Unix seconds.
-    pub at: i64,
 }
 
 /// Whether a credential can call an operation.
@@ -140,7 +128,7 @@ impl Granted {
         match self {
             Granted::Known(s) => format!("this {who} grants {}", list(s)),
             Granted::Learned { granted, at, .. } => format!(
-                "this {who} grants {} (learned {} by `sipauth-tui scopes`)",
+                "this {who} grants {} (learned {})",
                 list(granted),
                 crate::time_text::relative(*at, now, false)
             ),

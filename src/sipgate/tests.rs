@@ -255,26 +255,6 @@ fn a_pat_is_unknown_until_learned_and_then_only_for_what_was_tested() {
 }
 
 #[test]
-fn the_learning_plan_is_gets_of_one_scope_each_under_the_cap() {
-    let steps = learn::plan(ApiMap::get());
-    assert!(steps.len() < learn::MAX_REQUESTS, "{} steps", steps.len());
-    assert_eq!(steps[0].scope, "account:read");
-    let mut seen = std::collections::BTreeSet::new();
-    for step in &steps {
-        assert!(step.operation.is_read(), "{}", step.operation.label());
-        assert_eq!(
-            step.operation.specific_scopes().collect::<Vec<_>>(),
-            [step.scope]
-        );
-        assert!(seen.insert(step.scope), "{} twice", step.scope);
-    }
-    assert!(
-        seen.contains("devices:read"),
-        "{{userId}} paths are planned"
-    );
-}
-
-#[test]
 fn filters_match_every_word_anywhere() {
     let map = ApiMap::get();
     let hits: Vec<String> = map.filter("sms POST").map(Operation::label).collect();

@@ -13,8 +13,8 @@ use crate::oauth::{self, LoginError, LoginOptions, LoginWarning, RefreshError, T
 use crate::ops::browser::{self, Launch};
 use crate::ops::login::LoginFailed;
 use crate::ops::{self, Removed};
+use crate::probe::learn;
 use crate::probe::{self, Body, ProbeError, ProbeOutcome, ProbeRequest};
-use crate::sipgate::learn;
 use crate::store::{Store, StoreError};
 
 use super::msg::{Call, Change, Done, Job, Msg, ProbeView};

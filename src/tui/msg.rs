@@ -15,8 +15,8 @@ use crate::oauth::{RefreshError, RefreshOutcome};
 use crate::ops::Removed;
 use crate::ops::login::LoginFailed;
 use crate::probe::ProbeError;
+use crate::probe::learn::{Learned, Report};
 use crate::sipgate::LearnedScopes;
-use crate::sipgate::learn::{Learned, Report};
 use crate::store::{StoreData, StoreError};
 
 use super::input::{Key, Pointer};

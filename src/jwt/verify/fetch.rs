@@ -33,8 +33,8 @@ pub struct HttpOptions {
 impl Default for HttpOptions {
     fn default() -> Self {
         Self {
-            connect_timeout: crate::probe::DEFAULT_CONNECT_TIMEOUT,
-            timeout: crate::probe::DEFAULT_TIMEOUT,
+            connect_timeout: crate::net::DEFAULT_CONNECT_TIMEOUT,
+            timeout: crate::net::DEFAULT_TIMEOUT,
         }
     }
 }

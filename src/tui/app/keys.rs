@@ -73,6 +73,11 @@ impl App {
             return Vec::new();
         };
         match modal {
+            Modal::Endpoints(_) if self.keymap.action(key) == Some(Action::PickEndpoint) => {
+                // From the list straight to the picker.
+                self.open_endpoints(false, now);
+                Vec::new()
+            }
             Modal::Endpoints(list) => {
                 if !list.key(key.code, page) {
                     self.modal = None;

@@ -1,6 +1,7 @@
 //! The detail pane: what the credential is (kind, API, masked secret,
 //! header preview), the countdown gauges of a session, then a scrollable
-//! part with the last probe and one claims panel per token.
+//! part with what it can call on sipgate's API, the last probe and one
+//! claims panel per token.
 
 mod claims;
 mod probe;

@@ -7,15 +7,43 @@
 use std::path::{Path, PathBuf};
 
 /// The subcommands a message could tell the user to run.
-const COMMANDS: [&str; 16] = [
-    "add", "list", "show", "remove", "rename", "header", "curl", "exec", "login", "refresh",
-    "import", "probe", "sandbox", "decode", "demo", "edit",
+const COMMANDS: [&str; 23] = [
+    "add",
+    "list",
+    "show",
+    "remove",
+    "rename",
+    "header",
+    "curl",
+    "exec",
+    "login",
+    "refresh",
+    "import",
+    "probe",
+    "sandbox",
+    "decode",
+    "demo",
+    "edit",
+    "endpoints",
+    "scopes",
+    "status",
+    "lock",
+    "reset-key",
+    "completions",
+    "man",
 ];
 
 /// What in `literal` names a command, a flag or a key, if anything. A
 /// curl command line is output the tool renders, not advice.
 fn advice_in(literal: &str) -> Option<String> {
-    if literal.starts_with("curl ") {
+    // A curl command line is output; a bare curl option (`--data`) is a
+    // token a pasted command is read for; "curl's -u, --oauth2-bearer"
+    // names curl's options, not ours.
+    let curl_option = literal.starts_with('-')
+        && literal
+            .bytes()
+            .all(|b| b == b'-' || b.is_ascii_alphanumeric());
+    if literal.starts_with("curl ") || curl_option || literal.contains("curl's ") {
         return None;
     }
     for (at, _) in literal.match_indices("sipauth-tui ") {

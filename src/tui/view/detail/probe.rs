@@ -1,5 +1,6 @@
-//! The last probe: the request, status and reason with the latency (green
-//! for a 2xx, red otherwise), the hint, then the body as the server sent
+//! The last probe (or picked call): the request, status and reason with
+//! the latency (green for a 2xx, red otherwise), the warning said before
+//! sending (the credential lacks the operation's scopes), the hint, then the body as the server sent
 //! it, pretty-printed JSON one row per line. The body joins the scrolling
 //! document as raw rows, shaped only when on screen.
 
@@ -33,9 +34,6 @@ pub fn push<'a>(
     let when = time_text::relative(view.at, now, false);
     let mut lines = vec![text::rule("probe", &when, width)];
     lines.extend(text::paragraph(&view.request, width, Style::new()));
-    if let Some(warning) = &view.warning {
-        lines.extend(text::paragraph(warning, width, theme::hint()));
-    }
     let status = match view.status {
         Some(code) => format!("{code} {} · {}", view.reason, latency(view.latency_ms)),
         None => format!("{} · {}", view.reason, latency(view.latency_ms)),
@@ -46,6 +44,10 @@ pub fn push<'a>(
         theme::error()
     };
     lines.extend(text::paragraph(&status, width, style));
+    // Said before sending; shown under the status so the answer stays in view.
+    if let Some(warning) = &view.warning {
+        lines.extend(text::paragraph(warning, width, theme::hint()));
+    }
     if let Some(hint) = hint {
         lines.extend(text::paragraph(hint, width, theme::hint()));
     }

@@ -13,10 +13,9 @@ use std::time::Duration;
 
 use reqwest::Method;
 
-use super::{ApiMap, Operation};
-use crate::credential::Credential;
+use crate::credential::{Credential, LearnedScopes};
 use crate::probe::{self, Body, ProbeError, ProbeOutcome, ProbeRequest};
-use crate::sipgate::LearnedScopes;
+use crate::sipgate::{ApiMap, Operation};
 
 /// The most requests one run sends (the userinfo request included).
 pub const MAX_REQUESTS: usize = 25;
@@ -270,5 +269,30 @@ fn merge(old: Option<&LearnedScopes>, decided: &BTreeMap<String, bool>, now: i64
         granted: granted.into_iter().map(|(s, _)| s).collect(),
         refused: refused.into_iter().map(|(s, _)| s).collect(),
         at: now,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_learning_plan_is_gets_of_one_scope_each_under_the_cap() {
+        let steps = plan(ApiMap::get());
+        assert!(steps.len() < MAX_REQUESTS, "{} steps", steps.len());
+        assert_eq!(steps[0].scope, "account:read");
+        let mut seen = std::collections::BTreeSet::new();
+        for step in &steps {
+            assert!(step.operation.is_read(), "{}", step.operation.label());
+            assert_eq!(
+                step.operation.specific_scopes().collect::<Vec<_>>(),
+                [step.scope]
+            );
+            assert!(seen.insert(step.scope), "{} twice", step.scope);
+        }
+        assert!(
+            seen.contains("devices:read"),
+            "{{userId}} paths are planned"
+        );
     }
 }
