@@ -5,8 +5,8 @@
 //! rotated) since the editor read the credential; writing the editor's copy
 //! back would revive a dead refresh token and lose the live one. So the
 //! change is applied under the store's lock to the credential as it is on
-//! disk, and whatever session is there stays; so do its own probe target
-//! and, while its id and secret are unchanged, its learned scopes.
+//! disk, and whatever session is there stays; so do, while its id and
+//! secret are unchanged, its learned scopes.
 
 use crate::credential::{Auth, Credential, Secret};
 use crate::store::{Store, StoreData, StoreError};
@@ -39,13 +39,10 @@ pub fn edit(
         {
             session.clone_from(stored);
         }
-        // What an editor does not show is kept: the credential's own probe,
-        // and its learned scopes while its id and secret stay the same (a
-        // new token may have other scopes).
+        // What an editor does not show is kept: the learned scopes, while
+        // the id and secret stay the same (a new token may have other
+        // scopes).
         let stored = &d.credentials[at];
-        if edited.probe.is_none() {
-            edited.probe.clone_from(&stored.probe);
-        }
         let same_secret = edited.auth.id() == stored.auth.id()
             && edited.auth.secret().map(Secret::expose) == stored.auth.secret().map(Secret::expose);
         if edited.learned_scopes.is_none() && same_secret {

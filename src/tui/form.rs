@@ -240,7 +240,18 @@ impl Form {
                 ];
             }
         }
-        // The import form ends on the name, so Tab to it and Enter saves.
+        if kind != Kind::Import {
+            let own = old
+                .and_then(|c| c.probe.as_ref())
+                .map_or("", |p| p.path.as_str());
+            fields.push(text(
+                FieldId::ProbePath,
+                own,
+                "optional: what p asks for here instead of the config's probe_path, e.g. /v1/me",
+            ));
+        }
+        // The API base comes last (before the import form's name): Enter
+        // there saves.
         let at = if kind == Kind::Import {
             1
         } else {

@@ -4,7 +4,7 @@
 //! so one submit shows every mistake.
 
 use crate::credential::{
-    Auth, AuthMethod, Credential, CredentialError, OauthClient, Secret, normalize_api,
+    Auth, AuthMethod, Credential, CredentialError, OauthClient, ProbeTarget, Secret, normalize_api,
     normalize_issuer, validate_client, validate_id, validate_name, validate_redirect_uri,
     validate_secret,
 };
@@ -29,7 +29,8 @@ fn field_of(e: &CredentialError) -> Option<&'static str> {
         | E::SpaceInToken { field } => Some(field),
         E::BadApi { what, .. } => Some(what),
         E::BadRedirect { .. } => Some(FieldId::RedirectUri.label()),
-        E::EmptyOauth | E::NotBearer | E::BadLearnedScopes | E::BadProbe { .. } => None,
+        E::BadProbe { .. } => Some(FieldId::ProbePath.label()),
+        E::EmptyOauth | E::NotBearer | E::BadLearnedScopes => None,
     }
 }
 
@@ -121,8 +122,10 @@ impl Form {
                 }
             },
         };
-        let (name, api, auth) = (name?, api?, auth?);
-        let credential = self.check(FieldId::Name, Credential::new(&name, &api, auth))?;
+        let probe = self.probe();
+        let (name, api, auth, probe) = (name?, api?, auth?, probe?);
+        let mut credential = self.check(FieldId::Name, Credential::new(&name, &api, auth))?;
+        credential.probe = probe;
         let credential = Box::new(credential);
         Some(match &self.mode {
             Mode::Edit(old) => Change::Replace {
@@ -131,6 +134,24 @@ impl Form {
             },
             Mode::Add | Mode::Import => Change::Insert(credential),
         })
+    }
+
+    /// The probe path field as a probe target (`Some(None)`: empty, the
+    /// config's path); an edit keeps the stored method.
+    fn probe(&mut self) -> Option<Option<ProbeTarget>> {
+        if self.kind == Some(Kind::Import) {
+            return Some(None);
+        }
+        let path = self.value(FieldId::ProbePath).trim().to_owned();
+        if path.is_empty() {
+            return Some(None);
+        }
+        let method = self
+            .original()
+            .and_then(|c| c.probe.as_ref())
+            .map_or("GET".to_owned(), |p| p.method.clone());
+        self.check(FieldId::ProbePath, ProbeTarget::new(&method, &path))
+            .map(Some)
     }
 
     /// A secret field: its value, or (editing, left empty) the stored one.

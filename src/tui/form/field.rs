@@ -36,6 +36,8 @@ pub enum FieldId {
     RedirectUri,
     /// The REST API base.
     Api,
+    /// The credential's own probe path (empty: the config's).
+    ProbePath,
     /// The import form's paste area.
     Input,
 }
@@ -58,6 +60,7 @@ impl FieldId {
             FieldId::Scope => "scope",
             FieldId::RedirectUri => "redirect URI",
             FieldId::Api => "API base",
+            FieldId::ProbePath => "probe path",
             FieldId::Input => "input",
         }
     }
@@ -67,7 +70,7 @@ impl FieldId {
         Self::ALL.into_iter().find(|id| id.label() == name)
     }
 
-    const ALL: [FieldId; 13] = [
+    const ALL: [FieldId; 14] = [
         FieldId::Name,
         FieldId::TokenId,
         FieldId::Token,
@@ -80,6 +83,7 @@ impl FieldId {
         FieldId::Scope,
         FieldId::RedirectUri,
         FieldId::Api,
+        FieldId::ProbePath,
         FieldId::Input,
     ];
 }

@@ -63,6 +63,8 @@ fn add_pat(app: &mut App, name: &str, id: &str, token: &str, api: &str) -> Vec<E
     type_text(app, id);
     press(app, KeyCode::Tab, NOW);
     app.update(Msg::Paste(token.to_owned()), NOW);
+    // Past the optional probe path to the API base, the last field.
+    press(app, KeyCode::Down, NOW);
     press(app, KeyCode::Down, NOW);
     retype(app, api);
     press(app, KeyCode::Enter, NOW)
@@ -185,7 +187,7 @@ fn edit_renames_and_keeps_a_secret_left_empty() {
     act(&mut app, Action::Down);
     press(&mut app, KeyCode::Char('e'), NOW);
     let values: Vec<&str> = form(&app).fields.iter().map(|f| f.value()).collect();
-    assert_eq!(values, ["pat", "token-ABC123", "", DEFAULT_API]);
+    assert_eq!(values, ["pat", "token-ABC123", "", "", DEFAULT_API]);
     assert!(
         form(&app).fields[2]
             .hint
@@ -311,4 +313,55 @@ fn esc_closes_a_form_without_saving() {
     type_text(&mut app, "half");
     assert!(press(&mut app, KeyCode::Esc, NOW).is_empty());
     assert!(app.modal.is_none() && app.entries.len() == 3);
+}
+
+#[test]
+fn the_form_keeps_a_probe_path_and_refuses_a_bad_one_beside_it() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('a'), NOW);
+    press(&mut app, KeyCode::Enter, NOW);
+    type_text(&mut app, "own");
+    press(&mut app, KeyCode::Tab, NOW);
+    type_text(&mut app, "token-XYZ789");
+    press(&mut app, KeyCode::Tab, NOW);
+    app.update(Msg::Paste("t0ken".to_owned()), NOW);
+    press(&mut app, KeyCode::Tab, NOW);
+    type_text(&mut app, "/v1 me");
+    press(&mut app, KeyCode::Tab, NOW);
+    assert!(press(&mut app, KeyCode::Enter, NOW).is_empty(), "refused");
+    let error = error_of(&app, FieldId::ProbePath).unwrap_or_default();
+    assert!(error.contains("probe"), "{error:?}");
+    let form = form(&app);
+    assert_eq!(
+        form.fields[form.focus].id,
+        FieldId::ProbePath,
+        "the focus goes to it"
+    );
+    retype(&mut app, "/v1/me");
+    press(&mut app, KeyCode::Tab, NOW);
+    let saved = inserted(&press(&mut app, KeyCode::Enter, NOW));
+    assert_eq!(
+        saved.probe,
+        Some(crate::credential::ProbeTarget::new("GET", "/v1/me").unwrap())
+    );
+}
+
+#[test]
+fn import_takes_a_pasted_multi_line_curl_command() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('i'), NOW);
+    app.update(
+        Msg::Paste(
+            "curl -X GET \\\n  -H 'Accept: application/json' \\\n  -u 'token-ABC999:s3cret' \\\n  https://api.sipgate.com/v2/account".into(),
+        ),
+        NOW,
+    );
+    assert_eq!(
+        form(&app).recognised.clone(),
+        Some(Ok("curl command → PAT".into()))
+    );
+    focus(&mut app, FieldId::Name);
+    let credential = inserted(&press(&mut app, KeyCode::Enter, NOW));
+    assert_eq!(credential.auth.id(), "token-ABC999");
+    assert_eq!(credential.auth.secret().map(Secret::expose), Some("s3cret"));
 }
