@@ -12,7 +12,7 @@ use sipauth_tui::sanitize::json_pretty;
 use sipauth_tui::store::Store;
 use sipauth_tui::time_text;
 
-use super::color::Paint;
+use super::color::{self, Paint};
 use super::session_view as session;
 use super::{Ctx, Outcome};
 
@@ -94,9 +94,11 @@ pub fn run(ctx: &Ctx, out: &mut impl Paint, json: bool) -> Result<Outcome> {
     if vault.seals() {
         writeln!(out, "storage   {label}")?;
     } else {
+        out.write_all(b"storage   ")?;
+        out.paint(color::YELLOW, "plaintext (chosen)")?;
         writeln!(
             out,
-            "storage   plaintext (chosen): the secrets are readable by anyone who can read the file or a backup of it"
+            ": the secrets are readable by anyone who can read the file or a backup of it"
         )?;
     }
     writeln!(
@@ -105,7 +107,11 @@ pub fn run(ctx: &Ctx, out: &mut impl Paint, json: bool) -> Result<Outcome> {
         counts.sealed, counts.plain
     )?;
     match (&opened, &fetch) {
-        (Err(problem), _) => writeln!(out, "key       cannot open the secrets: {problem}")?,
+        (Err(problem), _) => {
+            out.write_all(b"key       ")?;
+            out.paint(color::RED, "cannot open the secrets")?;
+            writeln!(out, ": {problem}")?;
+        }
         (Ok(()), Some(f)) => writeln!(
             out,
             "key       found in the {} in {:.1} ms",
