@@ -216,6 +216,7 @@ impl Form {
                         client.and_then(|c| c.scope.as_deref()).unwrap_or(""),
                         "optional, e.g. openid",
                     ),
+                    text(FieldId::ForEndpoints, "", FOR_HINT),
                     text(
                         FieldId::RedirectUri,
                         client.and_then(|c| c.redirect_uri.as_deref()).unwrap_or(""),
@@ -356,8 +357,17 @@ impl Form {
         }
     }
 
-    /// After an edit: the import form says what the paste looks like.
+    /// After an edit: the client form shows the scopes its endpoints
+    /// need; the import form says what the paste looks like.
     fn changed(&mut self, now: i64) {
+        if self.kind == Some(Kind::Client)
+            && let Some(field) = self
+                .fields
+                .iter_mut()
+                .find(|f| f.id == FieldId::ForEndpoints)
+        {
+            field.hint = for_hint(field.value());
+        }
         if self.kind != Some(Kind::Import) {
             return;
         }
@@ -393,5 +403,35 @@ impl Form {
     pub fn set_error(&mut self, error: String) {
         self.saving = false;
         self.error = Some(error);
+    }
+}
+
+/// The hint of an empty "for endpoints" field.
+const FOR_HINT: &str =
+    "optional: sipgate operations to call, e.g. POST /sessions/sms; GET /history";
+
+/// The operations a "for endpoints" value lists (`;` or `,` apart).
+pub(super) fn purposes(value: &str) -> Vec<&str> {
+    value
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The live line under the field: the scopes those operations add, or why
+/// one is not an operation.
+fn for_hint(value: &str) -> String {
+    let wanted = purposes(value);
+    if wanted.is_empty() {
+        return FOR_HINT.into();
+    }
+    match crate::sipgate::ApiMap::get().scopes_for(&wanted) {
+        Ok(scopes) if scopes.is_empty() => "needs no scope".into(),
+        Ok(scopes) => format!(
+            "adds to the scope: {}",
+            scopes.into_iter().collect::<Vec<_>>().join(" ")
+        ),
+        Err(e) => e.to_string(),
     }
 }

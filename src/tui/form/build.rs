@@ -154,6 +154,34 @@ impl Form {
             .map(Some)
     }
 
+    /// The scope field plus the scopes the "for endpoints" operations
+    /// need (each its narrowest), or `None` with the field's error.
+    fn scope_with_purposes(&mut self) -> Option<Option<String>> {
+        let mut words: Vec<String> = self
+            .value(FieldId::Scope)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        let wanted: Vec<String> = super::purposes(self.value(FieldId::ForEndpoints))
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        match crate::sipgate::ApiMap::get().scopes_for(&wanted) {
+            Ok(needed) => {
+                for scope in needed {
+                    if !words.contains(&scope) {
+                        words.push(scope);
+                    }
+                }
+            }
+            Err(e) => {
+                self.fail(FieldId::ForEndpoints, e.to_string());
+                return None;
+            }
+        }
+        Some((!words.is_empty()).then(|| words.join(" ")))
+    }
+
     /// A secret field: its value, or (editing, left empty) the stored one.
     fn secret(&mut self, id: FieldId) -> Option<Secret> {
         let typed = self.value(id);
@@ -212,6 +240,7 @@ impl Form {
             }
         };
         let optional = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        let scope = self.scope_with_purposes();
         let redirect_uri = optional(self.value(FieldId::RedirectUri));
         let redirect_ok = match &redirect_uri {
             Some(uri) => self
@@ -224,7 +253,7 @@ impl Form {
             client_id: self.value(FieldId::ClientId).trim().to_owned(),
             auth_method: method?,
             client_secret: client_secret?,
-            scope: optional(self.value(FieldId::Scope)),
+            scope: scope?,
             redirect_uri,
         };
         redirect_ok.then_some(())?;

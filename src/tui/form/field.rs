@@ -32,6 +32,8 @@ pub enum FieldId {
     AuthMethod,
     /// The scope a login asks for.
     Scope,
+    /// sipgate operations whose scopes are added to the scope.
+    ForEndpoints,
     /// The registered redirect URI.
     RedirectUri,
     /// The REST API base.
@@ -58,6 +60,7 @@ impl FieldId {
             FieldId::ClientSecret => "client secret",
             FieldId::AuthMethod => "auth method",
             FieldId::Scope => "scope",
+            FieldId::ForEndpoints => "for endpoints",
             FieldId::RedirectUri => "redirect URI",
             FieldId::Api => "API base",
             FieldId::ProbePath => "probe path",
@@ -70,7 +73,7 @@ impl FieldId {
         Self::ALL.into_iter().find(|id| id.label() == name)
     }
 
-    const ALL: [FieldId; 14] = [
+    const ALL: [FieldId; 15] = [
         FieldId::Name,
         FieldId::TokenId,
         FieldId::Token,
@@ -81,6 +84,7 @@ impl FieldId {
         FieldId::ClientSecret,
         FieldId::AuthMethod,
         FieldId::Scope,
+        FieldId::ForEndpoints,
         FieldId::RedirectUri,
         FieldId::Api,
         FieldId::ProbePath,

@@ -365,3 +365,41 @@ fn import_takes_a_pasted_multi_line_curl_command() {
     assert_eq!(credential.auth.id(), "token-ABC999");
     assert_eq!(credential.auth.secret().map(Secret::expose), Some("s3cret"));
 }
+
+#[test]
+fn the_client_form_shows_and_asks_for_the_scopes_of_its_endpoints() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('a'), NOW);
+    press(&mut app, KeyCode::Char('3'), NOW);
+    type_text(&mut app, "sms-app");
+    focus(&mut app, FieldId::ClientId);
+    type_text(&mut app, "my-app");
+    focus(&mut app, FieldId::AuthMethod);
+    type_text(&mut app, "n");
+    focus(&mut app, FieldId::Scope);
+    type_text(&mut app, "openid");
+    focus(&mut app, FieldId::ForEndpoints);
+    type_text(&mut app, "POST /sessions/sms; GET /nope");
+    let hint = |app: &App| form(app).fields[form(app).focus].hint.clone();
+    assert!(hint(&app).contains("not an operation"), "{}", hint(&app));
+    assert!(
+        ctrl(&mut app, 's', NOW).is_empty(),
+        "an unknown operation is refused"
+    );
+    assert!(error_of(&app, FieldId::ForEndpoints).is_some());
+    focus(&mut app, FieldId::ForEndpoints);
+    for _ in 0.."; GET /nope".len() {
+        press(&mut app, KeyCode::Backspace, NOW);
+    }
+    type_text(&mut app, ", GET /w0/devices");
+    assert_eq!(
+        hint(&app),
+        "adds to the scope: devices:read sessions:sms:write"
+    );
+    let credential = inserted(&ctrl(&mut app, 's', NOW));
+    let client = credential.auth.client().expect("client");
+    assert_eq!(
+        client.scope.as_deref(),
+        Some("openid devices:read sessions:sms:write")
+    );
+}
