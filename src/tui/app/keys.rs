@@ -107,8 +107,10 @@ impl App {
                     vec![Effect::Save(job, *change)]
                 }
             },
+            // Only the key the dialog names confirms: Enter does nothing,
+            // so it cannot delete by habit, nor pass a `y` on to the list.
             Modal::ConfirmDelete { name, revoke } => match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => {
+                KeyCode::Char('y') => {
                     let (name, revoke) = (name.clone(), *revoke);
                     self.modal = None;
                     let busy = self.busy(&name);

@@ -198,6 +198,14 @@ fn delete_asks_first_and_revokes_sessions_with_a_client() {
         assert!(
             matches!(&app.modal, Some(Modal::ConfirmDelete { name: n, revoke: r }) if n == name && *r == revoke)
         );
+        assert!(
+            press(&mut app, KeyCode::Enter, NOW).is_empty(),
+            "Enter does not delete"
+        );
+        assert!(
+            matches!(&app.modal, Some(Modal::ConfirmDelete { .. })),
+            "the dialog stays after Enter"
+        );
         press(&mut app, KeyCode::Char('n'), NOW);
         assert!(app.modal.is_none(), "n keeps it");
         press(&mut app, KeyCode::Char('d'), NOW);
