@@ -21,7 +21,7 @@ pub mod config;
 mod effects;
 #[doc(hidden)]
 pub mod endpoints;
-mod form;
+pub mod form;
 #[doc(hidden)]
 pub mod fuzzy;
 #[doc(hidden)]
@@ -69,6 +69,9 @@ pub struct Options {
     /// How the copied curl command gets its header when it runs (the
     /// command line's words), or why no command can name this store.
     pub header_fetch: Result<crate::header::HeaderFetch, String>,
+    /// What new credentials' API base and issuer start as (the demo:
+    /// its sandbox).
+    pub form_defaults: form::Defaults,
 }
 
 /// The app's state wired to the view's measure of the detail pane (the
@@ -114,6 +117,7 @@ pub fn run(options: Options) -> Result<()> {
         options.title,
         options.header_fetch,
     );
+    app.form_defaults = options.form_defaults;
     // One clipboard owner for the app's whole life (X11 serves copies from it).
     let mut clipboard = clipboard::open(options.config.clipboard);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

@@ -66,6 +66,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         title: title(ctx),
         timeouts: http_timeouts()?,
         header_fetch: header_fetch(ctx.store.path()),
+        form_defaults: tui::form::Defaults::default(),
     })?;
     Ok(Outcome::Success)
 }

@@ -40,6 +40,10 @@ pub fn run() -> Result<Outcome> {
         ),
         timeouts: http_timeouts()?,
         header_fetch,
+        form_defaults: tui::form::Defaults {
+            api: sandbox.api_url(),
+            issuer: sandbox.issuer_url(),
+        },
     })?;
     Ok(Outcome::Success)
 }

@@ -105,6 +105,9 @@ pub struct App {
     title: String,
     /// How a copied curl command gets its header when it runs.
     header_fetch: Result<HeaderFetch, String>,
+    /// What a new credential's API base and issuer fields start with (the
+    /// demo's sandbox; else sipgate's).
+    pub(crate) form_defaults: crate::tui::form::Defaults,
     /// Every credential.
     entries: Vec<Entry>,
     /// The list's rows under the current filter.
@@ -167,6 +170,7 @@ impl App {
             // The store's path: a directory name may hold anything.
             title: crate::sanitize::strip_controls(&title),
             header_fetch,
+            form_defaults: crate::tui::form::Defaults::default(),
             entries: Vec::new(),
             rows: Vec::new(),
             selected: 0,

@@ -100,9 +100,39 @@ pub struct Form {
     mode: Mode,
     /// Names other credentials have.
     taken: Vec<String>,
+    /// Where new credentials' API base and issuer start.
+    defaults: Defaults,
+}
+
+/// What a new credential's API base and issuer start as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Defaults {
+    /// The API base.
+    pub api: String,
+    /// The OAuth issuer.
+    pub issuer: String,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Self {
+            api: DEFAULT_API.into(),
+            issuer: DEFAULT_ISSUER.into(),
+        }
+    }
 }
 
 impl Form {
+    /// Starts new credentials' API base and issuer at `defaults` (before a
+    /// kind is chosen; the import form picks it again).
+    pub fn with_defaults(mut self, defaults: &Defaults) -> Self {
+        self.defaults = defaults.clone();
+        if let Some(kind) = self.kind {
+            self.choose(kind);
+        }
+        self
+    }
+
     fn blank(title: String, mode: Mode, taken: Vec<String>) -> Self {
         Self {
             title,
@@ -116,6 +146,7 @@ impl Form {
             recognised: None,
             mode,
             taken,
+            defaults: Defaults::default(),
         }
     }
 
@@ -165,7 +196,8 @@ impl Form {
     fn choose(&mut self, kind: Kind) {
         let old = self.original();
         let name = old.map_or("", |c| c.name.as_str());
-        let api = old.map_or(DEFAULT_API, |c| c.api.as_str());
+        let defaults = self.defaults.clone();
+        let api = old.map_or(defaults.api.as_str(), |c| c.api.as_str());
         let keep = |what: &str| match old {
             Some(_) => format!("empty keeps the current {what}"),
             None => "masked: Ctrl-R shows it".into(),
@@ -195,7 +227,7 @@ impl Form {
             }
             Kind::Client => {
                 let client = old.and_then(|c| c.auth.client());
-                let issuer = client.map_or(DEFAULT_ISSUER, |c| c.issuer.as_str());
+                let issuer = client.map_or(defaults.issuer.as_str(), |c| c.issuer.as_str());
                 let method = client.map_or("post", |c| c.auth_method.as_str());
                 let secret_hint = match old {
                     Some(_) => keep("client secret"),

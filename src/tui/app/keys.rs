@@ -199,8 +199,14 @@ impl App {
                 let state = if self.auto_refresh { "on" } else { "off" };
                 self.say(format!("auto-refresh {state}"), now);
             }
-            Action::Add => self.open_form(Form::add(self.names())),
-            Action::Import => self.open_form(Form::import(self.names())),
+            Action::Add => {
+                let form = Form::add(self.names()).with_defaults(&self.form_defaults);
+                self.open_form(form);
+            }
+            Action::Import => {
+                let form = Form::import(self.names()).with_defaults(&self.form_defaults);
+                self.open_form(form);
+            }
             Action::Edit => match self.current() {
                 Some(entry) => self.open_form(Form::edit(&entry.credential, self.names())),
                 None => self.warn(strings::nothing_selected(&self.keymap), now),

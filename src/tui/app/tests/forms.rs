@@ -403,3 +403,34 @@ fn the_client_form_shows_and_asks_for_the_scopes_of_its_endpoints() {
         Some("openid devices:read sessions:sms:write")
     );
 }
+
+#[test]
+fn new_credentials_start_at_the_apps_defaults_the_demos_sandbox() {
+    let mut app = app();
+    app.form_defaults = crate::tui::form::Defaults {
+        api: "http://127.0.0.1:4711/v2".into(),
+        issuer: "http://127.0.0.1:4711/auth/realms/third-party".into(),
+    };
+    press(&mut app, KeyCode::Char('a'), NOW);
+    press(&mut app, KeyCode::Enter, NOW);
+    focus(&mut app, FieldId::Api);
+    assert_eq!(
+        form(&app).fields[form(&app).focus].value(),
+        "http://127.0.0.1:4711/v2"
+    );
+    press(&mut app, KeyCode::Esc, NOW);
+    press(&mut app, KeyCode::Char('a'), NOW);
+    press(&mut app, KeyCode::Char('3'), NOW);
+    focus(&mut app, FieldId::Issuer);
+    assert_eq!(
+        form(&app).fields[form(&app).focus].value(),
+        "http://127.0.0.1:4711/auth/realms/third-party"
+    );
+    press(&mut app, KeyCode::Esc, NOW);
+    press(&mut app, KeyCode::Char('i'), NOW);
+    focus(&mut app, FieldId::Api);
+    assert_eq!(
+        form(&app).fields[form(&app).focus].value(),
+        "http://127.0.0.1:4711/v2"
+    );
+}
