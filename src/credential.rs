@@ -12,9 +12,11 @@ use url::Url;
 
 use crate::sanitize::{has_unsafe_char, is_format, strip_controls};
 
+mod extras;
 mod oauth;
 mod secret;
 
+pub use extras::{LearnedScopes, ProbeTarget};
 pub use oauth::{AuthMethod, DEFAULT_ISSUER, KEYCLOAK_REALM_PREFIX, OauthClient, Session};
 pub use secret::{Sealed, Secret};
 
@@ -425,64 +427,6 @@ pub struct Credential {
     pub probe: Option<ProbeTarget>,
 }
 
-/// What a scope-learning run (`probe::learn`) found out about a PAT or
-/// Basic login,
-/// kept with the credential (no secret in it).
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct LearnedScopes {
-    /// Scopes whose probe answered 2xx.
-    pub granted: Vec<String>,
-    /// Scopes whose probe answered 403.
-    pub refused: Vec<String>,
-    /// When, in Unix seconds.
-    pub at: i64,
-}
-
-/// A credential's own probe: a read-only request under its API base.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct ProbeTarget {
-    /// `GET`, `HEAD` or `OPTIONS`: a probe is one key in the app and must
-    /// not change the account.
-    pub method: String,
-    /// The path under the API base, e.g. `/v1/me`.
-    pub path: String,
-}
-
-impl ProbeTarget {
-    /// A checked probe target (the method upper-cased).
-    pub fn new(method: &str, path: &str) -> Result<Self, CredentialError> {
-        let target = Self {
-            method: method.to_ascii_uppercase(),
-            path: path.to_owned(),
-        };
-        target.validate()?;
-        Ok(target)
-    }
-
-    fn validate(&self) -> Result<(), CredentialError> {
-        if !matches!(self.method.as_str(), "GET" | "HEAD" | "OPTIONS") {
-            return Err(CredentialError::BadProbe {
-                why: "its method must be GET, HEAD or OPTIONS (a probe must not change anything)",
-            });
-        }
-        if !self.path.starts_with('/') || self.path.len() > 2000 {
-            return Err(CredentialError::BadProbe {
-                why: "its path must start with `/` and be at most 2000 characters",
-            });
-        }
-        if self
-            .path
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace() || is_format(c))
-        {
-            return Err(CredentialError::BadProbe {
-                why: "its path contains a space, a control or an invisible character",
-            });
-        }
-        Ok(())
-    }
-}
-
 impl Credential {
     /// Builds a credential, validating every field.
     pub fn new(name: &str, api: &str, auth: Auth) -> Result<Self, CredentialError> {
@@ -525,12 +469,7 @@ impl Credential {
             probe.validate()?;
         }
         if let Some(learned) = &self.learned_scopes {
-            let scopes = learned.granted.iter().chain(&learned.refused);
-            if learned.granted.len() + learned.refused.len() > 500
-                || scopes.clone().any(|s| !is_scope_token(s))
-            {
-                return Err(CredentialError::BadLearnedScopes);
-            }
+            learned.validate()?;
         }
         Ok(())
     }

@@ -309,6 +309,24 @@ impl ApiMap {
         Ok(out)
     }
 
+    /// `scope` (space-separated) with the scopes of `purposes` (see
+    /// [`ApiMap::scopes_for`]) it lacks added: the whole scope (`None`
+    /// when empty) and what was added.
+    pub fn with_purposes<S: AsRef<str>>(
+        &self,
+        scope: &str,
+        purposes: &[S],
+    ) -> Result<(Option<String>, Vec<String>), ForError> {
+        let mut words: Vec<String> = scope.split_whitespace().map(str::to_owned).collect();
+        let added: Vec<String> = self
+            .scopes_for(purposes)?
+            .into_iter()
+            .filter(|s| !words.contains(s))
+            .collect();
+        words.extend(added.iter().cloned());
+        Ok(((!words.is_empty()).then(|| words.join(" ")), added))
+    }
+
     /// The operation with this operationId.
     pub fn by_id(&self, id: &str) -> Option<&Operation> {
         self.operations.iter().find(|op| op.id == id)

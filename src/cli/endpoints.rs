@@ -132,20 +132,11 @@ pub fn run(ctx: &Ctx, out: &mut impl Write, args: EndpointsArgs) -> Result<Outco
 /// narrowest), as one space-separated scope; says on stderr what `--for`
 /// added. `None` when both are empty.
 pub fn scope_with_purposes(scope: Option<&str>, purposes: &[String]) -> Result<Option<String>> {
-    let mut words: Vec<String> = scope
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
-    if !purposes.is_empty() {
-        let needed = ApiMap::get().scopes_for(purposes)?;
-        let added: Vec<String> = needed.into_iter().filter(|s| !words.contains(s)).collect();
-        if added.is_empty() {
-            diag!("--for: the scopes asked for already cover it");
-        } else {
-            diag!("--for: asking for {}", added.join(" "));
-        }
-        words.extend(added);
+    let (scope, added) = ApiMap::get().with_purposes(scope.unwrap_or_default(), purposes)?;
+    match (purposes.is_empty(), added.is_empty()) {
+        (true, _) => {}
+        (false, true) => diag!("--for: the scopes asked for already cover it"),
+        (false, false) => diag!("--for: asking for {}", added.join(" ")),
     }
-    Ok((!words.is_empty()).then(|| words.join(" ")))
+    Ok(scope)
 }

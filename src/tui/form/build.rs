@@ -157,29 +157,14 @@ impl Form {
     /// The scope field plus the scopes the "for endpoints" operations
     /// need (each its narrowest), or `None` with the field's error.
     fn scope_with_purposes(&mut self) -> Option<Option<String>> {
-        let mut words: Vec<String> = self
-            .value(FieldId::Scope)
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect();
-        let wanted: Vec<String> = super::purposes(self.value(FieldId::ForEndpoints))
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        match crate::sipgate::ApiMap::get().scopes_for(&wanted) {
-            Ok(needed) => {
-                for scope in needed {
-                    if !words.contains(&scope) {
-                        words.push(scope);
-                    }
-                }
-            }
+        let purposes = super::purposes(self.value(FieldId::ForEndpoints));
+        match crate::sipgate::ApiMap::get().with_purposes(self.value(FieldId::Scope), &purposes) {
+            Ok((scope, _)) => Some(scope),
             Err(e) => {
                 self.fail(FieldId::ForEndpoints, e.to_string());
-                return None;
+                None
             }
         }
-        Some((!words.is_empty()).then(|| words.join(" ")))
     }
 
     /// A secret field: its value, or (editing, left empty) the stored one.
