@@ -20,9 +20,21 @@ pub enum Launch {
 
 /// Whether [`open`] with `launch` would start a browser here.
 pub fn can_open(launch: Launch) -> bool {
+    why_not(launch).is_none()
+}
+
+/// Why [`open`] with `launch` would not start a browser here, in words
+/// for the user; `None` when it would. An explicit `$BROWSER` is the
+/// user's choice and is honoured even without a display.
+pub fn why_not(launch: Launch) -> Option<&'static str> {
+    let chosen = std::env::var_os("BROWSER").is_some_and(|b| !b.is_empty());
     match launch {
-        Launch::Any => true,
-        Launch::GraphicalOnly => has_display(),
+        Launch::Any => None,
+        Launch::GraphicalOnly if has_display() || chosen => None,
+        Launch::GraphicalOnly => Some(
+            "no browser was started: there is no display ($DISPLAY and $WAYLAND_DISPLAY are unset) \
+             and no $BROWSER is set, and a text browser would take over this terminal",
+        ),
     }
 }
 

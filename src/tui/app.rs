@@ -90,6 +90,8 @@ pub struct RunningLogin {
     pub url: Option<String>,
     /// The last redirect that ended nothing (the login still waits).
     pub note: Option<String>,
+    /// Why no browser was started, when none was.
+    pub no_browser: Option<String>,
     /// Unix ms when it started (the spinner counts from here).
     pub since: i64,
 }
@@ -142,6 +144,10 @@ pub struct App {
     login: Option<RunningLogin>,
     /// Set once the app should end.
     quit: bool,
+    /// A Ctrl-C in a form with input asked for a second one to quit.
+    quit_armed: bool,
+    /// What the save on its way changes, said once the store has it.
+    save_note: Option<String>,
     /// The API map's side: reach, picked calls, user ids, learning.
     api: api::ApiState,
     next_generation: u64,
@@ -187,6 +193,8 @@ impl App {
             size: (80, 24),
             login: None,
             quit: false,
+            quit_armed: false,
+            save_note: None,
             api: api::ApiState::default(),
             next_generation: 1,
         };
@@ -330,6 +338,7 @@ impl App {
             job,
             url,
             note: None,
+            no_browser: None,
             since,
         });
         self.modal = Some(Modal::Login);

@@ -167,7 +167,19 @@ impl Services {
         .await?;
         let url = started.url().to_string();
         self.answer(job.clone(), Done::LoginStarted(url.clone()));
-        browser::open(&url, Launch::GraphicalOnly, |_| {});
+        if let Some(why) = browser::why_not(Launch::GraphicalOnly) {
+            self.answer(job.clone(), Done::NoBrowser(why.to_owned()));
+        }
+        let failed = {
+            let (this, job) = (self.clone(), job.clone());
+            move |e: String| {
+                this.answer(
+                    job,
+                    Done::NoBrowser(format!("the browser did not start: {e}")),
+                )
+            }
+        };
+        browser::open(&url, Launch::GraphicalOnly, failed);
         let mut warn = |warning: &LoginWarning| {
             self.answer(job.clone(), Done::LoginWarning(warning.to_string()));
         };

@@ -97,6 +97,8 @@ pub struct Form {
     pub saving: bool,
     /// Import: what the pasted text was recognised as, or why not.
     pub recognised: Option<Result<String, String>>,
+    /// Whether anything was typed or pasted (closing then discards it).
+    touched: bool,
     mode: Mode,
     /// Names other credentials have.
     taken: Vec<String>,
@@ -144,6 +146,7 @@ impl Form {
             error: None,
             saving: false,
             recognised: None,
+            touched: false,
             mode,
             taken,
             defaults: Defaults::default(),
@@ -311,6 +314,12 @@ impl Form {
             .unwrap_or_default()
     }
 
+    /// Whether the user typed or pasted anything (Esc or Ctrl-C would
+    /// lose it).
+    pub fn touched(&self) -> bool {
+        self.touched
+    }
+
     /// The focused field.
     pub fn focused(&self) -> Option<&Field> {
         self.fields.get(self.focus)
@@ -392,6 +401,7 @@ impl Form {
     /// After an edit: the client form shows the scopes its endpoints
     /// need; the import form says what the paste looks like.
     fn changed(&mut self, now: i64) {
+        self.touched = true;
         if self.kind == Some(Kind::Client)
             && let Some(field) = self
                 .fields

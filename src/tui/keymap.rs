@@ -117,6 +117,10 @@ impl Keymap {
 pub fn route(mode: InputMode, keymap: &Keymap, key: Key) -> Option<Msg> {
     match mode {
         InputMode::Actions if key.code == KeyCode::Esc => Some(Msg::Key(key)),
+        // Unbound, Enter opens the selected row's details.
+        InputMode::Actions if key.code == KeyCode::Enter && keymap.action(key).is_none() => {
+            Some(Msg::Key(key))
+        }
         InputMode::Actions => keymap.action(key).map(Msg::Action),
         InputMode::Help if keymap.action(key) == Some(Action::Help) => {
             Some(Msg::Action(Action::Help))

@@ -180,6 +180,8 @@ pub enum Done {
     Learned(Result<Box<Learned>, ProbeError>),
     /// A login is waiting for the browser at this URL.
     LoginStarted(String),
+    /// A waiting login started no browser, and why.
+    NoBrowser(String),
     /// A waiting login heard a redirect that ended nothing; it waits on.
     LoginWarning(String),
     /// A login ended.

@@ -95,6 +95,12 @@ pub fn action_help(action: Action) -> &'static str {
 /// Mouse hints for the help overlay: (what, does).
 pub const MOUSE_HELP: [(&str, &str); 2] = [("click", "select"), ("wheel", "scroll")];
 
+/// A first Ctrl-C in a form holding input.
+pub const QUIT_FORM: &str = "the form holds input: Ctrl-C again quits and discards it";
+
+/// Esc closed a form holding input.
+pub const FORM_DISCARDED: &str = "form closed: what you typed was discarded (nothing saved)";
+
 /// The help overlay's last line.
 pub const HELP_CLOSE: &str = "Esc closes";
 
@@ -201,12 +207,21 @@ pub fn confirm_delete(name: &str, revoke: bool) -> [String; 3] {
 
 /// The login modal's text while waiting for the browser.
 pub const LOGIN_WAITING: &str = "waiting for the browser…";
+
+/// The login waits for a browser the app did not start.
+pub const LOGIN_WAITING_ELSEWHERE: &str = "waiting for the login in a browser…";
+
+/// A login URL copy no clipboard took.
+pub const NO_CLIPBOARD_LOGIN: &str =
+    "no clipboard here: select the URL on screen (it has no borders) or press Esc";
+
+/// The login page's keys.
+pub const LOGIN_KEYS: &str = "y copies the URL · Esc cancels";
+
 /// The login modal's text before the URL is known.
 pub const LOGIN_STARTING: &str = "finding the login page…";
 /// The login modal's hint above the URL.
-pub const LOGIN_OPEN: &str = "If no browser opened, open this URL:";
-/// The login modal's last line.
-pub const LOGIN_CANCEL: &str = "Esc cancels";
+pub const LOGIN_OPEN: &str = "Open this URL in a browser to log in:";
 
 /// The login modal's line about a redirect that ended nothing.
 pub fn login_note(warning: &str) -> String {

@@ -80,6 +80,11 @@ impl App {
                     login.url = Some(url);
                 }
             }
+            Done::NoBrowser(why) => {
+                if let Some(login) = self.login.as_mut().filter(|l| l.job.name == name) {
+                    login.no_browser = Some(why);
+                }
+            }
             Done::LoginWarning(note) => {
                 if let Some(login) = self.login.as_mut().filter(|l| l.job.name == name) {
                     login.note = Some(note);
@@ -232,8 +237,9 @@ impl App {
                 }
                 self.load(data);
                 self.rebuild_rows(Some(name));
+                let note = self.save_note.take();
                 if !self.learn_saved(name, None) {
-                    self.say("saved", now);
+                    self.say(note.unwrap_or_else(|| format!("saved {name}")), now);
                 }
             }
             Err(e) if self.learn_saved(name, Some(strings::chain(&e))) => {
@@ -265,6 +271,10 @@ impl App {
                 self.say(strings::copied(&what, clear), now);
             }
             Copied::Osc52 => self.say(strings::sent_osc52(&what), now),
+            // The login's URL is on screen already: the login goes on.
+            Copied::Unavailable(_) if matches!(self.modal, Some(Modal::Login)) => {
+                self.warn(strings::NO_CLIPBOARD_LOGIN, now);
+            }
             Copied::Unavailable(why) => {
                 tracing::debug!(%why, "no clipboard");
                 self.say(strings::NO_CLIPBOARD, now);

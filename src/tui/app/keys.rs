@@ -32,6 +32,12 @@ impl App {
     /// A key as input: the open modal or the filter takes it; on the main
     /// screen only Esc (clearing the filter) means anything.
     pub(super) fn key(&mut self, key: Key, now: i64) -> Vec<Effect> {
+        // Ctrl-C (a Ctrl binding of quit) quits from anywhere: a pop-up,
+        // a form or the filter takes every other key as input.
+        if key.ctrl && self.keymap.action(key) == Some(Action::Quit) {
+            return self.interrupt(now);
+        }
+        self.quit_armed = false;
         if self.modal.is_some() {
             return self.modal_key(key, now);
         }
@@ -39,12 +45,42 @@ impl App {
             self.filter_key(key);
             return Vec::new();
         }
-        if key.code == KeyCode::Esc && !self.filter.is_empty() {
-            self.filter.clear();
-            let keep = self.current().map(|e| e.name().to_owned());
-            self.rebuild_rows(keep.as_deref());
+        match key.code {
+            KeyCode::Esc if !self.filter.is_empty() => {
+                self.filter.clear();
+                let keep = self.current().map(|e| e.name().to_owned());
+                self.rebuild_rows(keep.as_deref());
+            }
+            // Enter on a row opens its details.
+            KeyCode::Enter if self.current().is_some() => self.focus = Pane::Detail,
+            _ => {}
         }
         Vec::new()
+    }
+
+    /// Ctrl-C: quits, except that a form holding input asks first (a
+    /// second Ctrl-C quits, anything else goes back to the form).
+    fn interrupt(&mut self, now: i64) -> Vec<Effect> {
+        let typed = matches!(&self.modal, Some(Modal::Form(form)) if form.touched());
+        if typed && !self.quit_armed {
+            self.quit_armed = true;
+            self.warn(strings::QUIT_FORM, now);
+            return Vec::new();
+        }
+        self.quit()
+    }
+
+    /// Ends the app: a running login is cancelled, the clipboard cleared.
+    fn quit(&mut self) -> Vec<Effect> {
+        self.quit = true;
+        let mut effects = Vec::new();
+        if let Some(login) = self.login.take() {
+            effects.push(Effect::CancelLogin(login.job));
+        }
+        if let Some((value, _)) = self.clipboard.take() {
+            effects.push(Effect::ClearClipboard(value));
+        }
+        effects
     }
 
     fn filter_key(&mut self, key: Key) {
@@ -88,10 +124,14 @@ impl App {
             Modal::Form(form) => match form.key(key, now / 1000) {
                 FormEvent::Continue => Vec::new(),
                 FormEvent::Cancel => {
+                    if form.touched() {
+                        self.say(strings::FORM_DISCARDED, now);
+                    }
                     self.modal = None;
                     Vec::new()
                 }
                 FormEvent::Submit(change) => {
+                    self.save_note = Some(self.save_note_for(&change));
                     // Named for the credential saved, so it is selected once stored.
                     let name = match &*change {
                         Change::Insert(saved)
@@ -137,6 +177,15 @@ impl App {
                 _ => Vec::new(),
             },
             Modal::Login => {
+                // `y` (and the copy keys) put the URL on the clipboard: a
+                // login over SSH is finished in a browser elsewhere.
+                let copy = matches!(
+                    self.keymap.action(key),
+                    Some(Action::CopyValue | Action::CopyHeader)
+                ) || key.code == KeyCode::Char('y');
+                if copy {
+                    return self.copy_login_url(now);
+                }
                 if key.code == KeyCode::Esc {
                     self.modal = None;
                     let Some(login) = self.login.take() else {
@@ -164,6 +213,19 @@ impl App {
             Action::Up | Action::Down if self.focus == Pane::Detail => {
                 self.scroll_detail(if action == Action::Up { -1 } else { 1 }, now);
             }
+            // The focused detail pane scrolls by pages and to its ends.
+            Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
+                if self.focus == Pane::Detail =>
+            {
+                let page = self.detail_page();
+                let delta = match action {
+                    Action::PageUp => -page,
+                    Action::PageDown => page,
+                    Action::Top => i16::MIN,
+                    _ => i16::MAX,
+                };
+                self.scroll_detail(delta, now);
+            }
             Action::Up => self.move_selection(-1),
             Action::Down => self.move_selection(1),
             Action::PageUp => self.move_selection(-page),
@@ -182,14 +244,7 @@ impl App {
                     _ => Some(Modal::Help),
                 };
             }
-            Action::Quit => {
-                self.quit = true;
-                let mut effects = Vec::new();
-                if let Some((value, _)) = self.clipboard.take() {
-                    effects.push(Effect::ClearClipboard(value));
-                }
-                return effects;
-            }
+            Action::Quit => return self.quit(),
             Action::Filter => {
                 self.filtering = true;
                 self.focus = Pane::List;
@@ -322,6 +377,7 @@ impl App {
                     job: job.clone(),
                     url: None,
                     note: None,
+                    no_browser: None,
                     since: now,
                 });
                 self.modal = Some(Modal::Login);
@@ -418,6 +474,56 @@ impl App {
             .min(max)
             .saturating_add_signed(delta)
             .min(max);
+    }
+
+    /// Copies the running login's URL (not a secret: it holds only the
+    /// client id, state and PKCE challenge).
+    fn copy_login_url(&mut self, now: i64) -> Vec<Effect> {
+        let Some(login) = self.login.as_ref() else {
+            return Vec::new();
+        };
+        let Some(url) = login.url.clone() else {
+            self.say(strings::LOGIN_STARTING, now);
+            return Vec::new();
+        };
+        let job = login.job.clone();
+        let value = Secret::new(url);
+        self.copying = Some(("login URL".to_owned(), value.clone()));
+        vec![Effect::Copy(job, value)]
+    }
+
+    /// A page of the detail pane: its height inside the border, less a
+    /// row kept for context.
+    fn detail_page(&self) -> i16 {
+        let rows = self.areas().detail.height.saturating_sub(3).max(1);
+        i16::try_from(rows).unwrap_or(i16::MAX)
+    }
+
+    /// What a submitted form changes, in words for the status bar once
+    /// the store has it: `added NAME`, `saved NAME: renamed from OLD, API
+    /// base changed`.
+    fn save_note_for(&self, change: &Change) -> String {
+        let (old, new) = match change {
+            Change::Insert(added) => return format!("added {}", added.name),
+            Change::Learned { name, .. } => return format!("saved {name}"),
+            Change::Replace { old, credential } => (old, credential),
+        };
+        let mut what = Vec::new();
+        if *old != new.name {
+            what.push(format!("renamed from {old}"));
+        }
+        if let Some(before) = self.entry(old).map(|e| &e.credential) {
+            if before.api != new.api {
+                what.push("API base changed".to_owned());
+            }
+            if before.auth != new.auth {
+                what.push("credentials changed".to_owned());
+            }
+        }
+        match what.is_empty() {
+            true => format!("saved {}: nothing changed", new.name),
+            false => format!("saved {}: {}", new.name, what.join(", ")),
+        }
     }
 
     /// Pasted text goes to an open form or the filter.

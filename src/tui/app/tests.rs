@@ -5,6 +5,7 @@
 mod clipboard;
 mod endpoints;
 mod forms;
+mod keys;
 mod work;
 
 use crate::credential::{

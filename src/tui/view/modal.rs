@@ -40,43 +40,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
             lines.extend(text::paragraph(&keys, width, theme::label()));
             text_box(frame, area, "delete", lines, theme::error());
         }
-        Modal::Login => {
-            let Some(login) = app.login() else { return };
-            let name = &login.job.name;
-            let spinner = super::spinner(login.since, now);
-            let mut lines = Vec::new();
-            match &login.url {
-                Some(url) => {
-                    let waiting = format!("{spinner} {}", strings::LOGIN_WAITING);
-                    lines.extend(text::paragraph(&waiting, width, theme::info()));
-                    lines.push(Line::default());
-                    lines.extend(text::paragraph(strings::LOGIN_OPEN, width, Style::new()));
-                    lines.extend(text::paragraph(url, width, theme::key()));
-                    if let Some(note) = &login.note {
-                        lines.push(Line::default());
-                        let note = strings::login_note(note);
-                        lines.extend(text::paragraph(&note, width, theme::error()));
-                    }
-                }
-                None => {
-                    let starting = format!("{spinner} {}", strings::LOGIN_STARTING);
-                    lines.extend(text::paragraph(&starting, width, theme::info()));
-                }
-            }
-            lines.push(Line::default());
-            lines.extend(text::paragraph(
-                strings::LOGIN_CANCEL,
-                width,
-                theme::label(),
-            ));
-            text_box(
-                frame,
-                area,
-                &format!("log in {name}"),
-                lines,
-                theme::focused(),
-            );
-        }
+        Modal::Login => login(frame, app, area, now),
         Modal::Error(error) => {
             let mut lines = text::paragraph(error, width, Style::new());
             lines.push(Line::default());
@@ -96,6 +60,88 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
             text_box(frame, area, what, lines, theme::focused());
         }
     }
+}
+
+/// The running login, over the whole screen and without a box: the URL
+/// is cut only at the screen's edge, so selecting it by mouse picks up no
+/// border, and it comes first when rows are short (at 40×12 all of it
+/// shows). `y` copies it.
+fn login(frame: &mut Frame, app: &App, area: Rect, now: i64) {
+    let Some(login) = app.login() else { return };
+    // The status bar stays: it says what a copy did.
+    let area = Rect {
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    let width = usize::from(area.width);
+    let spinner = super::spinner(login.since, now);
+    let title = Line::styled(
+        text::clip(&format!("{spinner} log in {}", login.job.name), width),
+        theme::focused(),
+    );
+    let keys = Line::styled(text::clip(strings::LOGIN_KEYS, width), theme::label());
+    let Some(url) = &login.url else {
+        let starting = text::paragraph(strings::LOGIN_STARTING, width, theme::info());
+        let lines: Vec<Line> = std::iter::once(title)
+            .chain(starting)
+            .chain([Line::default(), keys])
+            .collect();
+        frame.render_widget(ratatui::widgets::Clear, area);
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    };
+    let url_rows: Vec<Line> = text::hard_cut(url, width)
+        .into_iter()
+        .map(|row| Line::styled(row, theme::key()))
+        .collect();
+    let waiting = match login.no_browser {
+        Some(_) => strings::LOGIN_WAITING_ELSEWHERE,
+        None => strings::LOGIN_WAITING,
+    };
+    let mut extra: Vec<Vec<Line>> = vec![text::paragraph(waiting, width, theme::info())];
+    if let Some(why) = &login.no_browser {
+        extra.push(text::paragraph(why, width, theme::hint()));
+    }
+    if let Some(note) = &login.note {
+        extra.push(text::paragraph(
+            &strings::login_note(note),
+            width,
+            theme::error(),
+        ));
+    }
+    // The URL first, then the title and the keys, then what fits.
+    let mut room = usize::from(area.height).saturating_sub(url_rows.len());
+    let mut lines = Vec::new();
+    if room > 0 {
+        room -= 1;
+        lines.push(title);
+    }
+    let keys = (room > 0).then(|| {
+        room -= 1;
+        keys
+    });
+    let label = text::paragraph(strings::LOGIN_OPEN, width, Style::new());
+    let label = match label.len() <= room {
+        true => {
+            room -= label.len();
+            label
+        }
+        false => Vec::new(),
+    };
+    for part in extra {
+        if part.len() <= room {
+            room -= part.len();
+            lines.extend(part);
+        }
+    }
+    if room > 0 {
+        lines.push(Line::default());
+    }
+    lines.extend(label);
+    lines.extend(url_rows);
+    lines.extend(keys);
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// A modal of wrapped lines; when they do not fit, the last line (how to

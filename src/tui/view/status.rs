@@ -8,21 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::super::app::App;
+use crate::credential::Auth;
+
+use super::super::app::{App, Modal};
 use super::super::layout::{NARROW, Pane};
 use super::super::msg::Action;
 use super::super::theme;
 use super::text::clip;
-
-/// Hints on a wide screen with the list focused.
-const LIST_HINTS: [(Action, &str); 6] = [
-    (Action::Help, "help"),
-    (Action::CopyHeader, "copy"),
-    (Action::Probe, "probe"),
-    (Action::Refresh, "refresh"),
-    (Action::Add, "add"),
-    (Action::Quit, "quit"),
-];
 
 /// Hints on a wide screen with the details focused.
 const DETAIL_HINTS: [(Action, &str); 5] = [
@@ -49,11 +41,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
             };
             Line::styled(clip(&s.text, width), style)
         }
+        _ if app.modal().is_some() => modal_hints(app, width),
         _ if app.filtering() => {
             let tail = if narrow {
                 "Enter keeps · Esc clears"
             } else {
-                "type to filter · Enter keeps · Esc clears"
+                "type to filter · Enter keeps · Esc clears · ctrl-u empties"
             };
             hints(app, &[], tail, width)
         }
@@ -64,16 +57,63 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
                 (true, true) => "auto on",
                 (false, true) => "auto off",
             };
-            let keys: &[(Action, &str)] = match (app.focus(), narrow) {
-                (Pane::List, false) => &LIST_HINTS,
-                (Pane::Detail, false) => &DETAIL_HINTS,
-                (Pane::List, true) => &[(Action::Help, "help"), (Action::SwitchPane, "details")],
-                (Pane::Detail, true) => &[(Action::Help, "help"), (Action::SwitchPane, "list")],
+            let keys = match (app.focus(), narrow) {
+                (Pane::List, false) => list_hints(app),
+                (Pane::Detail, false) => DETAIL_HINTS.to_vec(),
+                (Pane::List, true) => vec![(Action::Help, "help"), (Action::SwitchPane, "details")],
+                (Pane::Detail, true) => vec![(Action::Help, "help"), (Action::SwitchPane, "list")],
             };
-            hints(app, keys, auto, width)
+            hints(app, &keys, auto, width)
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The list's hints for the selection: `r refresh` only where a refresh
+/// can run, `l log in` where a login is needed, no probe before one.
+fn list_hints(app: &App) -> Vec<(Action, &'static str)> {
+    let session = app.current().and_then(|e| match &e.credential.auth {
+        Auth::Oauth { client, session } => Some((client.is_some(), session.as_deref())),
+        _ => None,
+    });
+    let mut keys = vec![(Action::Help, "help"), (Action::CopyHeader, "copy")];
+    match session {
+        // An OAuth client that must log in first.
+        Some((true, None)) => keys.push((Action::Login, "log in")),
+        Some((true, Some(s))) if s.login_required => keys.push((Action::Login, "log in")),
+        Some((true, Some(_))) => {
+            keys.extend([(Action::Probe, "probe"), (Action::Refresh, "refresh")])
+        }
+        Some((false, None)) => {}
+        Some((false, Some(_))) | None if app.current().is_some() => {
+            keys.push((Action::Probe, "probe"))
+        }
+        _ => {}
+    }
+    keys.extend([(Action::Add, "add"), (Action::Quit, "quit")]);
+    keys
+}
+
+/// The keys of the open pop-up, as it takes them.
+fn modal_hints(app: &App, width: usize) -> Line<'static> {
+    let quit = app.keymap().keys_of(Action::Quit);
+    let ctrl = quit
+        .split('/')
+        .find(|k| k.starts_with("ctrl-"))
+        .unwrap_or("ctrl-c")
+        .to_owned();
+    let text = match app.modal() {
+        Some(Modal::Form(_)) => format!("Tab/↑↓ field · ctrl-s save · Esc cancel · {ctrl} quit"),
+        Some(Modal::ConfirmDelete { .. }) => format!("y delete · n/Esc keep · {ctrl} quit"),
+        Some(Modal::Login) => format!("y copy the URL · Esc cancel the login · {ctrl} quit"),
+        Some(Modal::Help) => format!("? or Esc closes · {ctrl} quit"),
+        Some(Modal::Picker(_)) => {
+            format!("type to search · ↑↓ pick · Enter call · Esc back · {ctrl} quit")
+        }
+        Some(_) => format!("Esc closes · {ctrl} quit"),
+        None => String::new(),
+    };
+    Line::styled(clip(&text, width), theme::label())
 }
 
 /// `key label` pairs then `tail`, dropping pairs from the end (so the

@@ -21,6 +21,7 @@ use super::super::msg::{Action, Done, Job, Msg};
 mod endpoints;
 mod fixtures;
 mod hostile;
+mod keys;
 mod themes;
 use fixtures::*;
 
@@ -241,12 +242,13 @@ fn modals_say_what_happens_and_how_to_leave() {
             login(Some(url.clone())),
             // Started just now: the spinner's first frame.
             vec![
-                "⣾ waiting for the browser",
-                "auth?client_id=x",
-                "Esc cancels",
+                "⣾ log in alice-session",
+                "waiting for the browser",
+                "client_id=x",
+                "y copies the URL · Esc cancels",
             ],
         ),
-        (login(None), vec!["⣾ finding the login page", "Esc cancels"]),
+        (login(None), vec!["finding the login page", "Esc cancels"]),
         (
             Box::new(move |app: &mut App| {
                 app.show_login("alice-session", Some(url.clone()), NOW_MS);
@@ -255,8 +257,8 @@ fn modals_say_what_happens_and_how_to_leave() {
                 app.update(Msg::Done(job, Done::LoginWarning(said)), NOW_MS);
             }),
             vec![
-                "⣾ waiting for the browser",
-                "Not completed, still waiting: the browser redirect said:",
+                "waiting for the browser",
+                "Not completed, still waiting",
                 "Esc cancels",
             ],
         ),

@@ -215,6 +215,27 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// `text` cut into rows of exactly `width` columns (the last shorter):
+/// no break is looked for, so a URL reads back whole when the rows are
+/// joined.
+pub fn hard_cut(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut rows = vec![String::new()];
+    let mut used = 0;
+    for c in crate::sanitize::strip_controls(text).chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width && used > 0 {
+            rows.push(String::new());
+            used = 0;
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push(c);
+        }
+        used += w;
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,93 @@
+//! What the screen says about keys: the login page without a display
+//! (the whole URL reachable, no border on its rows) and the status bar's
+//! hints for the open pop-up and the selection.
+
+use super::*;
+use crate::tui::input::{Key, KeyCode};
+
+/// A realistic authorization URL: longer than a 40-column screen many times.
+fn long_url() -> String {
+    format!(
+        "{ISSUER}/protocol/openid-connect/auth?response_type=code&client_id=sipauth-tui-cli\
+         &redirect_uri=http%3A%2F%2F127.0.0.1%3A53117%2Fcallback&scope=openid%20balance%3Aread\
+         &state=Qm9vdHN0cmFwU3RhdGVWYWx1ZQ&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\
+         &code_challenge_method=S256"
+    )
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let key = Key::plain(code);
+    if let Some(msg) = crate::tui::keymap::route(app.input_mode(), app.keymap(), key) {
+        app.update(msg, NOW_MS);
+    }
+}
+
+fn select(app: &mut App, name: &str) {
+    act(app, Action::Top);
+    for _ in 0..20 {
+        if app.current().is_some_and(|e| e.name() == name) {
+            return;
+        }
+        act(app, Action::Down);
+    }
+    panic!("no {name}");
+}
+
+#[test]
+fn the_login_page_shows_the_whole_url_unboxed_and_why_no_browser_started() {
+    let url = long_url();
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        app.show_login("alice-session", Some(url.clone()), NOW_MS);
+        let job = app.login().map(|l| l.job.clone()).expect("running");
+        let why = "no browser was started: there is no display".to_owned();
+        app.update(Msg::Done(job, Done::NoBrowser(why)), NOW_MS);
+        let screen = snapshot("login_no_display", &app);
+        // Rows that hold the URL, joined as a terminal's selection would.
+        let rows: Vec<&str> = screen
+            .lines()
+            .skip_while(|l| !l.starts_with("https://"))
+            .take_while(|l| !l.starts_with("y cop"))
+            .collect();
+        assert_eq!(rows.concat(), url, "{w}x{h}: the whole URL, in order");
+        assert!(rows.iter().all(|r| !r.contains('│')), "{w}x{h}: no border");
+        assert!(screen.contains("y copies the URL"), "{w}x{h}");
+        if w >= 80 {
+            assert!(screen.contains("no browser was started"), "{screen}");
+        }
+    }
+}
+
+#[test]
+fn the_bar_names_the_open_forms_keys_not_quit_by_q() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        act(&mut app, Action::Add);
+        press(&mut app, KeyCode::Enter);
+        let screen = snapshot("form_hints", &app);
+        let bar = screen.lines().last().unwrap_or_default().to_owned();
+        assert!(!bar.contains("q quit"), "{w}x{h}: {bar}");
+        assert!(bar.contains("Tab"), "{w}x{h}: {bar}");
+    }
+}
+
+#[test]
+fn the_bar_hints_only_keys_that_work_for_the_selection() {
+    let bar = |app: &App| render(app).lines().last().unwrap_or_default().to_owned();
+    let mut app = app(120, 24);
+    select(&mut app, "prod-pat");
+    let pat = bar(&app);
+    assert!(
+        pat.contains("p probe") && !pat.contains("r refresh"),
+        "{pat}"
+    );
+    select(&mut app, "new-client");
+    let client = bar(&app);
+    assert!(
+        client.contains("l log in") && !client.contains("p probe"),
+        "{client}"
+    );
+    select(&mut app, "alice-session");
+    let session = bar(&app);
+    assert!(session.contains("r refresh"), "{session}");
+}
