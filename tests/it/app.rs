@@ -9,6 +9,7 @@
 
 mod clipboard;
 mod endpoints;
+mod keys;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;

@@ -23,7 +23,11 @@ impl Tmux {
     /// crash can be read.
     pub fn start(argv: &[&str], env: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("tmux.conf"), "set -g remain-on-exit on\n").unwrap();
+        std::fs::write(
+            dir.path().join("tmux.conf"),
+            "set -g remain-on-exit on\nset -g set-clipboard on\n",
+        )
+        .unwrap();
         let tmux = Self { dir };
         let mut cmd = tmux.cmd();
         cmd.env_clear()
@@ -134,6 +138,29 @@ impl Tmux {
     /// Waits until the screen shows `text`.
     pub fn wait_for_text(&self, text: &str) -> String {
         self.wait_for(&format!("{text:?}"), |screen| screen.contains(text))
+    }
+
+    /// The newest tmux paste buffer: where an OSC 52 copy by the program
+    /// lands (`set-clipboard on`); `None` before any.
+    pub fn buffer(&self) -> Option<String> {
+        let out = self.cmd().args(["show-buffer"]).output().unwrap();
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Waits until the program in the pane has exited; returns its status.
+    pub fn wait_exit(&self) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        while self.format("#{pane_dead}") != "1" {
+            assert!(
+                Instant::now() < deadline,
+                "the program never exited:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.format("#{pane_dead_status}")
     }
 
     /// The directory that holds the socket, for files a test wants cleaned up.

@@ -1,0 +1,69 @@
+//! Keys that mean what the screen says, through the real binary: a delete
+//! only on the key its dialog names, Ctrl-C out of a form and the help,
+//! and a login's URL copied where there is no display.
+
+use super::{App, Setup, detail_title};
+
+#[test]
+fn only_y_confirms_a_delete_and_enter_does_nothing() {
+    let app = App::start(Setup::default());
+    app.select("sandbox-pat");
+    app.tmux.keys(&["d"]);
+    app.wait_for_text("Delete sandbox-pat?");
+    app.tmux.keys(&["Enter"]);
+    // Enter neither deletes nor closes: the dialog still asks.
+    app.tmux.keys(&["j"]);
+    app.wait_for_text("Delete sandbox-pat?");
+    assert!(app.store().get("sandbox-pat").is_ok(), "Enter deleted");
+    app.tmux.keys(&["y"]);
+    app.wait_for_text("deleted sandbox-pat");
+    assert!(app.store().get("sandbox-pat").is_err(), "y did not delete");
+    let screen = app.tmux.screen();
+    assert_ne!(detail_title(&screen), Some("sandbox-pat"), "{screen}");
+}
+
+#[test]
+fn ctrl_c_leaves_a_form_after_asking_and_the_help_at_once() {
+    let app = App::start(Setup::default());
+    app.tmux.keys(&["a"]);
+    app.wait_for_text("Add a credential");
+    app.tmux.keys(&["Enter"]);
+    // `q` is typed into the name field; the bar does not offer `q quit`.
+    app.tmux.type_text("q-typed");
+    let form = app.wait_for_text("q-typed");
+    assert!(!form.contains("q quit"), "{form}");
+    app.tmux.keys(&["C-c"]);
+    app.wait_for_text("Ctrl-C again quits");
+    app.tmux.keys(&["C-c"]);
+    assert_eq!(app.tmux.wait_exit(), "0");
+
+    let app = App::start(Setup::default());
+    app.tmux.keys(&["?"]);
+    app.wait_for_text("help");
+    app.tmux.keys(&["C-c"]);
+    assert_eq!(app.tmux.wait_exit(), "0");
+}
+
+#[test]
+fn without_a_display_the_login_url_is_unboxed_and_y_copies_it() {
+    let app = App::start(Setup::default());
+    app.select("expired-login");
+    app.tmux.keys(&["l"]);
+    let screen = app.wait_for_text("no browser was started");
+    // The URL's rows hold nothing but the URL: joined, it is whole.
+    let url: String = screen
+        .lines()
+        .skip_while(|l| !l.starts_with("http://127.0.0.1"))
+        .take_while(|l| !l.starts_with("y cop") && !l.is_empty())
+        .collect();
+    assert!(url.contains("/protocol/openid-connect/auth?"), "{screen}");
+    assert!(url.contains("code_challenge="), "{screen}");
+    assert!(!url.contains('│'), "{screen}");
+    app.tmux.keys(&["y"]);
+    app.wait_for_text("OSC 52");
+    let copied = app.tmux.buffer().unwrap_or_default();
+    assert_eq!(copied, url, "the copy is the URL on screen");
+    // The login still waits; Esc cancels it.
+    app.tmux.keys(&["Escape"]);
+    app.wait_for_text("login cancelled");
+}
