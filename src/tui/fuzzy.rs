@@ -167,6 +167,53 @@ fn is_subsequence(word: &[char], text: &[char]) -> bool {
     word.iter().all(|c| rest.any(|t| t == c))
 }
 
+/// Whether every word of `query` (lower case, as [`Query::new`] splits
+/// it) is a subsequence of `text`, ignoring case; no allocation, so the
+/// list filter can ask it of 10,000 names per keystroke.
+pub fn matches_words(query: &Query, text: &str) -> bool {
+    query.words.iter().all(|word| {
+        let mut rest = text.chars().flat_map(char::to_lowercase);
+        word.iter().all(|c| rest.any(|t| t == *c))
+    })
+}
+
+/// The character positions of `text` that `query`'s words match, for
+/// highlighting: each word placed leftmost, preferring a run of
+/// consecutive characters where one exists (`pat` in `sandbox-pat`
+/// lights the last three). Empty when a word does not match.
+pub fn positions(query: &Query, text: &str) -> Vec<usize> {
+    let folded: Vec<char> = text
+        .chars()
+        .map(|c| c.to_lowercase().next().unwrap_or(c))
+        .collect();
+    let mut lit = Vec::new();
+    for word in &query.words {
+        if word.is_empty() {
+            continue;
+        }
+        // A whole-word run first, else the leftmost subsequence.
+        let run = (0..folded.len()).find(|&at| folded[at..].starts_with(word));
+        match run {
+            Some(at) => lit.extend(at..at + word.len()),
+            None => {
+                let mut from = 0;
+                for c in word {
+                    match folded[from..].iter().position(|t| t == c) {
+                        Some(i) => {
+                            lit.push(from + i);
+                            from += i + 1;
+                        }
+                        None => return Vec::new(),
+                    }
+                }
+            }
+        }
+    }
+    lit.sort_unstable();
+    lit.dedup();
+    lit
+}
+
 /// The indices of `texts` that match `query`, best first; ties go to the
 /// shorter text, then to the earlier one. An empty query keeps them all in
 /// their order.
@@ -185,6 +232,18 @@ pub fn rank(query: &Query, texts: &[Haystack], scratch: &mut Scratch) -> Vec<usi
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn filter_words_match_as_subsequences_and_light_their_characters() {
+        let query = Query::new("sbx pat");
+        assert!(matches_words(&query, "Sandbox-PAT"));
+        assert!(!matches_words(&query, "sandbox-basic"));
+        assert_eq!(positions(&Query::new("pat"), "sandbox-pat"), vec![8, 9, 10]);
+        assert_eq!(positions(&Query::new("sbx"), "sandbox"), vec![0, 4, 6]);
+        assert!(positions(&Query::new("zz"), "sandbox").is_empty());
+        assert!(matches_words(&Query::new(""), "anything"));
+    }
+
     use super::*;
 
     fn score(query: &str, text: &str) -> Option<i32> {

@@ -294,6 +294,14 @@ pub fn key() -> Style {
     current().key
 }
 
+/// The characters a filter matched in a name: the key colour, bold and
+/// underlined (readable in every theme and without colour).
+pub fn matched() -> Style {
+    current()
+        .key
+        .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+}
+
 /// A countdown gauge: styled by the share left, the unknown style when
 /// nothing counts.
 pub fn gauge(share: f64, counting: bool) -> Style {

@@ -9,6 +9,7 @@
 use crate::credential::{Credential, Session};
 use crate::expiry::{self, Health, Refresh};
 
+use super::super::fuzzy::{self, Query};
 use super::super::kind::{Group, Work};
 use super::super::msg::ProbeView;
 
@@ -107,12 +108,14 @@ pub enum Row {
     Entry(usize),
 }
 
-/// The rows shown for `entries` under `filter` (case-insensitive substring
-/// of the name, kind or API): grouped, each group sorted by name.
+/// The rows shown for `entries` under `filter` (fuzzy over the name: each
+/// word's characters in order, as in `sbx pat`; or a case-insensitive
+/// substring of the kind or API): grouped, each group sorted by name.
 pub fn rows(entries: &[Entry], filter: &str) -> Vec<Row> {
     let needle = filter.trim().to_lowercase();
+    let query = Query::new(&needle);
     let mut shown: Vec<usize> = (0..entries.len())
-        .filter(|&i| needle.is_empty() || matches(&entries[i], &needle))
+        .filter(|&i| needle.is_empty() || matches(&entries[i], &query, &needle))
         .collect();
     shown.sort_by(|&a, &b| {
         let (a, b) = (&entries[a], &entries[b]);
@@ -133,11 +136,12 @@ pub fn rows(entries: &[Entry], filter: &str) -> Vec<Row> {
     rows
 }
 
-fn matches(entry: &Entry, needle: &str) -> bool {
+fn matches(entry: &Entry, query: &Query, needle: &str) -> bool {
     let c = &entry.credential;
-    [c.name.as_str(), c.auth.kind_label(), c.api.as_str()]
-        .into_iter()
-        .any(|text| contains_folded(text, needle))
+    fuzzy::matches_words(query, &c.name)
+        || [c.auth.kind_label(), c.api.as_str()]
+            .into_iter()
+            .any(|text| contains_folded(text, needle))
 }
 
 /// Whether `text` holds `needle` (lower case) ignoring case. ASCII text,

@@ -93,7 +93,8 @@ impl App {
             KeyCode::Backspace => {
                 self.filter.pop();
             }
-            KeyCode::Char(c) if !c.is_control() => self.filter.push(c),
+            KeyCode::Char('u') if key.ctrl => self.filter.clear(),
+            KeyCode::Char(c) if !key.ctrl && !c.is_control() => self.filter.push(c),
             _ => return,
         }
         let keep = self.current().map(|e| e.name().to_owned());

@@ -13,6 +13,7 @@ use crate::expiry::Health;
 
 use super::super::app::App;
 use super::super::app::entries::{Entry, Row};
+use super::super::fuzzy::{self, Query};
 use super::super::kind::Group;
 use super::super::layout::Pane;
 use super::super::{strings, theme};
@@ -23,9 +24,16 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let title = if app.filtering() || !app.filter().is_empty() {
+    let filtered = app.filtering() || !app.filter().is_empty();
+    let title = if filtered {
         let cursor = if app.filtering() { "▏" } else { "" };
-        format!(" /{}{cursor} ", app.filter())
+        let shown = app
+            .rows()
+            .iter()
+            .filter(|r| matches!(r, Row::Entry(_)))
+            .count();
+        let total = app.entries().len();
+        format!(" /{}{cursor} · {shown} of {total} ", app.filter())
     } else {
         format!(" {} ", app.title())
     };
@@ -40,6 +48,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
     let start = app.scroll().min(end);
     let secs = now.div_euclid(1000);
     let margin = i64::from(app.config().refresh_margin);
+    let query = Query::new(app.filter());
     let lines: Vec<Line> = app.rows()[start..end]
         .iter()
         .enumerate()
@@ -49,7 +58,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
                 let selected = start + offset == app.selected();
                 let entry = &app.entries()[*i];
                 let since = app.work(entry).map(|(_, since)| since);
-                entry_line(entry, since, selected, secs, margin, now, width)
+                let lit = fuzzy::positions(&query, entry.name());
+                let mut line = entry_line(entry, since, selected, secs, margin, now, width);
+                highlight(&mut line, &lit);
+                line
             }
         })
         .collect();
@@ -138,4 +150,25 @@ fn compact(entry: &Entry, secs: i64, margin: i64) -> String {
         (Some(health), _) => strings::badge_short(health).to_owned(),
         (None, _) => String::new(),
     }
+}
+
+/// Lights the characters of the name (the row's second span) that the
+/// filter matched; a name cut short keeps the lights it still shows.
+fn highlight(line: &mut Line<'static>, lit: &[usize]) {
+    if lit.is_empty() || line.spans.len() < 2 {
+        return;
+    }
+    let name = std::mem::take(&mut line.spans[1]);
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for (i, c) in name.content.chars().enumerate() {
+        let style = match lit.binary_search(&i) {
+            Ok(_) => name.style.patch(theme::matched()),
+            Err(_) => name.style,
+        };
+        match spans.last_mut() {
+            Some(last) if last.style == style => last.content.to_mut().push(c),
+            _ => spans.push(Span::styled(c.to_string(), style)),
+        }
+    }
+    line.spans.splice(1..2, spans);
 }

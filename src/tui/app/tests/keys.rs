@@ -168,3 +168,28 @@ fn y_in_the_login_copies_its_url_and_no_clipboard_keeps_the_login() {
     assert!(matches!(app.modal, Some(Modal::Login)), "the login stays");
     assert!(said(&app).contains("select the URL"), "{}", said(&app));
 }
+
+#[test]
+fn the_filter_is_fuzzy_over_names_and_ctrl_u_empties_it() {
+    let mut app = app_with(vec![
+        pat("sandbox-pat"),
+        pat("sandbox-pat-2"),
+        john("john-basic"),
+        oauth("third-party", 300),
+    ]);
+    press(&mut app, KeyCode::Char('/'), NOW);
+    type_text(&mut app, "sbx p2");
+    let shown: Vec<&str> = app
+        .rows
+        .iter()
+        .filter_map(|r| match r {
+            Row::Entry(i) => Some(app.entries[*i].name()),
+            Row::Heading(..) => None,
+        })
+        .collect();
+    assert_eq!(shown, ["sandbox-pat-2"], "words match in order, fuzzily");
+    ctrl(&mut app, 'u', NOW);
+    assert_eq!(app.filter, "", "Ctrl-U empties, it does not type");
+    assert!(app.filtering, "still filtering");
+    assert_eq!(app.rows.iter().filter(|r| matches!(r, Row::Entry(_))).count(), 4);
+}

@@ -91,3 +91,31 @@ fn the_bar_hints_only_keys_that_work_for_the_selection() {
     let session = bar(&app);
     assert!(session.contains("r refresh"), "{session}");
 }
+
+#[test]
+fn the_filter_lights_matched_characters_and_counts_x_of_y() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        act(&mut app, Action::Filter);
+        app.update(Msg::Paste("alise".into()), NOW_MS);
+        let screen = snapshot("filter_fuzzy", &app);
+        let total = app.entries().len();
+        assert!(screen.contains(&format!("1 of {total}")), "{screen}");
+        assert!(screen.contains("alice-session"), "{screen}");
+        // The lit characters carry the match style.
+        let (width, height) = app.size();
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|f| crate::tui::view::draw(f, &app, NOW_MS)).unwrap();
+        let buffer = terminal.backend().buffer();
+        let underlined = (0..width)
+            .flat_map(|x| (0..height).map(move |y| (x, y)))
+            .filter(|&(x, y)| {
+                buffer[(x, y)]
+                    .modifier
+                    .contains(ratatui::style::Modifier::UNDERLINED)
+            })
+            .map(|(x, y)| buffer[(x, y)].symbol().to_owned())
+            .collect::<String>();
+        assert_eq!(underlined, "alise", "{w}x{h}");
+    }
+}
