@@ -132,15 +132,24 @@ fn updates(c: &mut Criterion) {
 fn rows(c: &mut Criterion) {
     let app = app();
     c.bench_function("rows/all_10k", |b| {
-        b.iter(|| black_box(entries::rows(black_box(app.entries()), "")))
+        b.iter(|| black_box(entries::rows(black_box(app.entries()), "", false)))
     });
     c.bench_function("rows/filter_10k", |b| {
-        b.iter(|| black_box(entries::rows(black_box(app.entries()), black_box("00042"))))
+        b.iter(|| {
+            black_box(entries::rows(
+                black_box(app.entries()),
+                black_box("00042"),
+                false,
+            ))
+        })
     });
     // 10,000 entries in three groups (no client without a session); the
     // filter keeps login-00042 alone.
-    assert_eq!(entries::rows(app.entries(), "").len(), CREDENTIALS + 3);
-    assert_eq!(entries::rows(app.entries(), "00042").len(), 2);
+    assert_eq!(
+        entries::rows(app.entries(), "", false).len(),
+        CREDENTIALS + 3
+    );
+    assert_eq!(entries::rows(app.entries(), "00042", false).len(), 2);
 }
 
 fn picker(c: &mut Criterion) {

@@ -144,6 +144,12 @@ pub struct App {
     login: Option<RunningLogin>,
     /// Set once the app should end.
     quit: bool,
+    /// Each group sorted by next expiry (else by name).
+    by_expiry: bool,
+    /// Columns the user added to (or took from) the list pane's width.
+    list_adjust: i16,
+    /// The list's natural width: its widest name and badge.
+    list_want: u16,
     /// A Ctrl-C in a form with input asked for a second one to quit.
     quit_armed: bool,
     /// What the save on its way changes, said once the store has it.
@@ -193,6 +199,9 @@ impl App {
             size: (80, 24),
             login: None,
             quit: false,
+            by_expiry: false,
+            list_adjust: 0,
+            list_want: 0,
             quit_armed: false,
             save_note: None,
             api: api::ApiState::default(),
@@ -363,7 +372,8 @@ impl App {
 
     /// The screen areas at the current size.
     pub fn areas(&self) -> Areas {
-        Areas::new(self.size.0, self.size.1, self.focus)
+        let want = self.list_want.saturating_add_signed(self.list_adjust);
+        Areas::with_list(self.size.0, self.size.1, self.focus, want)
     }
 
     /// The selected entry.
@@ -421,6 +431,7 @@ impl App {
             entries.push(entry);
         }
         self.entries = entries;
+        self.list_want = entries::list_width(&self.entries);
         self.rebuild_rows(selected.as_deref());
     }
 
@@ -443,7 +454,7 @@ impl App {
     /// Recomputes the rows (after a load or a filter change) and selects
     /// `keep` if it is still shown, else the nearest entry row.
     pub(crate) fn rebuild_rows(&mut self, keep: Option<&str>) {
-        self.rows = entries::rows(&self.entries, &self.filter);
+        self.rows = entries::rows(&self.entries, &self.filter, self.by_expiry);
         let found = keep.and_then(|name| {
             self.rows
                 .iter()

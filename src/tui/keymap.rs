@@ -32,6 +32,9 @@ pub const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Delete, &["d"]),
     (Action::Reveal, &["s"]),
     (Action::Filter, &["/"]),
+    (Action::Sort, &["O"]),
+    (Action::ListNarrower, &["<"]),
+    (Action::ListWider, &[">"]),
     (Action::Help, &["?"]),
     (Action::Quit, &["q", "ctrl-c"]),
 ];

@@ -31,6 +31,14 @@ pub struct Areas {
 impl Areas {
     /// The regions of a `width` × `height` screen.
     pub fn new(width: u16, height: u16, focus: Pane) -> Self {
+        Self::with_list(width, height, focus, 0)
+    }
+
+    /// The regions with a list that would like `want` columns (its
+    /// content's width, plus what the user added; 0: two fifths of the
+    /// screen up to 44). The detail pane keeps at least 36 columns, and
+    /// half of a screen wider than 88.
+    pub fn with_list(width: u16, height: u16, focus: Pane, want: u16) -> Self {
         let body = Rect::new(0, 0, width, height.saturating_sub(1));
         let status = Rect::new(0, height.saturating_sub(1), width, height.min(1));
         let empty = Rect::new(0, 0, 0, 0);
@@ -45,7 +53,12 @@ impl Areas {
                 status,
             };
         }
-        let list_width = (width * 2 / 5).clamp(24, 44);
+        // The detail pane keeps 36 columns, and half of a wide screen.
+        let most = (width - 36).min((width / 2).max(44)).max(16);
+        let list_width = match want {
+            0 => (width * 2 / 5).clamp(24, 44),
+            want => want.clamp(16, most),
+        };
         Self {
             list: Rect::new(0, 0, list_width, body.height),
             detail: Rect::new(list_width, 0, width - list_width, body.height),
@@ -93,6 +106,23 @@ mod tests {
         let narrow = Areas::new(40, 12, Pane::Detail);
         assert_eq!(narrow.list.width, 0);
         assert_eq!(narrow.detail, Rect::new(0, 0, 40, 11));
+    }
+
+    #[test]
+    fn the_list_takes_the_width_its_content_wants_within_limits() {
+        let cases = [
+            ((80, 32), 32),
+            ((80, 60), 44),
+            ((200, 70), 70),
+            ((200, 150), 100),
+            ((60, 40), 24),
+            ((80, 5), 16),
+        ];
+        crate::testing::cases::check_all(cases, |((width, want), expected)| {
+            let areas = Areas::with_list(width, 24, Pane::List, want);
+            assert_eq!(areas.list.width, expected, "{width} wide, {want} wanted");
+            assert_eq!(areas.list.width + areas.detail.width, width);
+        });
     }
 
     #[test]

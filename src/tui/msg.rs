@@ -71,6 +71,12 @@ pub enum Action {
     Reveal,
     /// Filter the list by name.
     Filter,
+    /// Sort each group by name or by what expires next.
+    Sort,
+    /// Make the list pane narrower.
+    ListNarrower,
+    /// Make the list pane wider.
+    ListWider,
     /// Show or hide the key help.
     Help,
     /// Leave the app.

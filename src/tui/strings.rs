@@ -87,6 +87,9 @@ pub fn action_help(action: Action) -> &'static str {
         Action::Delete => "delete (revokes sessions)",
         Action::Reveal => "reveal the secret briefly",
         Action::Filter => "filter the list",
+        Action::Sort => "sort by name / next expiry",
+        Action::ListNarrower => "narrower list",
+        Action::ListWider => "wider list",
         Action::Help => "this help",
         Action::Quit => "quit",
     }

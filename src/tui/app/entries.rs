@@ -88,6 +88,20 @@ impl Entry {
                 || matches!(self.refresh, Refresh::At(at) if future(at)))
     }
 
+    /// When this entry next stops working on its own (Unix seconds): the
+    /// sooner of its access and refresh expiries; `i64::MIN` for a session
+    /// that needs a login now, `i64::MAX` for what never expires.
+    pub fn next_expiry(&self) -> i64 {
+        if self.session().is_some_and(|s| s.login_required) {
+            return i64::MIN;
+        }
+        let refresh = match self.refresh {
+            Refresh::At(at) => at,
+            _ => i64::MAX,
+        };
+        self.access_exp.unwrap_or(i64::MAX).min(refresh)
+    }
+
     /// When auto-refresh should refresh this entry (Unix seconds), if
     /// ever: the core's refresh rule ([`expiry::due_at`]) over the cached
     /// expiries, while the client is known. (Tokens that are due as soon
@@ -110,8 +124,10 @@ pub enum Row {
 
 /// The rows shown for `entries` under `filter` (fuzzy over the name: each
 /// word's characters in order, as in `sbx pat`; or a case-insensitive
-/// substring of the kind or API): grouped, each group sorted by name.
-pub fn rows(entries: &[Entry], filter: &str) -> Vec<Row> {
+/// substring of the kind or API): grouped, each group sorted by name, or
+/// with `by_expiry` by what expires next (a session that needs a login
+/// first, kinds without an expiry last).
+pub fn rows(entries: &[Entry], filter: &str, by_expiry: bool) -> Vec<Row> {
     let needle = filter.trim().to_lowercase();
     let query = Query::new(&needle);
     let mut shown: Vec<usize> = (0..entries.len())
@@ -119,7 +135,8 @@ pub fn rows(entries: &[Entry], filter: &str) -> Vec<Row> {
         .collect();
     shown.sort_by(|&a, &b| {
         let (a, b) = (&entries[a], &entries[b]);
-        (a.group, a.name()).cmp(&(b.group, b.name()))
+        let when = |e: &Entry| if by_expiry { e.next_expiry() } else { 0 };
+        (a.group, when(a), a.name()).cmp(&(b.group, when(b), b.name()))
     });
     let mut rows = Vec::with_capacity(shown.len() + 4);
     let mut start = 0;
@@ -135,6 +152,17 @@ pub fn rows(entries: &[Entry], filter: &str) -> Vec<Row> {
     }
     rows
 }
+
+/// The list pane's natural width, borders included: the widest name with
+/// the lead column, a gap and the widest badge (`login required`).
+pub fn list_width(entries: &[Entry]) -> u16 {
+    use unicode_width::UnicodeWidthStr;
+    let name = entries.iter().map(|e| e.name().width()).max().unwrap_or(0);
+    u16::try_from(2 + 2 + name + 1 + BADGE).unwrap_or(u16::MAX)
+}
+
+/// The widest badge: `login required`, `expiring 59 m`.
+const BADGE: usize = 14;
 
 fn matches(entry: &Entry, query: &Query, needle: &str) -> bool {
     let c = &entry.credential;

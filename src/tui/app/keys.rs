@@ -246,6 +246,27 @@ impl App {
                 };
             }
             Action::Quit => return self.quit(),
+            Action::Sort => {
+                self.by_expiry = !self.by_expiry;
+                let keep = self.current().map(|e| e.name().to_owned());
+                self.rebuild_rows(keep.as_deref());
+                let order = if self.by_expiry {
+                    "next expiry"
+                } else {
+                    "name"
+                };
+                self.say(format!("sorted by {order}"), now);
+            }
+            Action::ListNarrower | Action::ListWider => {
+                let step = if action == Action::ListWider { 4 } else { -4 };
+                self.list_adjust = self.list_adjust.saturating_add(step);
+                // Held to what the screen allows, so at a limit the other
+                // key takes effect at once.
+                let shown = i16::try_from(self.areas().list.width).unwrap_or(i16::MAX);
+                let want = i16::try_from(self.list_want).unwrap_or(i16::MAX);
+                self.list_adjust = shown.saturating_sub(want);
+                self.keep_selection_visible();
+            }
             Action::Filter => {
                 self.filtering = true;
                 self.focus = Pane::List;

@@ -43,7 +43,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
         frame.render_widget(Paragraph::new("Nothing selected.").block(block), area);
         return;
     };
-    let mut block = Block::bordered().title(format!(" {} ", text::clip(entry.name(), 40)));
+    let room = usize::from(area.width.saturating_sub(4));
+    let mut block = Block::bordered().title(format!(" {} ", text::clip_middle(entry.name(), room)));
     if app.focus() == Pane::Detail {
         block = block.border_style(theme::focused());
     }

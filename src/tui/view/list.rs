@@ -17,7 +17,7 @@ use super::super::fuzzy::{self, Query};
 use super::super::kind::Group;
 use super::super::layout::Pane;
 use super::super::{strings, theme};
-use super::text::{clip, short};
+use super::text::{clip, clip_middle, short};
 
 /// Draws the list into `area` (nothing when the area is empty).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
@@ -58,9 +58,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
                 let selected = start + offset == app.selected();
                 let entry = &app.entries()[*i];
                 let since = app.work(entry).map(|(_, since)| since);
-                let lit = fuzzy::positions(&query, entry.name());
                 let mut line = entry_line(entry, since, selected, secs, margin, now, width);
-                highlight(&mut line, &lit);
+                highlight(&mut line, &query);
                 line
             }
         })
@@ -125,7 +124,7 @@ fn entry_line(
         badge = compact(entry, secs, margin);
     }
     let room = width.saturating_sub(lead.width() + badge.width() + 1);
-    let name = clip(entry.name(), room);
+    let name = clip_middle(entry.name(), room);
     let pad = width.saturating_sub(lead.width() + name.width() + badge.width());
     let line = Line::from(vec![
         Span::raw(lead),
@@ -152,10 +151,14 @@ fn compact(entry: &Entry, secs: i64, margin: i64) -> String {
     }
 }
 
-/// Lights the characters of the name (the row's second span) that the
-/// filter matched; a name cut short keeps the lights it still shows.
-fn highlight(line: &mut Line<'static>, lit: &[usize]) {
-    if lit.is_empty() || line.spans.len() < 2 {
+/// Lights the characters of the name (the row's second span, as shown:
+/// perhaps cut in the middle) that the filter matches.
+fn highlight(line: &mut Line<'static>, query: &Query) {
+    let Some(shown) = line.spans.get(1) else {
+        return;
+    };
+    let lit = fuzzy::positions(query, &shown.content);
+    if lit.is_empty() {
         return;
     }
     let name = std::mem::take(&mut line.spans[1]);

@@ -215,6 +215,32 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// `text` in at most `width` columns, cut in the middle when it does not
+/// fit (`team-prod…-pat-01`), so names that differ only at the end stay
+/// apart.
+pub fn clip_middle(text: &str, width: usize) -> String {
+    let text = strip_controls(text);
+    if text.width() <= width || width < 8 {
+        return clip(&text, width);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let tail_room = (width - 1) / 2;
+    let mut tail = Vec::new();
+    let mut used = 0;
+    for &c in chars.iter().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > tail_room {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    let head = clip(&text, width - used);
+    let mut out = head;
+    out.extend(tail.iter().rev());
+    out
+}
+
 /// `text` cut into rows of exactly `width` columns (the last shorter):
 /// no break is looked for, so a URL reads back whole when the rows are
 /// joined.
@@ -238,6 +264,17 @@ pub fn hard_cut(text: &str, width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn middle_clips_keep_the_ends_that_tell_names_apart() {
+        let a = clip_middle("team-production-sipgate-pat-01", 20);
+        let b = clip_middle("team-production-sipgate-pat-02", 20);
+        assert_ne!(a, b);
+        assert!(a.ends_with("-pat-01") && a.contains('…'), "{a}");
+        assert_eq!(a.width(), 20, "{a}");
+        assert_eq!(clip_middle("short", 20), "short");
+    }
+
     use super::*;
 
     #[test]

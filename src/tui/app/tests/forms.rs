@@ -178,7 +178,10 @@ fn the_stores_answer_closes_the_form_or_shows_its_refusal() {
     app.update(Msg::Done(job, Done::Saved(Ok(data(credentials)))), NOW);
     assert!(app.modal.is_none());
     assert_eq!(selected(&app), "work", "the new entry is selected");
-    assert_eq!(app.status.as_ref().map(|s| s.text.as_str()), Some("added work"));
+    assert_eq!(
+        app.status.as_ref().map(|s| s.text.as_str()),
+        Some("added work")
+    );
 }
 
 #[test]

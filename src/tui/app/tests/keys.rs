@@ -191,5 +191,58 @@ fn the_filter_is_fuzzy_over_names_and_ctrl_u_empties_it() {
     ctrl(&mut app, 'u', NOW);
     assert_eq!(app.filter, "", "Ctrl-U empties, it does not type");
     assert!(app.filtering, "still filtering");
-    assert_eq!(app.rows.iter().filter(|r| matches!(r, Row::Entry(_))).count(), 4);
+    assert_eq!(
+        app.rows
+            .iter()
+            .filter(|r| matches!(r, Row::Entry(_)))
+            .count(),
+        4
+    );
+}
+
+#[test]
+fn o_sorts_each_group_by_next_expiry_and_back_by_name() {
+    let mut app = app_with(vec![
+        oauth("a-later", 900),
+        oauth("b-soon", 60),
+        oauth("c-middle", 300),
+        pat("pat"),
+    ]);
+    let names = |app: &App| -> Vec<String> {
+        app.rows
+            .iter()
+            .filter_map(|r| match r {
+                Row::Entry(i) => Some(app.entries[*i].name().to_owned()),
+                Row::Heading(..) => None,
+            })
+            .collect()
+    };
+    assert_eq!(names(&app), ["a-later", "b-soon", "c-middle", "pat"]);
+    press(&mut app, KeyCode::Char('O'), NOW);
+    assert_eq!(names(&app), ["b-soon", "c-middle", "a-later", "pat"]);
+    assert_eq!(said(&app), "sorted by next expiry");
+    press(&mut app, KeyCode::Char('O'), NOW);
+    assert_eq!(names(&app), ["a-later", "b-soon", "c-middle", "pat"]);
+}
+
+#[test]
+fn the_list_is_as_wide_as_its_names_and_resizes_by_key() {
+    let long = "team-production-sipgate-personal-access-token-01";
+    let mut app = app_with(vec![pat(long), pat("short")]);
+    app.update(Msg::Resize(200, 60), NOW);
+    let natural = app.areas().list.width;
+    assert_eq!(usize::from(natural), 2 + 2 + long.len() + 1 + 14);
+    press(&mut app, KeyCode::Char('>'), NOW);
+    assert_eq!(app.areas().list.width, natural + 4);
+    press(&mut app, KeyCode::Char('<'), NOW);
+    press(&mut app, KeyCode::Char('<'), NOW);
+    assert_eq!(app.areas().list.width, natural - 4);
+    // At a limit the key stops counting: one press back moves at once.
+    for _ in 0..60 {
+        press(&mut app, KeyCode::Char('>'), NOW);
+    }
+    let widest = app.areas().list.width;
+    assert_eq!(widest, 100, "half of a 200-column screen");
+    press(&mut app, KeyCode::Char('<'), NOW);
+    assert_eq!(app.areas().list.width, widest - 4);
 }

@@ -119,3 +119,40 @@ fn the_filter_lights_matched_characters_and_counts_x_of_y() {
         assert_eq!(underlined, "alise", "{w}x{h}");
     }
 }
+
+#[test]
+fn long_names_that_differ_at_the_end_stay_apart_at_every_size() {
+    let names = [
+        "team-production-sipgate-personal-access-token-01",
+        "team-production-sipgate-personal-access-token-02",
+    ];
+    for (w, h) in [(200, 60), (80, 24), (40, 12)] {
+        let mut data = data();
+        for name in names {
+            let auth = crate::credential::Auth::Pat {
+                token_id: "token-LONG01".into(),
+                token: Secret::new(PAT_TOKEN.into()),
+            };
+            data.insert(crate::credential::Credential::new(name, API, auth).unwrap())
+                .unwrap();
+        }
+        let mut app = crate::tui::new_app(
+            Config::default(),
+            Keymap::default(),
+            data,
+            "demo".into(),
+            Err("no command in this test".into()),
+        );
+        app.update(Msg::Resize(w, h), NOW_MS);
+        select(&mut app, names[1]);
+        let screen = snapshot("long_names", &app);
+        assert!(screen.contains("-02"), "{w}x{h}: {screen}");
+        if w >= 80 {
+            // The list shows both ends.
+            assert!(screen.contains("-01"), "{w}x{h}: {screen}");
+        }
+        if w >= 200 {
+            assert!(screen.contains(names[1]), "the whole name: {screen}");
+        }
+    }
+}
