@@ -144,6 +144,8 @@ pub struct App {
     login: Option<RunningLogin>,
     /// Set once the app should end.
     quit: bool,
+    /// How far the help is scrolled (the view clamps it).
+    help_scroll: u16,
     /// Each group sorted by next expiry (else by name).
     by_expiry: bool,
     /// Columns the user added to (or took from) the list pane's width.
@@ -199,6 +201,7 @@ impl App {
             size: (80, 24),
             login: None,
             quit: false,
+            help_scroll: 0,
             by_expiry: false,
             list_adjust: 0,
             list_want: 0,
@@ -297,6 +300,11 @@ impl App {
     /// The open modal.
     pub fn modal(&self) -> Option<&Modal> {
         self.modal.as_ref()
+    }
+
+    /// How far the help is scrolled (past its end means its end).
+    pub fn help_scroll(&self) -> u16 {
+        self.help_scroll
     }
 
     /// The status bar message.

@@ -107,10 +107,35 @@ pub const FORM_DISCARDED: &str = "form closed: what you typed was discarded (not
 /// The help overlay's last line.
 pub const HELP_CLOSE: &str = "Esc closes";
 
-/// Shown when the help does not fit the window.
-pub fn help_more(hidden: usize) -> String {
-    format!("… {hidden} more: enlarge the window")
+/// The help's last line: how to close it, and how much is above and
+/// below the rows shown.
+pub fn help_foot(above: usize, below: usize) -> String {
+    match (above, below) {
+        (0, 0) => HELP_CLOSE.to_owned(),
+        (0, b) => format!("{b} more below (j, PgDn) · {HELP_CLOSE}"),
+        (a, 0) => format!("{a} more above (k, PgUp) · {HELP_CLOSE}"),
+        (a, b) => format!("{a} above, {b} below · {HELP_CLOSE}"),
+    }
 }
+
+/// The form's keys, for the help.
+pub const FORM_HELP: [(&str, &str); 7] = [
+    ("Tab/↓ ↑", "next / previous field"),
+    ("Enter", "next field; on the last, save"),
+    ("ctrl-s", "save"),
+    ("ctrl-r", "show / mask the secrets typed"),
+    ("ctrl-u", "clear the field"),
+    ("Esc", "close (what you typed is discarded)"),
+    ("ctrl-c", "quit (asks first if you typed)"),
+];
+
+/// The filter's keys, for the help.
+pub const FILTER_HELP: [(&str, &str); 4] = [
+    ("type", "fuzzy over names, or part of the kind or API"),
+    ("ctrl-u", "empty the filter"),
+    ("Enter/↓", "keep it and go to the list"),
+    ("Esc", "clear it"),
+];
 
 /// An error and its causes on one line.
 pub fn chain(e: &dyn Error) -> String {

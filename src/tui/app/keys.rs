@@ -197,7 +197,33 @@ impl App {
                 }
                 Vec::new()
             }
-            Modal::Help | Modal::Error(_) | Modal::Shown { .. } | Modal::Learn => {
+            Modal::Help => {
+                // The help's rows on screen: all but its border and last line.
+                let page = self.size.1.saturating_sub(3).max(1);
+                match key.code {
+                    KeyCode::Char('j') | KeyCode::Down => {
+                        self.help_scroll = self.help_scroll.saturating_add(1);
+                    }
+                    KeyCode::Char('k') | KeyCode::Up => {
+                        self.help_scroll = self.help_scroll.saturating_sub(1);
+                    }
+                    KeyCode::PageDown | KeyCode::Char(' ') => {
+                        self.help_scroll = self.help_scroll.saturating_add(page);
+                    }
+                    KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(page),
+                    KeyCode::Char('g') | KeyCode::Home => self.help_scroll = 0,
+                    KeyCode::Char('G') | KeyCode::End => self.help_scroll = u16::MAX,
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => self.modal = None,
+                    _ => {}
+                }
+                // Never past the end, so `k` moves back at once.
+                let rows = self.help_rows();
+                let most =
+                    u16::try_from(rows.saturating_sub(usize::from(page))).unwrap_or(u16::MAX);
+                self.help_scroll = self.help_scroll.min(most);
+                Vec::new()
+            }
+            Modal::Error(_) | Modal::Shown { .. } | Modal::Learn => {
                 // The help's own key closes it too: it comes as its action.
                 if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
                     self.modal = None;
@@ -242,7 +268,10 @@ impl App {
             Action::Help => {
                 self.modal = match self.modal {
                     Some(Modal::Help) => None,
-                    _ => Some(Modal::Help),
+                    _ => {
+                        self.help_scroll = 0;
+                        Some(Modal::Help)
+                    }
                 };
             }
             Action::Quit => return self.quit(),
@@ -512,6 +541,18 @@ impl App {
         let value = Secret::new(url);
         self.copying = Some(("login URL".to_owned(), value.clone()));
         vec![Effect::Copy(job, value)]
+    }
+
+    /// The help's rows: every binding under one heading (two when the
+    /// details have the focus), then the form's, the filter's and the
+    /// mouse's under theirs; the view lays out the same rows.
+    pub fn help_rows(&self) -> usize {
+        let headings = if self.focus == Pane::Detail { 5 } else { 4 };
+        self.keymap.bindings().len()
+            + strings::FORM_HELP.len()
+            + strings::FILTER_HELP.len()
+            + strings::MOUSE_HELP.len()
+            + headings
     }
 
     /// A page of the detail pane: its height inside the border, less a

@@ -106,7 +106,7 @@ fn modal_hints(app: &App, width: usize) -> Line<'static> {
         Some(Modal::Form(_)) => format!("Tab/↑↓ field · ctrl-s save · Esc cancel · {ctrl} quit"),
         Some(Modal::ConfirmDelete { .. }) => format!("y delete · n/Esc keep · {ctrl} quit"),
         Some(Modal::Login) => format!("y copy the URL · Esc cancel the login · {ctrl} quit"),
-        Some(Modal::Help) => format!("? or Esc closes · {ctrl} quit"),
+        Some(Modal::Help) => format!("j/k PgUp/PgDn scroll · ? or Esc closes · {ctrl} quit"),
         Some(Modal::Picker(_)) => {
             format!("type to search · ↑↓ pick · Enter call · Esc back · {ctrl} quit")
         }

@@ -105,7 +105,9 @@ fn the_filter_lights_matched_characters_and_counts_x_of_y() {
         // The lit characters carry the match style.
         let (width, height) = app.size();
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|f| crate::tui::view::draw(f, &app, NOW_MS)).unwrap();
+        terminal
+            .draw(|f| crate::tui::view::draw(f, &app, NOW_MS))
+            .unwrap();
         let buffer = terminal.backend().buffer();
         let underlined = (0..width)
             .flat_map(|x| (0..height).map(move |y| (x, y)))
