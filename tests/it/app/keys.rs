@@ -35,13 +35,13 @@ fn ctrl_c_leaves_a_form_after_asking_and_the_help_at_once() {
     app.tmux.keys(&["C-c"]);
     app.wait_for_text("Ctrl-C again quits");
     app.tmux.keys(&["C-c"]);
-    assert_eq!(app.tmux.wait_exit(), "0");
+    ended_cleanly(&app);
 
     let app = App::start(Setup::default());
     app.tmux.keys(&["?"]);
     app.wait_for_text("help");
     app.tmux.keys(&["C-c"]);
-    assert_eq!(app.tmux.wait_exit(), "0");
+    ended_cleanly(&app);
 }
 
 #[test]
@@ -66,4 +66,16 @@ fn without_a_display_the_login_url_is_unboxed_and_y_copies_it() {
     // The login still waits; Esc cancels it.
     app.tmux.keys(&["Escape"]);
     app.wait_for_text("login cancelled");
+}
+
+/// The app exited without a failure status or a signal, and gave the
+/// terminal back (its screen is gone).
+fn ended_cleanly(app: &App) {
+    let status = app.tmux.wait_exit();
+    assert!(matches!(status.as_str(), "0" | ""), "exit {status}");
+    let screen = app.tmux.screen();
+    assert!(
+        !screen.contains("help") && !screen.contains("┌"),
+        "{screen}"
+    );
 }

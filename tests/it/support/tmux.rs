@@ -149,7 +149,9 @@ impl Tmux {
             .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
-    /// Waits until the program in the pane has exited; returns its status.
+    /// Waits until the program in the pane has exited; returns its exit
+    /// status as tmux records it (`0`, `101`, `signal 9`), or "" when tmux
+    /// recorded none within a second of the pane's death.
     pub fn wait_exit(&self) -> String {
         let deadline = Instant::now() + PATIENCE;
         while self.format("#{pane_dead}") != "1" {
@@ -160,7 +162,19 @@ impl Tmux {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        self.format("#{pane_dead_status}")
+        // tmux may mark the pane dead a moment before it records the status.
+        for _ in 0..10 {
+            let signal = self.format("#{pane_dead_signal}");
+            if !signal.is_empty() {
+                return format!("signal {signal}");
+            }
+            let status = self.format("#{pane_dead_status}");
+            if !status.is_empty() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        String::new()
     }
 
     /// The directory that holds the socket, for files a test wants cleaned up.
