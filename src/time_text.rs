@@ -44,6 +44,48 @@ pub fn utc(at: i64) -> String {
     )
 }
 
+/// A Unix time at `offset` seconds from UTC, as its time of day
+/// (`14:03:12`), with ` UTC` when the offset is 0 (no local zone known).
+pub fn clock(at: i64, offset: i64) -> String {
+    format!("{}{}", time_of_day(at, offset), zone(offset))
+}
+
+/// A Unix time at `offset` seconds from UTC, as its time of day without
+/// a zone: `14:03:12`.
+pub fn time_of_day(at: i64, offset: i64) -> String {
+    let secs = at.saturating_add(offset).rem_euclid(86_400);
+    format!(
+        "{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// A Unix time at `offset` seconds from UTC, to the minute
+/// (`2027-01-01 14:03`), with ` UTC` when the offset is 0.
+pub fn date_minute(at: i64, offset: i64) -> String {
+    let at = at.saturating_add(offset);
+    let (y, m, d) = civil_from_days(at.div_euclid(86_400));
+    let secs = at.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}{}",
+        secs / 3600,
+        secs % 3600 / 60,
+        zone(offset)
+    )
+}
+
+/// A UTC date, `2023-11-14`.
+pub fn utc_date(at: i64) -> String {
+    let (y, m, d) = civil_from_days(at.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn zone(offset: i64) -> &'static str {
+    if offset == 0 { " UTC" } else { "" }
+}
+
 /// Howard Hinnant's days-to-civil algorithm.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -72,5 +114,17 @@ mod tests {
             "expired 2 y ago"
         );
         assert_eq!(humanize(29 * 86_400 + 23 * 3_600), "29 d 23 h");
+    }
+
+    #[test]
+    fn local_times_carry_their_offset_or_say_utc() {
+        // 2023-11-14 22:13:20 UTC.
+        assert_eq!(clock(1_700_000_000, 0), "22:13:20 UTC");
+        assert_eq!(clock(1_700_000_000, 7_200), "00:13:20");
+        assert_eq!(date_minute(1_700_000_000, 0), "2023-11-14 22:13 UTC");
+        assert_eq!(date_minute(1_700_000_000, 7_200), "2023-11-15 00:13");
+        assert_eq!(utc_date(1_700_000_000), "2023-11-14");
+        assert_eq!(time_of_day(1_700_000_000, -23 * 3600), "23:13:20");
+        let _ = (clock(i64::MAX, i64::MAX), date_minute(i64::MIN, -1));
     }
 }

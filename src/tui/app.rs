@@ -45,6 +45,20 @@ pub struct Status {
 /// How long status messages stay, in ms.
 const STATUS_MS: i64 = 6_000;
 
+/// A status message as the message log keeps it, in full.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Logged {
+    /// Unix ms when it was said.
+    pub at: i64,
+    /// The text (never a secret).
+    pub text: String,
+    /// Said as an error.
+    pub error: bool,
+}
+
+/// How many status messages the log keeps.
+pub const LOG_LEN: usize = 100;
+
 /// A window over the main screen.
 #[derive(Clone, Debug)]
 pub enum Modal {
@@ -76,6 +90,11 @@ pub enum Modal {
     Endpoints(Box<EndpointList>),
     /// The scope-learning run ([`App::learning`]).
     Learn,
+    /// The message log ([`App::messages`]), scrolled down by `scroll` rows.
+    Messages {
+        /// The first row shown.
+        scroll: usize,
+    },
 }
 
 /// A login in progress. The app keeps it in one place ([`App::login`]):
@@ -130,6 +149,11 @@ pub struct App {
     modal: Option<Modal>,
     /// The status bar message.
     status: Option<Status>,
+    /// The last [`LOG_LEN`] status messages, oldest first.
+    log: std::collections::VecDeque<Logged>,
+    /// The offset of local time from UTC in seconds, for the log's times
+    /// (the runner sets it; nothing here reads the clock or the zone).
+    utc_offset: i64,
     /// Whether sessions are refreshed in the background.
     auto_refresh: bool,
     /// A revealed secret: whose, until when (Unix ms).
@@ -195,6 +219,8 @@ impl App {
             detail_scroll: 0,
             modal: None,
             status: None,
+            log: std::collections::VecDeque::new(),
+            utc_offset: 0,
             reveal: None,
             clipboard: None,
             copying: None,
@@ -310,6 +336,21 @@ impl App {
     /// The status bar message.
     pub fn status(&self) -> Option<&Status> {
         self.status.as_ref()
+    }
+
+    /// The kept status messages, newest first.
+    pub fn messages(&self) -> impl Iterator<Item = &Logged> {
+        self.log.iter().rev()
+    }
+
+    /// The offset of local time from UTC in seconds (the log's times).
+    pub fn utc_offset(&self) -> i64 {
+        self.utc_offset
+    }
+
+    /// Sets the offset of local time from UTC in seconds.
+    pub fn set_utc_offset(&mut self, secs: i64) {
+        self.utc_offset = secs;
     }
 
     /// Whether sessions are refreshed in the background.
@@ -432,6 +473,7 @@ impl App {
                 Some(e) => {
                     let mut fresh = Entry::new(credential, self.bump());
                     fresh.probe = e.probe;
+                    fresh.failure = e.failure;
                     fresh
                 }
                 None => Entry::new(credential, self.bump()),
@@ -528,8 +570,10 @@ impl App {
 
     /// Shows a status message.
     pub(crate) fn say(&mut self, text: impl Into<String>, now: i64) {
+        let text = text.into();
+        self.keep(&text, false, now);
         self.status = Some(Status {
-            text: text.into(),
+            text,
             error: false,
             until: now + STATUS_MS,
         });
@@ -537,10 +581,44 @@ impl App {
 
     /// Shows an error in the status bar.
     pub(crate) fn warn(&mut self, text: impl Into<String>, now: i64) {
+        let text = text.into();
+        self.keep(&text, true, now);
         self.status = Some(Status {
-            text: text.into(),
+            text,
             error: true,
             until: now + STATUS_MS * 2,
         });
+    }
+
+    /// Puts a status message in the log, dropping the oldest past [`LOG_LEN`].
+    fn keep(&mut self, text: &str, error: bool, now: i64) {
+        if self.log.len() == LOG_LEN {
+            self.log.pop_front();
+        }
+        self.log.push_back(Logged {
+            at: now,
+            text: text.to_owned(),
+            error,
+        });
+    }
+
+    /// Keeps a failed outcome on `name`'s entry (the probe panel and the
+    /// list show it): `fix` names the key that helps.
+    pub(crate) fn fail(
+        &mut self,
+        name: &str,
+        what: &str,
+        reason: String,
+        fix: Option<String>,
+        now: i64,
+    ) {
+        if let Some(entry) = self.entry_mut(name) {
+            entry.failure = Some(Box::new(entries::Failure {
+                at: now.div_euclid(1000),
+                what: what.to_owned(),
+                reason,
+                fix,
+            }));
+        }
     }
 }

@@ -35,6 +35,7 @@ pub const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::Sort, &["O"]),
     (Action::ListNarrower, &["<"]),
     (Action::ListWider, &[">"]),
+    (Action::Messages, &["m"]),
     (Action::Help, &["?"]),
     (Action::Quit, &["q", "ctrl-c"]),
 ];

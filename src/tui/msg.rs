@@ -77,6 +77,8 @@ pub enum Action {
     ListNarrower,
     /// Make the list pane wider.
     ListWider,
+    /// Show the last status messages in full.
+    Messages,
     /// Show or hide the key help.
     Help,
     /// Leave the app.

@@ -90,6 +90,7 @@ pub fn action_help(action: Action) -> &'static str {
         Action::Sort => "sort by name / next expiry",
         Action::ListNarrower => "narrower list",
         Action::ListWider => "wider list",
+        Action::Messages => "message log",
         Action::Help => "this help",
         Action::Quit => "quit",
     }
@@ -294,6 +295,53 @@ pub fn nothing_selected(keymap: &Keymap) -> String {
         keymap.keys_of(Action::Add)
     )
 }
+
+/// The fix for a session that needs a (new) login, naming the key.
+pub fn login_fix(again: bool, keymap: &Keymap) -> String {
+    let again = if again { " again" } else { "" };
+    format!("log in{again} ({})", keymap.keys_of(Action::Login))
+}
+
+/// Why a probe was refused: an OAuth client without a session.
+pub const NO_SESSION: &str = "not logged in yet";
+
+/// Why a probe was refused: the server refused the session's refresh.
+pub const SESSION_REFUSED: &str = "the session was refused at its last refresh";
+
+/// A session that needs a new login, asked to be probed.
+pub fn needs_login(keymap: &Keymap) -> String {
+    format!(
+        "{SESSION_REFUSED}: press {} to log in again",
+        keymap.keys_of(Action::Login)
+    )
+}
+
+/// A refresh that failed before the probe it was for.
+pub fn refresh_first_failed(why: &str) -> String {
+    format!("the refresh it needed first failed: {why}")
+}
+
+/// A kept failure's line in the probe panel.
+pub fn failed(what: &str, reason: &str) -> String {
+    format!("{what} failed: {reason}")
+}
+
+/// A kept failure's fix in the probe panel.
+pub fn fix_line(fix: &str) -> String {
+    format!("fix: {fix}")
+}
+
+/// The list's mark on an entry whose last outcome failed.
+pub const FAILED_MARK: &str = "✗";
+
+/// The message log's title.
+pub const MESSAGES_TITLE: &str = "messages";
+
+/// The message log when nothing was said yet.
+pub const NO_MESSAGES: &str = "No messages yet.";
+
+/// The message log's keys.
+pub const MESSAGES_KEYS: &str = "j/k scroll · Esc closes";
 
 /// An OAuth client asked to do what needs a session.
 pub fn not_logged_in(keymap: &Keymap) -> String {

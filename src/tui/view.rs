@@ -9,6 +9,7 @@ mod form;
 mod help;
 mod learn;
 mod list;
+mod log;
 mod modal;
 mod picker;
 mod status;

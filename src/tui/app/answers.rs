@@ -93,6 +93,10 @@ impl App {
             Done::Login(result) => match result {
                 Ok(session) => {
                     self.set_session(name, *session);
+                    // What failed for want of a login is past.
+                    if let Some(entry) = self.entry_mut(name) {
+                        entry.failure = None;
+                    }
                     self.say(format!("logged in {name}"), now);
                 }
                 Err(e) => {
@@ -118,6 +122,8 @@ impl App {
                 let ok = view.ok();
                 if let Some(entry) = self.entry_mut(name) {
                     entry.probe = Some(Box::new(view));
+                    // The answer (good or bad) is the outcome now.
+                    entry.failure = None;
                 }
                 if ok {
                     self.say(summary, now)
@@ -125,7 +131,11 @@ impl App {
                     self.warn(summary, now)
                 }
             }
-            Done::Probe(Err(e)) => self.warn(format!("probe {name}: {}", strings::chain(&e)), now),
+            Done::Probe(Err(e)) => {
+                let why = strings::chain(&e);
+                self.fail(name, "probe", why.clone(), None, now);
+                self.warn(format!("probe {name}: {why}"), now);
+            }
             Done::Crashed(panic) => {
                 let text =
                     format!("internal error while working on {name}: {panic} (details in the log)");
@@ -150,7 +160,8 @@ impl App {
         // A probe that waited goes with the credential a user would get
         // now: the core's "usable now" rule decides (the new session, or
         // the old token after a passing failure while it still works).
-        let probe = work == Some(Work::RefreshThenProbe)
+        let probe_waited = work == Some(Work::RefreshThenProbe);
+        let probe = probe_waited
             && self
                 .entry(name)
                 .and_then(|e| e.session())
@@ -182,6 +193,13 @@ impl App {
                     session.login_required = true;
                     self.set_session(name, session);
                 }
+                let fix = strings::login_fix(true, &self.keymap);
+                let what = if probe_waited { "probe" } else { "refresh" };
+                let reason = match probe_waited {
+                    true => strings::refresh_first_failed(&strings::chain(&e)),
+                    false => strings::chain(&e),
+                };
+                self.fail(name, what, reason, Some(fix), now);
                 self.warn(strings::refresh_failed(&e, &self.keymap), now);
             }
             Err(e) => {
@@ -189,6 +207,11 @@ impl App {
                 if let Some(entry) = self.entry_mut(name) {
                     entry.refresh_error = Some(why.clone());
                     entry.retry_at = now + RETRY_MS;
+                }
+                // A probe that waited and now cannot go failed too.
+                if probe_waited && !probe {
+                    let reason = strings::refresh_first_failed(&strings::chain(&e));
+                    self.fail(name, "probe", reason, None, now);
                 }
                 self.warn(why, now);
             }
@@ -218,9 +241,11 @@ impl App {
             *slot = Some(Box::new(session));
         }
         let probe = old.probe.clone();
+        let failure = old.failure.clone();
         let generation = self.bump();
         let mut entry = Entry::new(credential, generation);
         entry.probe = probe;
+        entry.failure = failure;
         self.replace_entry(entry);
     }
 

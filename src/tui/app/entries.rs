@@ -27,6 +27,10 @@ pub struct Entry {
     pub probe: Option<Box<ProbeView>>,
     /// The last refresh error, if the last refresh failed.
     pub refresh_error: Option<String>,
+    /// The last action that failed on it (a probe refused or failed, a
+    /// refresh that needs a login), until a probe gets an answer: the
+    /// probe panel shows it and the list marks the entry.
+    pub failure: Option<Box<Failure>>,
     /// Unix ms before which auto-refresh leaves this entry alone (after a
     /// failure, so a dead server is not hammered).
     pub retry_at: i64,
@@ -35,6 +39,19 @@ pub struct Entry {
     /// When the refresh token expires (sessions).
     pub refresh: Refresh,
     group: Group,
+}
+
+/// An action's failed outcome, kept on its entry where the user looks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// Unix seconds when it failed.
+    pub at: i64,
+    /// What failed ("probe", "refresh").
+    pub what: String,
+    /// Why, in the app's words (never a secret).
+    pub reason: String,
+    /// What to do about it, naming the key ("log in again (l)").
+    pub fix: Option<String>,
 }
 
 impl Entry {
@@ -51,10 +68,17 @@ impl Entry {
             busy: None,
             probe: None,
             refresh_error: None,
+            failure: None,
             retry_at: 0,
             access_exp,
             refresh,
         }
+    }
+
+    /// Whether the last outcome on it failed: a kept failure or a probe
+    /// that got a bad answer (the list marks it).
+    pub fn failed(&self) -> bool {
+        self.failure.is_some() || self.probe.as_deref().is_some_and(|p| !p.ok())
     }
 
     /// The credential's name.

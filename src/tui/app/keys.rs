@@ -223,6 +223,19 @@ impl App {
                 self.help_scroll = self.help_scroll.min(most);
                 Vec::new()
             }
+            Modal::Messages { scroll } => {
+                let page = usize::from(self.size.1.saturating_sub(4)).max(1);
+                let last = self.log.len().saturating_sub(1);
+                match key.code {
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q' | 'm') => self.modal = None,
+                    KeyCode::Char('j') | KeyCode::Down => *scroll = (*scroll + 1).min(last),
+                    KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
+                    KeyCode::PageDown => *scroll = (*scroll + page).min(last),
+                    KeyCode::PageUp => *scroll = scroll.saturating_sub(page),
+                    _ => {}
+                }
+                Vec::new()
+            }
             Modal::Error(_) | Modal::Shown { .. } | Modal::Learn => {
                 // The help's own key closes it too: it comes as its action.
                 if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
@@ -274,6 +287,7 @@ impl App {
                     }
                 };
             }
+            Action::Messages => self.modal = Some(Modal::Messages { scroll: 0 }),
             Action::Quit => return self.quit(),
             Action::Sort => {
                 self.by_expiry = !self.by_expiry;
@@ -377,6 +391,7 @@ impl App {
         }
         let auth = &entry.credential.auth;
         let not_logged_in = strings::not_logged_in(&self.keymap);
+        let needs_login = strings::needs_login(&self.keymap);
         let refusal = match (work, auth) {
             (Work::Refresh { .. }, Auth::Oauth { session: None, .. }) => {
                 Some(not_logged_in.as_str())
@@ -392,9 +407,24 @@ impl App {
                 Some("log in needs an OAuth client")
             }
             (Work::Probe, Auth::Oauth { session: None, .. }) => Some(not_logged_in.as_str()),
+            (
+                Work::Probe,
+                Auth::Oauth {
+                    session: Some(s), ..
+                },
+            ) if s.login_required => Some(needs_login.as_str()),
             _ => None,
         };
         if let Some(refusal) = refusal.map(str::to_owned) {
+            // A refused probe is kept where the probe's answer would be.
+            if work == Work::Probe {
+                let (reason, again) = match auth.session() {
+                    None => (strings::NO_SESSION, false),
+                    Some(_) => (strings::SESSION_REFUSED, true),
+                };
+                let fix = strings::login_fix(again, &self.keymap);
+                self.fail(&job.name, "probe", reason.to_owned(), Some(fix), now);
+            }
             self.warn(refusal, now);
             return Vec::new();
         }

@@ -6,6 +6,7 @@ mod clipboard;
 mod endpoints;
 mod forms;
 mod keys;
+mod log;
 mod work;
 
 use crate::credential::{

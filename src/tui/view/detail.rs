@@ -118,13 +118,14 @@ fn document<'a>(app: &App, entry: &'a Entry, width: usize, now: i64) -> Doc<'a> 
     probe::push(
         &mut doc,
         entry.probe.as_deref(),
+        entry.failure.as_deref(),
         hint.as_deref(),
         &probe_keys,
         secs,
         width,
     );
     if let Some(session) = entry.session() {
-        doc.lines(claims::lines(session, secs, width));
+        doc.lines(claims::lines(session, entry.access_exp, secs, width));
     }
     doc
 }
@@ -207,9 +208,14 @@ fn draw_gauges(frame: &mut Frame, app: &App, entry: &Entry, area: Rect, secs: i6
     let (access, rest) = split_top(area, 1);
     let (refresh, _) = split_top(rest, 1);
     let issued = session.obtained_at;
+    let offset = app.utc_offset();
+    let width = usize::from(area.width);
     let access_gauge = match entry.access_exp {
         _ if session.login_required => gauge("access", None, "login required"),
-        Some(at) => countdown("access", issued, at, secs),
+        Some(at) => {
+            let until = time_text::clock(at, offset);
+            countdown("access", issued, at, secs, &until, width)
+        }
         None => gauge("access", None, "expiry unknown"),
     };
     frame.render_widget(access_gauge, access);
@@ -218,7 +224,10 @@ fn draw_gauges(frame: &mut Frame, app: &App, entry: &Entry, area: Rect, secs: i6
             let keys = app.keymap().keys_of(Action::Login);
             gauge("refresh", None, &format!("refused: log in again ({keys})"))
         }
-        Refresh::At(at) => countdown("refresh", issued, at, secs),
+        Refresh::At(at) => {
+            let until = time_text::date_minute(at, offset);
+            countdown("refresh", issued, at, secs, &until, width)
+        }
         Refresh::Never => gauge("refresh", Some(1.0), "does not expire"),
         Refresh::Unknown => gauge("refresh", None, "lifetime unknown"),
         Refresh::None => gauge("refresh", None, "no refresh token"),
@@ -226,17 +235,39 @@ fn draw_gauges(frame: &mut Frame, app: &App, entry: &Entry, area: Rect, secs: i6
     frame.render_widget(refresh_gauge, refresh);
 }
 
-/// A gauge of the lifetime `from..to` left at `secs`, coloured by share.
-fn countdown(name: &str, from: i64, to: i64, secs: i64) -> Gauge<'static> {
+/// A gauge of the lifetime `from..to` left at `secs`, coloured by share,
+/// ending at `until` (the deadline as a local time): `access 4:48 left of
+/// 5:00 · until 14:03:12`. In `width` columns the longest label that fits
+/// is shown, the deadline kept before the lifetime.
+fn countdown(
+    name: &str,
+    from: i64,
+    to: i64,
+    secs: i64,
+    until: &str,
+    width: usize,
+) -> Gauge<'static> {
     let total = (to - from).max(1);
     let left = (to - secs).max(0);
     let share = (left as f64 / total as f64).clamp(0.0, 1.0);
-    let label = if left == 0 {
-        time_text::relative(to, secs, true)
+    let labels = if left == 0 {
+        let ago = time_text::relative(to, secs, true);
+        [
+            format!("{ago} · at {until}"),
+            format!("{ago} · {until}"),
+            ago,
+        ]
     } else {
-        format!("{} left of {}", short(left), short(total))
+        let (left, total) = (short(left), short(total));
+        [
+            format!("{left} left of {total} · until {until}"),
+            format!("{left} left · until {until}"),
+            format!("{left} left of {total}"),
+        ]
     };
-    gauge(name, Some(share), &label)
+    let fits = |label: &String| name.chars().count() + 1 + label.chars().count() <= width;
+    let label = labels.iter().find(|l| fits(l)).unwrap_or(&labels[2]);
+    gauge(name, Some(share), label)
 }
 
 fn gauge(name: &str, share: Option<f64>, label: &str) -> Gauge<'static> {

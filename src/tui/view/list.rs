@@ -115,9 +115,11 @@ fn entry_line(
     width: usize,
 ) -> Line<'static> {
     let (mut badge, style) = badge(entry, secs, margin);
-    let lead = match busy_since {
-        Some(since) => format!("{} ", super::spinner(since, now)),
-        None => "  ".to_owned(),
+    // Work in progress, else a mark when the last outcome failed.
+    let (lead, lead_style) = match busy_since {
+        Some(since) => (format!("{} ", super::spinner(since, now)), Style::new()),
+        None if entry.failed() => (format!("{} ", strings::FAILED_MARK), theme::error()),
+        None => ("  ".to_owned(), Style::new()),
     };
     // A narrow list keeps names readable and shortens the badge instead.
     if width < lead.width() + badge.width() + 1 + MIN_NAME {
@@ -127,7 +129,7 @@ fn entry_line(
     let name = clip_middle(entry.name(), room);
     let pad = width.saturating_sub(lead.width() + name.width() + badge.width());
     let line = Line::from(vec![
-        Span::raw(lead),
+        Span::styled(lead, lead_style),
         Span::raw(name),
         Span::raw(" ".repeat(pad)),
         Span::styled(clip(&badge, width.saturating_sub(3)), style),

@@ -1,6 +1,7 @@
 //! Modals over the main screen: help, delete confirmation, forms, the
 //! login wait, errors, a copy no clipboard took, and (drawn by their own
-//! modules) the endpoint picker, the endpoint list and a learning run. Each is a bordered
+//! modules) the endpoint picker, the endpoint list, a learning run and the
+//! message log. Each is a bordered
 //! box centred on the screen, as small as its text allows; on a small
 //! screen the text is cut but the last line (the keys that close it) stays.
 
@@ -32,6 +33,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
         Modal::Picker(picker) => super::picker::draw(frame, app, picker, area, now),
         Modal::Endpoints(list) => super::endpoints::draw(frame, app, list, area),
         Modal::Learn => super::learn::draw(frame, app, area, now),
+        Modal::Messages { scroll } => super::log::draw(frame, app, *scroll, area),
         Modal::ConfirmDelete { name, revoke } => {
             let [question, effect, keys] = strings::confirm_delete(name, *revoke);
             let mut lines = text::paragraph(&question, width, Style::new());

@@ -22,6 +22,7 @@ mod endpoints;
 mod fixtures;
 mod hostile;
 mod keys;
+mod log;
 mod themes;
 use fixtures::*;
 

@@ -1,6 +1,7 @@
 //! Keys that mean what the screen says, through the real binary: a delete
 //! only on the key its dialog names, Ctrl-C out of a form and the help,
-//! and a login's URL copied where there is no display.
+//! a login's URL copied where there is no display, and a failed probe
+//! that stays on screen after its status message is gone.
 
 use super::{App, Setup, detail_title};
 
@@ -66,6 +67,31 @@ fn without_a_display_the_login_url_is_unboxed_and_y_copies_it() {
     // The login still waits; Esc cancels it.
     app.tmux.keys(&["Escape"]);
     app.wait_for_text("login cancelled");
+}
+
+#[test]
+fn a_failed_probe_stays_in_its_panel_and_the_list_and_the_log_keeps_it() {
+    let app = App::start(Setup::default());
+    app.select("expired-login");
+    app.tmux.keys(&["p"]);
+    let screen = app.wait_for_text("probe failed");
+    assert!(screen.contains("fix: log in"), "{screen}");
+    // Another message takes the status bar: the outcome stays where it is.
+    app.tmux.keys(&["O"]);
+    let screen = app.wait_for_text("sorted by next expiry");
+    assert!(screen.contains("probe failed"), "{screen}");
+    let row = screen
+        .lines()
+        .find(|l| l.contains("expired-login") && !l.contains("┌"))
+        .unwrap_or_default();
+    assert!(row.contains('✗'), "no failed mark on the row: {row}\n{screen}");
+    // The message log has the probe's message in full.
+    app.tmux.keys(&["m"]);
+    let log = app.wait_for_text("messages (");
+    assert!(log.contains("expired-login"), "{log}");
+    assert!(log.contains("sorted by next expiry"), "{log}");
+    app.tmux.keys(&["Escape"]);
+    app.wait_for(&"the log closed".to_owned(), |s| !s.contains("messages ("));
 }
 
 /// The app exited without a failure status or a signal, and gave the

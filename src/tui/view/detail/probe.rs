@@ -1,4 +1,5 @@
-//! The last probe (or picked call): the request, status and reason with
+//! The last probe (or picked call), after the last failed outcome when
+//! one is kept (a refused probe, a refresh that needs a login): the request, status and reason with
 //! the latency (green for a 2xx, red otherwise), the warning said before
 //! sending (the credential lacks the operation's scopes), the hint, then the body as the server sent
 //! it, pretty-printed JSON one row per line. The body joins the scrolling
@@ -7,6 +8,7 @@
 use crate::time_text;
 use ratatui::style::Style;
 
+use super::super::super::app::entries::Failure;
 use super::super::super::msg::ProbeView;
 use super::super::super::{strings, theme};
 use super::super::text::{self, Doc};
@@ -16,11 +18,34 @@ use super::super::text::{self, Doc};
 pub fn push<'a>(
     doc: &mut Doc<'a>,
     view: Option<&'a ProbeView>,
+    failure: Option<&Failure>,
     hint: Option<&str>,
     keys: &str,
     now: i64,
     width: usize,
 ) {
+    if let Some(failure) = failure {
+        // The last outcome: what failed, why, and the key that helps. An
+        // older answer, if any, follows under its own rule.
+        let when = time_text::relative(failure.at, now, false);
+        let mut lines = vec![text::rule("probe", &when, width)];
+        lines.extend(text::paragraph(
+            &strings::failed(&failure.what, &failure.reason),
+            width,
+            theme::error(),
+        ));
+        if let Some(fix) = &failure.fix {
+            lines.extend(text::paragraph(
+                &strings::fix_line(fix),
+                width,
+                theme::hint(),
+            ));
+        }
+        doc.lines(lines);
+        if view.is_none() {
+            return;
+        }
+    }
     let Some(view) = view else {
         let mut lines = vec![text::rule("probe", "", width)];
         lines.extend(text::paragraph(
