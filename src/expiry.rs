@@ -28,23 +28,28 @@ pub fn access_expiry(session: &Session) -> Option<i64> {
             .saturating_add(i64::try_from(s).unwrap_or(i64::MAX))
     });
     let token = session.access_token.expose();
-    let by_jwt = jwt_exp(token).map(|exp| {
-        let skew = jwt_time(token, "iat")
-            .map(|iat| session.obtained_at.saturating_sub(iat))
-            // A saturated difference (i64::MIN) has no `abs`: it is far apart.
-            .filter(|skew| (-MAX_CLOCK_SKEW..=MAX_CLOCK_SKEW).contains(skew))
-            .unwrap_or(0);
-        exp.saturating_add(skew)
-    });
+    let by_jwt = jwt_exp(token).map(|exp| exp.saturating_add(skew(token, session.obtained_at)));
     match (by_response, by_jwt) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
 }
 
+/// How far this machine's clock is ahead of the server's, as a token
+/// obtained at `obtained_at` (our clock) shows by its `iat` (theirs): 0
+/// without `iat` or beyond [`MAX_CLOCK_SKEW`] (not just issued: an import).
+pub fn skew(token: &str, obtained_at: i64) -> i64 {
+    jwt_time(token, "iat")
+        .map(|iat| obtained_at.saturating_sub(iat))
+        // A saturated difference (i64::MIN) has no `abs`: it is far apart.
+        .filter(|skew| (-MAX_CLOCK_SKEW..=MAX_CLOCK_SKEW).contains(skew))
+        .unwrap_or(0)
+}
+
 /// When the refresh token expires: from `refresh_expires_in` (0 means it
 /// does not expire by time, as for Keycloak offline tokens), else from its
-/// JWT `exp` (0 or absent: no expiry). `Refresh::None` without a refresh
+/// JWT `exp` (0 or absent: no expiry), moved onto our clock as the access
+/// token's is ([`skew`]). `Refresh::None` without a refresh
 /// token.
 pub fn refresh_expiry(session: &Session) -> Refresh {
     let Some(token) = &session.refresh_token else {
@@ -59,7 +64,7 @@ pub fn refresh_expiry(session: &Session) -> Refresh {
         ),
         None => match jwt_exp(token.expose()) {
             Some(0) => Refresh::Never,
-            Some(at) => Refresh::At(at),
+            Some(at) => Refresh::At(at.saturating_add(skew(token.expose(), session.obtained_at))),
             None if jwt::looks_like_jwt(token.expose()) => Refresh::Never,
             None => Refresh::Unknown,
         },
@@ -245,6 +250,11 @@ mod tests {
         s.refresh_token = Some(Secret::new(
             fixture["refresh_token"].as_str().unwrap().into(),
         ));
+        // The refresh token's `exp` moves by the same skew (its `iat` too is
+        // 100 s after our obtained_at)...
+        assert_eq!(refresh_expiry(&s), Refresh::At(1_527_863_841 - 100));
+        // ...and not when obtained long after (an import).
+        s.obtained_at = iat + 10_000;
         assert_eq!(refresh_expiry(&s), Refresh::At(1_527_863_841));
         s.refresh_token = Some(Secret::new("0b6f-opaque".into()));
         assert_eq!(refresh_expiry(&s), Refresh::Unknown);

@@ -76,14 +76,22 @@ pub fn date_minute(at: i64, offset: i64) -> String {
     )
 }
 
-/// A UTC date, `2023-11-14`.
-pub fn utc_date(at: i64) -> String {
-    let (y, m, d) = civil_from_days(at.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+/// A Unix time at `offset` seconds from UTC, as its date
+/// (`2023-11-14`), with ` UTC` when the offset is 0.
+pub fn date(at: i64, offset: i64) -> String {
+    let (y, m, d) = civil_from_days(at.saturating_add(offset).div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}{}", zone(offset))
 }
 
 fn zone(offset: i64) -> &'static str {
     if offset == 0 { " UTC" } else { "" }
+}
+
+/// A Unix time at `offset` seconds from UTC, as month and day (`11-14`):
+/// the shortest form of a date weeks away.
+pub fn month_day(at: i64, offset: i64) -> String {
+    let (_, m, d) = civil_from_days(at.saturating_add(offset).div_euclid(86_400));
+    format!("{m:02}-{d:02}")
 }
 
 /// Howard Hinnant's days-to-civil algorithm.
@@ -123,7 +131,9 @@ mod tests {
         assert_eq!(clock(1_700_000_000, 7_200), "00:13:20");
         assert_eq!(date_minute(1_700_000_000, 0), "2023-11-14 22:13 UTC");
         assert_eq!(date_minute(1_700_000_000, 7_200), "2023-11-15 00:13");
-        assert_eq!(utc_date(1_700_000_000), "2023-11-14");
+        assert_eq!(date(1_700_000_000, 0), "2023-11-14 UTC");
+        assert_eq!(date(1_700_000_000, 7_200), "2023-11-15");
+        assert_eq!(month_day(1_700_000_000, 7_200), "11-15");
         assert_eq!(time_of_day(1_700_000_000, -23 * 3600), "23:13:20");
         let _ = (clock(i64::MAX, i64::MAX), date_minute(i64::MIN, -1));
     }

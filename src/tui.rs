@@ -39,6 +39,7 @@ mod terminal;
 pub(crate) mod theme;
 #[doc(hidden)]
 pub mod view;
+mod zone;
 
 use anyhow::{Context, Result};
 use crossterm::event::EventStream;
@@ -161,7 +162,10 @@ async fn event_loop(
     let mut login: Option<(msg::Job, tokio::task::AbortHandle)> = None;
     let size = terminal.size()?;
     let mut queue = vec![Msg::Resize(size.width, size.height)];
+    // Times of day are shown in the local zone (its offset follows DST).
+    let local = zone::local();
     loop {
+        app.set_utc_offset(zone::offset(&local, now_ms().div_euclid(1000)));
         for msg in queue.drain(..) {
             for effect in app.update(msg, now_ms()) {
                 perform(effect, services, clipboard, &mut login);

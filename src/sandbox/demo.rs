@@ -29,6 +29,9 @@ use crate::store::StoreData;
 /// Access lifetime left on the "about to expire" session at the start.
 pub const EXPIRING_LEFT: i64 = 75;
 
+/// How long ago the "needs a new login" session was obtained.
+pub const EXPIRED_AGO: i64 = 3600;
+
 /// The sipgate scopes the demo's OAuth sessions grant (no `history:read`).
 pub const SESSION_SCOPES: &str = "account:read balance:read";
 
@@ -60,26 +63,37 @@ pub async fn seed(sandbox: &SandboxHandle, now: i64) -> Result<StoreData> {
     let timeouts = Timeouts::default();
     let http = oauth::http_client(timeouts)?;
     let endpoints = oauth::discover(&http, timeouts, &client.issuer).await?;
-    let session = || async {
-        let password = Secret::new(SAMPLE_PASSWORD.into());
-        let response = grants::password(
-            &http,
-            timeouts,
-            &endpoints,
-            &client,
-            SAMPLE_USERNAME,
-            &password,
-        )
-        .await
-        .context("the sandbox refused the demo login")?;
-        anyhow::Ok(response.into_session(now, None))
+    // Each session is obtained `ago` seconds before `now`: the sandbox
+    // mints its tokens that long ago too, so `iat`, `exp`, `expires_in`
+    // and the stored `obtained_at` tell one story (no clock skew to read).
+    let session = |ago: i64| {
+        let (http, endpoints, client) = (&http, &endpoints, &client);
+        async move {
+            sandbox.set_backdate(Duration::from_secs(ago.unsigned_abs()));
+            let password = Secret::new(SAMPLE_PASSWORD.into());
+            let response = grants::password(
+                http,
+                timeouts,
+                endpoints,
+                client,
+                SAMPLE_USERNAME,
+                &password,
+            )
+            .await;
+            sandbox.set_backdate(Duration::ZERO);
+            let response = response.context("the sandbox refused the demo login")?;
+            anyhow::Ok(response.into_session(now - ago, None))
+        }
     };
-    let fresh = session().await?;
-    let mut expiring = session().await?;
-    // Obtained earlier, so about EXPIRING_LEFT seconds of its 300 are left.
-    expiring.obtained_at = now - (300 - EXPIRING_LEFT);
-    let mut expired = session().await?;
-    expired.obtained_at = now - 3600;
+    let fresh = session(0).await?;
+    // About EXPIRING_LEFT seconds of its 300 are left.
+    let expiring = session(300 - EXPIRING_LEFT).await?;
+    // Obtained an hour ago, and the server has ended it since (revoked
+    // here, so a refresh is refused at the sandbox as the store says).
+    let mut expired = session(EXPIRED_AGO).await?;
+    oauth::revoke(&http, timeouts, &endpoints, &client, &expired)
+        .await
+        .context("the sandbox did not revoke the demo's ended session")?;
     expired.login_required = true;
 
     let oauth = |session: Session| Auth::Oauth {

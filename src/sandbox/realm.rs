@@ -125,6 +125,13 @@ impl SandboxHandle {
         self.shared.realm.state().fault = fault;
     }
 
+    /// Mints tokens as if `ago` earlier (`iat`, `exp` and the sandbox's own
+    /// deadlines), until set back to zero: the demo seeds sessions obtained
+    /// minutes before start this way, so their tokens agree with the store.
+    pub fn set_backdate(&self, ago: std::time::Duration) {
+        self.shared.realm.state().backdate = ago;
+    }
+
     /// Every token request so far (grant type and client id), oldest first.
     pub fn token_request_log(&self) -> Vec<TokenRequest> {
         self.shared.realm.state().token_requests.clone()

@@ -353,6 +353,14 @@ impl App {
         self.utc_offset = secs;
     }
 
+    /// How long before its access token ends a session counts as
+    /// `expiring` (badge and gauge colour): twice the refresh margin, so
+    /// that with auto-refresh on the warning shows a margin's length before
+    /// the refresh instead of a blink.
+    pub fn warn_margin(&self) -> i64 {
+        2 * i64::from(self.config.refresh_margin)
+    }
+
     /// Whether sessions are refreshed in the background.
     pub fn auto_refresh(&self) -> bool {
         self.auto_refresh

@@ -302,6 +302,11 @@ pub fn matched() -> Style {
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
 }
 
+/// An access gauge: styled as the session's badge is.
+pub fn gauge_health(health: Health) -> Style {
+    self::health(health).patch(current().gauge_empty)
+}
+
 /// A countdown gauge: styled by the share left, the unknown style when
 /// nothing counts.
 pub fn gauge(share: f64, counting: bool) -> Style {

@@ -24,6 +24,17 @@ pub(crate) fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// When a token minted now counts as issued: Unix seconds and the
+/// instant, [`State::backdate`] ago.
+fn issued(state: &State) -> (u64, Instant) {
+    let back = state.backdate;
+    let at = Instant::now();
+    (
+        unix_now().saturating_sub(back.as_secs()),
+        at.checked_sub(back).unwrap_or(at),
+    )
+}
+
 /// What to put in a token response besides the access token.
 #[derive(Clone, Copy)]
 pub(crate) struct Include {
@@ -45,8 +56,8 @@ pub(crate) fn access_token(
     state: &mut State,
     session_id: &str,
 ) -> Option<Access> {
+    let (now, instant) = issued(state);
     let session = state.sessions.get(session_id)?;
-    let now = unix_now();
     let ttl = config.access_ttl;
     let jti = random_id();
     let mut claims = common(session, session_id, now, ttl, &jti);
@@ -71,7 +82,7 @@ pub(crate) fn access_token(
         AccessRecord {
             session: session_id.to_owned(),
             client_id,
-            deadline: Instant::now() + ttl,
+            deadline: instant + ttl,
             revoked: false,
         },
     );
@@ -91,8 +102,8 @@ pub(crate) fn token_response(
     include: Include,
 ) -> Option<Value> {
     let access = access_token(config, state, session_id)?;
+    let (now, instant) = issued(state);
     let session = state.sessions.get(session_id)?;
-    let now = unix_now();
     let mut body = Map::new();
     body.insert("access_token".into(), json!(access.token));
     if !client.omit_expires_in {
@@ -145,7 +156,7 @@ pub(crate) fn token_response(
             RefreshRecord {
                 session: session_id.to_owned(),
                 client_id: client.id.clone(),
-                deadline: Instant::now() + config.refresh_ttl,
+                deadline: instant + config.refresh_ttl,
                 used: false,
             },
         );

@@ -8,7 +8,7 @@
 //! [`Instant`]s: exact to the millisecond, unlike JWT `exp`.
 
 use std::collections::HashMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::User;
 use super::client_auth::PkceMethod;
@@ -118,6 +118,9 @@ pub(crate) struct State {
     pub(crate) token_requests: Vec<TokenRequest>,
     pub(crate) revocations: Vec<Revocation>,
     pub(crate) fault: Option<TokenFault>,
+    /// Tokens are minted as if this long ago (the demo's seeding: a
+    /// session obtained minutes before, with `iat` and `exp` to match).
+    pub(crate) backdate: Duration,
 }
 
 impl State {

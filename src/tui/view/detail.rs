@@ -125,7 +125,13 @@ fn document<'a>(app: &App, entry: &'a Entry, width: usize, now: i64) -> Doc<'a> 
         width,
     );
     if let Some(session) = entry.session() {
-        doc.lines(claims::lines(session, entry.access_exp, secs, width));
+        doc.lines(claims::lines(
+            session,
+            entry.access_exp,
+            entry.refresh,
+            secs,
+            width,
+        ));
     }
     doc
 }
@@ -213,8 +219,14 @@ fn draw_gauges(frame: &mut Frame, app: &App, entry: &Entry, area: Rect, secs: i6
     let access_gauge = match entry.access_exp {
         _ if session.login_required => gauge("access", None, "login required"),
         Some(at) => {
-            let until = time_text::clock(at, offset);
-            countdown("access", issued, at, secs, &until, width)
+            let until = [time_text::clock(at, offset)];
+            // Coloured as the list's badge is, by the same margin.
+            let health = entry.health(secs, app.warn_margin());
+            let gauge = countdown("access", issued, at, secs, &until, width);
+            match health {
+                Some(health) => gauge.gauge_style(theme::gauge_health(health)),
+                None => gauge,
+            }
         }
         None => gauge("access", None, "expiry unknown"),
     };
@@ -225,7 +237,11 @@ fn draw_gauges(frame: &mut Frame, app: &App, entry: &Entry, area: Rect, secs: i6
             gauge("refresh", None, &format!("refused: log in again ({keys})"))
         }
         Refresh::At(at) => {
-            let until = time_text::date_minute(at, offset);
+            let until = [
+                time_text::date_minute(at, offset),
+                time_text::date(at, offset),
+                time_text::month_day(at, offset),
+            ];
             countdown("refresh", issued, at, secs, &until, width)
         }
         Refresh::Never => gauge("refresh", Some(1.0), "does not expire"),
@@ -236,38 +252,40 @@ fn draw_gauges(frame: &mut Frame, app: &App, entry: &Entry, area: Rect, secs: i6
 }
 
 /// A gauge of the lifetime `from..to` left at `secs`, coloured by share,
-/// ending at `until` (the deadline as a local time): `access 4:48 left of
-/// 5:00 · until 14:03:12`. In `width` columns the longest label that fits
-/// is shown, the deadline kept before the lifetime.
+/// ending at `until` (the deadline as a local time, longest form first):
+/// `access 4:48 left of 5:00 · until 14:03:12`. In `width` columns the
+/// longest label that fits is shown, the deadline kept before the lifetime.
 fn countdown(
     name: &str,
     from: i64,
     to: i64,
     secs: i64,
-    until: &str,
+    until: &[String],
     width: usize,
 ) -> Gauge<'static> {
     let total = (to - from).max(1);
     let left = (to - secs).max(0);
     let share = (left as f64 / total as f64).clamp(0.0, 1.0);
-    let labels = if left == 0 {
+    let mut labels = Vec::new();
+    let last = if left == 0 {
         let ago = time_text::relative(to, secs, true);
-        [
-            format!("{ago} · at {until}"),
-            format!("{ago} · {until}"),
-            ago,
-        ]
+        for u in until {
+            labels.extend([format!("{ago} · at {u}"), format!("{ago} · {u}")]);
+        }
+        ago
     } else {
         let (left, total) = (short(left), short(total));
-        [
-            format!("{left} left of {total} · until {until}"),
-            format!("{left} left · until {until}"),
-            format!("{left} left of {total}"),
-        ]
+        labels.extend(
+            until
+                .iter()
+                .map(|u| format!("{left} left of {total} · until {u}")),
+        );
+        labels.extend(until.iter().map(|u| format!("{left} left · until {u}")));
+        format!("{left} left of {total}")
     };
     let fits = |label: &String| name.chars().count() + 1 + label.chars().count() <= width;
-    let label = labels.iter().find(|l| fits(l)).unwrap_or(&labels[2]);
-    gauge(name, Some(share), label)
+    let label = labels.into_iter().find(fits).unwrap_or(last);
+    gauge(name, Some(share), &label)
 }
 
 fn gauge(name: &str, share: Option<f64>, label: &str) -> Gauge<'static> {

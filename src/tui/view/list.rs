@@ -47,7 +47,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
     let end = (app.scroll() + usize::from(inner.height)).min(app.rows().len());
     let start = app.scroll().min(end);
     let secs = now.div_euclid(1000);
-    let margin = i64::from(app.config().refresh_margin);
+    let margin = app.warn_margin();
     let query = Query::new(app.filter());
     let lines: Vec<Line> = app.rows()[start..end]
         .iter()

@@ -19,6 +19,7 @@ use super::super::keymap::Keymap;
 use super::super::msg::{Action, Done, Job, Msg};
 
 mod endpoints;
+mod expiry;
 mod fixtures;
 mod hostile;
 mod keys;
@@ -27,10 +28,15 @@ mod themes;
 use fixtures::*;
 
 fn app(width: u16, height: u16) -> App {
+    app_of(data(), width, height)
+}
+
+/// The app on `data` at `width`×`height`.
+fn app_of(data: crate::store::StoreData, width: u16, height: u16) -> App {
     let mut app = crate::tui::new_app(
         Config::default(),
         Keymap::default(),
-        data(),
+        data,
         "demo".into(),
         Err("no command in this test".into()),
     );
@@ -56,6 +62,18 @@ fn scroll_to(app: &mut App, heading: &str) {
             app.size()
         );
     }
+}
+
+/// Selects the row of `name`.
+fn select(app: &mut App, name: &str) {
+    act(app, Action::Top);
+    for _ in 0..20 {
+        if app.current().is_some_and(|e| e.name() == name) {
+            return;
+        }
+        act(app, Action::Down);
+    }
+    panic!("no {name}");
 }
 
 fn job(app: &App, name: &str) -> Job {

@@ -84,14 +84,17 @@ fn a_failed_probe_stays_in_its_panel_and_the_list_and_the_log_keeps_it() {
         .lines()
         .find(|l| l.contains("expired-login") && !l.contains("┌"))
         .unwrap_or_default();
-    assert!(row.contains('✗'), "no failed mark on the row: {row}\n{screen}");
+    assert!(
+        row.contains('✗'),
+        "no failed mark on the row: {row}\n{screen}"
+    );
     // The message log has the probe's message in full.
     app.tmux.keys(&["m"]);
     let log = app.wait_for_text("messages (");
     assert!(log.contains("expired-login"), "{log}");
     assert!(log.contains("sorted by next expiry"), "{log}");
     app.tmux.keys(&["Escape"]);
-    app.wait_for(&"the log closed".to_owned(), |s| !s.contains("messages ("));
+    app.wait_for("the log closed", |s| !s.contains("messages ("));
 }
 
 /// The app exited without a failure status or a signal, and gave the

@@ -76,7 +76,18 @@ fn killing_writers_mid_save_leaves_the_old_or_the_new_store() {
 
     let mut expected = env.names();
     let (mut landed, mut lost) = (0, 0);
-    for (i, delay) in delays(60, full.mul_f64(1.3)).enumerate() {
+    // A loaded machine may make the later saves slower than the timed one:
+    // the kills then spread over a longer span, until both outcomes occur.
+    let spans = [1.3, 3.0, 8.0].map(|f| full.mul_f64(f));
+    let kills = spans.iter().enumerate().flat_map(|(round, &span)| {
+        delays(60, span)
+            .enumerate()
+            .map(move |(i, d)| (round * 100 + i, d))
+    });
+    for (i, delay) in kills {
+        if i % 100 == 0 && i > 0 && landed > 0 && lost > 0 {
+            break;
+        }
         let name = format!("k{i}");
         let mut child = env.spawn_add_pat(&name, "tok");
         std::thread::sleep(delay);

@@ -9,8 +9,9 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 
 use crate::credential::{Secret, Session};
+use crate::expiry::{self, Refresh};
 use crate::jwt::{self, claims};
-use crate::{expiry, time_text};
+use crate::time_text;
 
 use super::super::super::{strings, theme};
 use super::super::text;
@@ -19,71 +20,83 @@ use super::super::text;
 const NBSP: char = '\u{a0}';
 
 /// The claims panels of a session's tokens at `now` (Unix seconds);
-/// `access_exp` is when the access token expires on this machine's clock
-/// (what the gauge counts down to, [`crate::expiry::access_expiry`]).
+/// `access_exp` and `refresh` are when its tokens expire on this
+/// machine's clock (what the gauges count down to,
+/// [`crate::expiry::access_expiry`], [`crate::expiry::refresh_expiry`]).
 pub fn lines(
     session: &Session,
     access_exp: Option<i64>,
+    refresh: Refresh,
     now: i64,
     width: usize,
 ) -> Vec<Line<'static>> {
+    let refresh_at = match refresh {
+        Refresh::At(at) => Some(at),
+        _ => None,
+    };
     let tokens = [
-        ("access token", Some(&session.access_token)),
-        ("refresh token", session.refresh_token.as_ref()),
-        ("id token", session.id_token.as_ref()),
+        (
+            "access token",
+            Some(&session.access_token),
+            access_exp,
+            "expires_in",
+        ),
+        (
+            "refresh token",
+            session.refresh_token.as_ref(),
+            refresh_at,
+            "refresh_expires_in",
+        ),
+        ("id token", session.id_token.as_ref(), None, ""),
     ];
     let mut lines = Vec::new();
-    for (i, (title, token)) in tokens.into_iter().enumerate() {
+    for (i, (title, token, local, field)) in tokens.into_iter().enumerate() {
         if let Some(token) = token {
-            let notes = if i == 0 {
-                access_notes(session, access_exp, now)
-            } else {
-                Vec::new()
-            };
+            let mut notes = local_note(session, token, local, field, now);
+            if i == 0 && session.login_required {
+                let refused = "refused by the server (login required): exp no longer counts";
+                notes.push(("state", refused.to_owned(), true));
+            }
             panel(&mut lines, title, token, &notes, now, width);
         }
     }
     lines
 }
 
-/// What the access token's `exp` (on the server's clock) does not say:
-/// the deadline on this machine's clock when it differs (clock skew, or
-/// an `expires_in` that ends first), and that the server refused the
-/// session. Rows of (label, value, is an error).
-fn access_notes(
+/// What a token's `exp` (on the server's clock) does not say: the
+/// deadline on this machine's clock, which the gauge counts down to, when
+/// it differs (clock skew, or `field` of the response ending it first).
+/// Rows of (label, value, is an error).
+fn local_note(
     session: &Session,
-    access_exp: Option<i64>,
+    token: &Secret,
+    local: Option<i64>,
+    field: &str,
     now: i64,
 ) -> Vec<(&'static str, String, bool)> {
-    let mut notes = Vec::new();
-    let token = session.access_token.expose().trim();
-    let exp = expiry::jwt_exp(token);
-    if let (Some(exp), Some(local)) = (exp, access_exp)
-        && exp != local
-    {
-        let when = glue_relative(&format!(
-            "{} ({})",
-            time_text::utc(local),
-            time_text::relative(local, now, true)
-        ));
-        let skew = local.saturating_sub(exp);
-        let why = match expiry::jwt_time(token, "iat") {
-            Some(iat) if session.obtained_at.saturating_sub(iat) == skew && skew != 0 => {
-                let way = if skew > 0 { "ahead of" } else { "behind" };
-                format!(
-                    "exp on this machine's clock, which is {} {way} the server's",
-                    time_text::humanize(skew.unsigned_abs())
-                )
-            }
-            _ => "expires_in ends it before exp".to_owned(),
-        };
-        notes.push(("local", format!("{when}: {why}"), local <= now));
+    let token = token.expose().trim();
+    let (Some(exp), Some(local)) = (expiry::jwt_exp(token), local) else {
+        return Vec::new();
+    };
+    if exp == local {
+        return Vec::new();
     }
-    if session.login_required {
-        let refused = "refused by the server (login required): exp no longer counts";
-        notes.push(("state", refused.to_owned(), true));
-    }
-    notes
+    let when = glue_relative(&format!(
+        "{} ({})",
+        time_text::utc(local),
+        time_text::relative(local, now, true)
+    ));
+    let skew = expiry::skew(token, session.obtained_at);
+    let why = if skew != 0 && local.saturating_sub(exp) == skew {
+        let way = if skew > 0 { "ahead of" } else { "behind" };
+        let by = time_text::humanize(skew.unsigned_abs()).replace(' ', &NBSP.to_string());
+        format!("exp on this machine's clock, which is {by} {way} the server's")
+    } else if local < exp {
+        format!("{field} ends it before exp")
+    } else {
+        format!("{field} ends it after exp")
+    };
+    vec![("local", format!("{when}: {why}"), local <= now)]
 }
 
 fn panel(

@@ -41,14 +41,7 @@ fn sipgate_data() -> StoreData {
 }
 
 fn sipgate_app(width: u16, height: u16, name: &str) -> App {
-    let mut app = crate::tui::new_app(
-        Config::default(),
-        Keymap::default(),
-        sipgate_data(),
-        "demo".into(),
-        Err("no command in this test".into()),
-    );
-    app.update(Msg::Resize(width, height), NOW_MS);
+    let mut app = app_of(sipgate_data(), width, height);
     for _ in 0..5 {
         if app.current().map(|e| e.name()) == Some(name) {
             return app;

@@ -22,17 +22,6 @@ fn press(app: &mut App, code: KeyCode) {
     }
 }
 
-fn select(app: &mut App, name: &str) {
-    act(app, Action::Top);
-    for _ in 0..20 {
-        if app.current().is_some_and(|e| e.name() == name) {
-            return;
-        }
-        act(app, Action::Down);
-    }
-    panic!("no {name}");
-}
-
 #[test]
 fn the_login_page_shows_the_whole_url_unboxed_and_why_no_browser_started() {
     let url = long_url();
@@ -138,14 +127,7 @@ fn long_names_that_differ_at_the_end_stay_apart_at_every_size() {
             data.insert(crate::credential::Credential::new(name, API, auth).unwrap())
                 .unwrap();
         }
-        let mut app = crate::tui::new_app(
-            Config::default(),
-            Keymap::default(),
-            data,
-            "demo".into(),
-            Err("no command in this test".into()),
-        );
-        app.update(Msg::Resize(w, h), NOW_MS);
+        let mut app = app_of(data, w, h);
         select(&mut app, names[1]);
         let screen = snapshot("long_names", &app);
         assert!(screen.contains("-02"), "{w}x{h}: {screen}");

@@ -4,6 +4,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use sipauth_tui::expiry;
 use sipauth_tui::sandbox::demo;
 use sipauth_tui::sandbox::realm::{
     CLIENT_NOSCOPE, CLIENT_NOSCOPE_SECRET, CLIENT_POST, CLIENT_POST_SECRET, RealmConfig,
@@ -11,26 +12,32 @@ use sipauth_tui::sandbox::realm::{
 
 use super::{Api, Who};
 
-/// An access token for John from the password grant of `client`.
-async fn access_token(api: &Api, client: &str, secret: &str) -> String {
+/// The realm's answer to a token request of `form`: status and body.
+async fn token_request(api: &Api, form: &[(&str, &str)]) -> (StatusCode, Value) {
     let response = api
         .http
         .post(format!(
             "{}/protocol/openid-connect/token",
             api.sandbox.issuer_url()
         ))
-        .form(&[
-            ("grant_type", "password"),
-            ("client_id", client),
-            ("client_secret", secret),
-            ("username", "John"),
-            ("password", "topsecret"),
-        ])
+        .form(form)
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+/// An access token for John from the password grant of `client`.
+async fn access_token(api: &Api, client: &str, secret: &str) -> String {
+    let form = [
+        ("grant_type", "password"),
+        ("client_id", client),
+        ("client_secret", secret),
+        ("username", "John"),
+        ("password", "topsecret"),
+    ];
+    let (status, body) = token_request(api, &form).await;
+    assert_eq!(status, StatusCode::OK);
     body["access_token"].as_str().unwrap().to_owned()
 }
 
@@ -105,14 +112,20 @@ async fn a_token_without_sipgate_scopes_has_only_the_default_roles() {
     );
 }
 
-#[tokio::test]
-async fn the_demo_session_lacks_history_read_where_the_demo_pat_has_it() {
+/// The demo's realm and its seeded store, and the `now` it was seeded at.
+async fn seeded() -> (Api, sipauth_tui::store::StoreData, i64) {
     let api = Api::start_with(demo::realm()).await;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
     let data = demo::seed(&api.sandbox, now).await.unwrap();
+    (api, data, now)
+}
+
+#[tokio::test]
+async fn the_demo_session_lacks_history_read_where_the_demo_pat_has_it() {
+    let (api, data, _) = seeded().await;
     let session = data.get("third-party").unwrap().auth.session().unwrap();
     let bearer = Who::Bearer(session.access_token.expose().to_owned());
     assert_eq!(api.get("/account", &bearer).await.status, StatusCode::OK);
@@ -125,4 +138,44 @@ async fn the_demo_session_lacks_history_read_where_the_demo_pat_has_it() {
     );
     assert!(data.get("sandbox-pat").is_ok());
     assert_eq!(api.get("/history", &Who::Pat).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_demo_sessions_tell_one_story_of_when_they_were_obtained() {
+    let (api, data, now) = seeded().await;
+    let ages = [
+        ("third-party", 0),
+        ("expiring-soon", 300 - demo::EXPIRING_LEFT),
+        ("expired-login", demo::EXPIRED_AGO),
+    ];
+    for (name, ago) in ages {
+        let session = data.get(name).unwrap().auth.session().unwrap();
+        let token = session.access_token.expose();
+        let iat = expiry::jwt_time(token, "iat").unwrap();
+        // Seeding may straddle a second.
+        assert!((iat - (now - ago)).abs() <= 1, "{name}: iat {iat}");
+        assert_eq!(session.obtained_at, now - ago, "{name}");
+        // No skew to read: the gauge's deadline is the token's own exp.
+        let exp = expiry::jwt_exp(token).unwrap();
+        assert_eq!(
+            expiry::access_expiry(session),
+            Some(exp.min(now - ago + 300))
+        );
+        assert!((exp - (now - ago + 300)).abs() <= 1, "{name}: exp {exp}");
+    }
+    let ended = data.get("expired-login").unwrap().auth.session().unwrap();
+    assert!(ended.login_required);
+    // The sandbox refuses it too: its refresh token was revoked.
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("client_id", CLIENT_POST),
+        ("client_secret", CLIENT_POST_SECRET),
+        (
+            "refresh_token",
+            ended.refresh_token.as_ref().unwrap().expose(),
+        ),
+    ];
+    let (status, body) = token_request(&api, &form).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "invalid_grant");
 }
