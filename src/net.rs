@@ -141,12 +141,18 @@ pub fn failure_hint(failure: &NetFailure) -> Hint {
     }
 }
 
-/// A network failure in words: what happened and what to check (the fix
-/// is in [`failure_hint`]).
+/// A network failure of a call to the API in words: what happened and
+/// what to check (the fix is in [`failure_hint`]).
 pub fn failure_text(failure: &NetFailure) -> String {
+    failure_text_at(failure, "the API base URL")
+}
+
+/// A network failure in words, `site` naming where its host was written
+/// ("the issuer URL"): a DNS failure says which to check.
+pub fn failure_text_at(failure: &NetFailure, site: &str) -> String {
     match failure {
         NetFailure::Dns { host, detail } => format!(
-            "DNS: cannot resolve `{host}` ({detail}); check the host in the API base URL and your network"
+            "DNS: cannot resolve `{host}` ({detail}); check the host in {site} and your network"
         ),
         NetFailure::Refused { target } => {
             format!("connection refused by {target}: nothing listens there; check the port")

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::net::{NetFailure, failure_text};
+use crate::net::{NetFailure, failure_text_at};
 
 mod callback;
 mod code_flow;
@@ -165,9 +165,11 @@ impl OauthError {
     }
 }
 
-/// A network failure's words (its fix is a face's business).
+/// A network failure's words (its fix is a face's business): the OAuth
+/// calls go to hosts from the issuer (its discovery document names the
+/// endpoints), so that is what a DNS failure says to check.
 fn net_hint(failure: &NetFailure) -> String {
-    failure_text(failure)
+    failure_text_at(failure, "the issuer URL")
 }
 
 /// Advice when two issuers differ only by a trailing slash, the common

@@ -162,6 +162,8 @@ pub struct App {
     clipboard: Option<(Secret, i64)>,
     /// A copy on its way: what it is and the value, in case no clipboard takes it.
     copying: Option<(String, Secret)>,
+    /// Why the header being copied will not work (expired, refused).
+    copy_stale: Option<String>,
     /// The terminal size.
     size: (u16, u16),
     /// The login in progress, if any.
@@ -224,6 +226,7 @@ impl App {
             reveal: None,
             clipboard: None,
             copying: None,
+            copy_stale: None,
             size: (80, 24),
             login: None,
             quit: false,

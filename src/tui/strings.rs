@@ -296,6 +296,15 @@ pub fn nothing_selected(keymap: &Keymap) -> String {
     )
 }
 
+/// A copied header whose access token has expired.
+pub fn copied_expired(at: i64, now: i64, keymap: &Keymap) -> String {
+    format!(
+        "but its access token {}: it will get 401 (press {} to refresh first)",
+        crate::time_text::relative(at, now, true),
+        keymap.keys_of(Action::Refresh)
+    )
+}
+
 /// The fix for a session that needs a (new) login, naming the key.
 pub fn login_fix(again: bool, keymap: &Keymap) -> String {
     let again = if again { " again" } else { "" };

@@ -293,9 +293,9 @@ impl App {
                     s => now + i64::from(s) * 1000,
                 };
                 self.clipboard = Some((value, at));
-                self.say(strings::copied(&what, clear), now);
+                self.said_copy(strings::copied(&what, clear), now);
             }
-            Copied::Osc52 => self.say(strings::sent_osc52(&what), now),
+            Copied::Osc52 => self.said_copy(strings::sent_osc52(&what), now),
             // The login's URL is on screen already: the login goes on.
             Copied::Unavailable(_) if matches!(self.modal, Some(Modal::Login)) => {
                 self.warn(strings::NO_CLIPBOARD_LOGIN, now);
@@ -306,7 +306,16 @@ impl App {
                 self.modal = Some(Modal::Shown { what, value });
             }
         }
+        self.copy_stale = None;
         effects.extend(self.deadlines(now));
         effects
+    }
+
+    /// Says a copy went through, as a warning when the header is stale.
+    fn said_copy(&mut self, text: String, now: i64) {
+        match self.copy_stale.take() {
+            Some(stale) => self.warn(format!("{text}; {stale}"), now),
+            None => self.say(text, now),
+        }
     }
 }

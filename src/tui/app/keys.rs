@@ -5,6 +5,7 @@
 //! or a dialog needs as a [`Key`].
 
 use crate::credential::{Auth, Secret};
+use crate::expiry::Health;
 use crate::header;
 use crate::ops::usable::{self, Plan};
 
@@ -500,12 +501,23 @@ impl App {
                 header::authorization_header(credential),
             ),
         };
+        // An expired header is still copied (a user may want to
+        // see the 401), but the copy's message says so.
+        let secs = now.div_euclid(1000);
+        // (A session the server refused makes no header at all.)
+        let stale = match entry.health(secs, 0) {
+            Some(Health::Expired) => entry
+                .access_exp
+                .map(|at| strings::copied_expired(at, secs, &self.keymap)),
+            _ => None,
+        };
         match made {
             Ok(value) => {
                 let job = Job {
                     name: credential.name.clone(),
                     generation: entry.generation,
                 };
+                self.copy_stale = stale;
                 self.copying = Some((what.to_owned(), value.clone()));
                 vec![Effect::Copy(job, value)]
             }

@@ -176,3 +176,45 @@ fn with_clear_after_0_the_copy_stays_until_quit_and_is_cleared_then() {
     }
     assert!(app.should_quit());
 }
+
+#[test]
+fn copying_an_expired_header_warns_that_it_will_get_401() {
+    let mut refused = oauth("refused", 300);
+    if let Auth::Oauth {
+        session: Some(s), ..
+    } = &mut refused.auth
+    {
+        s.login_required = true;
+    }
+    // Expired 2 min ago; its refresh token would still work.
+    let mut app = app_with(vec![oauth("expired", -120), refused, oauth("fresh", 300)]);
+    // Left as it is: auto-refresh would renew it at once.
+    act(&mut app, Action::ToggleAutoRefresh);
+    let (job, _) = copy(&mut app, "expired", Action::CopyHeader);
+    app.update(Msg::Done(job, Done::Copy(Copied::System)), NOW);
+    let status = app.status.clone().expect("a status");
+    assert!(status.error, "{status:?}");
+    assert_eq!(
+        status.text,
+        "Authorization header copied, clears in 45 s; but its access token \
+         expired 2 m 0 s ago: it will get 401 (press r to refresh first)"
+    );
+    // A refused session makes no header at all, and says so.
+    act(&mut app, Action::Top);
+    for _ in 0..5 {
+        if selected(&app) == "refused" {
+            break;
+        }
+        act(&mut app, Action::Down);
+    }
+    assert_eq!(selected(&app), "refused");
+    assert!(act(&mut app, Action::CopyValue).is_empty());
+    let status = app.status.clone().expect("a status");
+    assert!(status.error && status.text.contains("log in"), "{status:?}");
+    // A working one says nothing of the kind, and the warning is not kept.
+    act(&mut app, Action::Top);
+    let (job, _) = copy(&mut app, "fresh", Action::CopyHeader);
+    app.update(Msg::Done(job, Done::Copy(Copied::System)), NOW);
+    let status = app.status.clone().expect("a status");
+    assert!(!status.error && !status.text.contains("401"), "{status:?}");
+}

@@ -202,3 +202,21 @@ async fn discovery_falls_back_to_keycloak_paths_only_when_the_document_is_missin
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn an_issuer_that_does_not_resolve_is_named_as_the_issuer_not_the_api() {
+    use sipauth_tui::oauth::{Timeouts, discover, http_client};
+    let http = http_client(Timeouts::default()).unwrap();
+    // `.invalid` never resolves (RFC 6761).
+    let issuer = "https://login.sipauth-test.invalid/auth/realms/third-party";
+    let err = discover(&http, Timeouts::default(), issuer)
+        .await
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("cannot resolve `login.sipauth-test.invalid`")
+            && message.contains("check the host in the issuer URL"),
+        "{message}"
+    );
+    assert!(!message.contains("API base URL"), "{message}");
+}
