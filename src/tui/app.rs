@@ -59,6 +59,17 @@ pub struct Logged {
 /// How many status messages the log keeps.
 pub const LOG_LEN: usize = 100;
 
+/// A copy on its way to a clipboard.
+#[derive(Debug)]
+struct Copying {
+    /// What it is, for the message ("Authorization header").
+    what: String,
+    /// The value, shown in a pop-up if no clipboard takes it.
+    value: Secret,
+    /// Why it will not work (an expired header), said with the copy.
+    stale: Option<String>,
+}
+
 /// A window over the main screen.
 #[derive(Clone, Debug)]
 pub enum Modal {
@@ -151,8 +162,9 @@ pub struct App {
     status: Option<Status>,
     /// The last [`LOG_LEN`] status messages, oldest first.
     log: std::collections::VecDeque<Logged>,
-    /// The offset of local time from UTC in seconds, for the log's times
-    /// (the runner sets it; nothing here reads the clock or the zone).
+    /// The offset of local time from UTC in seconds, for the times of day
+    /// shown (gauges, the message log); the runner sets it from the local
+    /// zone, nothing here reads the clock or the zone.
     utc_offset: i64,
     /// Whether sessions are refreshed in the background.
     auto_refresh: bool,
@@ -161,9 +173,7 @@ pub struct App {
     /// The value on the clipboard and when to clear it (Unix ms).
     clipboard: Option<(Secret, i64)>,
     /// A copy on its way: what it is and the value, in case no clipboard takes it.
-    copying: Option<(String, Secret)>,
-    /// Why the header being copied will not work (expired, refused).
-    copy_stale: Option<String>,
+    copying: Option<Copying>,
     /// The terminal size.
     size: (u16, u16),
     /// The login in progress, if any.
@@ -226,7 +236,6 @@ impl App {
             reveal: None,
             clipboard: None,
             copying: None,
-            copy_stale: None,
             size: (80, 24),
             login: None,
             quit: false,
@@ -346,7 +355,7 @@ impl App {
         self.log.iter().rev()
     }
 
-    /// The offset of local time from UTC in seconds (the log's times).
+    /// The offset of local time from UTC in seconds (the times shown).
     pub fn utc_offset(&self) -> i64 {
         self.utc_offset
     }
@@ -618,7 +627,7 @@ impl App {
     pub(crate) fn fail(
         &mut self,
         name: &str,
-        what: &str,
+        what: &'static str,
         reason: String,
         fix: Option<String>,
         now: i64,
@@ -626,7 +635,7 @@ impl App {
         if let Some(entry) = self.entry_mut(name) {
             entry.failure = Some(Box::new(entries::Failure {
                 at: now.div_euclid(1000),
-                what: what.to_owned(),
+                what,
                 reason,
                 fix,
             }));

@@ -12,7 +12,7 @@ use super::super::msg::{Copied, Done, Effect, Job};
 use super::super::strings;
 use super::deadlines::NEVER;
 use super::entries::Entry;
-use super::{App, Modal};
+use super::{App, Copying, Modal};
 
 /// How long auto-refresh leaves an entry alone after a failed refresh (ms).
 const RETRY_MS: i64 = 30_000;
@@ -195,10 +195,10 @@ impl App {
                 }
                 let fix = strings::login_fix(true, &self.keymap);
                 let what = if probe_waited { "probe" } else { "refresh" };
-                let reason = match probe_waited {
-                    true => strings::refresh_first_failed(&strings::chain(&e)),
-                    false => strings::chain(&e),
-                };
+                let mut reason = strings::chain(&e);
+                if probe_waited {
+                    reason = strings::refresh_first_failed(&reason);
+                }
                 self.fail(name, what, reason, Some(fix), now);
                 self.warn(strings::refresh_failed(&e, &self.keymap), now);
             }
@@ -279,7 +279,7 @@ impl App {
     }
 
     fn copied(&mut self, copied: Copied, now: i64) -> Vec<Effect> {
-        let Some((what, value)) = self.copying.take() else {
+        let Some(Copying { what, value, stale }) = self.copying.take() else {
             return Vec::new();
         };
         let mut effects = Vec::new();
@@ -293,9 +293,9 @@ impl App {
                     s => now + i64::from(s) * 1000,
                 };
                 self.clipboard = Some((value, at));
-                self.said_copy(strings::copied(&what, clear), now);
+                self.said_copy(strings::copied(&what, clear), stale, now);
             }
-            Copied::Osc52 => self.said_copy(strings::sent_osc52(&what), now),
+            Copied::Osc52 => self.said_copy(strings::sent_osc52(&what), stale, now),
             // The login's URL is on screen already: the login goes on.
             Copied::Unavailable(_) if matches!(self.modal, Some(Modal::Login)) => {
                 self.warn(strings::NO_CLIPBOARD_LOGIN, now);
@@ -306,14 +306,13 @@ impl App {
                 self.modal = Some(Modal::Shown { what, value });
             }
         }
-        self.copy_stale = None;
         effects.extend(self.deadlines(now));
         effects
     }
 
-    /// Says a copy went through, as a warning when the header is stale.
-    fn said_copy(&mut self, text: String, now: i64) {
-        match self.copy_stale.take() {
+    /// Says a copy went through, as a warning when the header is `stale`.
+    fn said_copy(&mut self, text: String, stale: Option<String>, now: i64) {
+        match stale {
             Some(stale) => self.warn(format!("{text}; {stale}"), now),
             None => self.say(text, now),
         }

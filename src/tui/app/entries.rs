@@ -47,7 +47,7 @@ pub struct Failure {
     /// Unix seconds when it failed.
     pub at: i64,
     /// What failed ("probe", "refresh").
-    pub what: String,
+    pub what: &'static str,
     /// Why, in the app's words (never a secret).
     pub reason: String,
     /// What to do about it, naming the key ("log in again (l)").

@@ -16,7 +16,7 @@ use super::super::layout::Pane;
 use super::super::msg::{Action, Change, Effect, Job};
 use super::super::strings;
 use super::entries::Row;
-use super::{App, Modal, RunningLogin};
+use super::{App, Copying, Modal, RunningLogin};
 
 impl App {
     /// How keys are read now: the runner routes each key by this.
@@ -201,45 +201,31 @@ impl App {
             Modal::Help => {
                 // The help's rows on screen: all but its border and last line.
                 let page = self.size.1.saturating_sub(3).max(1);
-                match key.code {
-                    KeyCode::Char('j') | KeyCode::Down => {
-                        self.help_scroll = self.help_scroll.saturating_add(1);
-                    }
-                    KeyCode::Char('k') | KeyCode::Up => {
-                        self.help_scroll = self.help_scroll.saturating_sub(1);
-                    }
-                    KeyCode::PageDown | KeyCode::Char(' ') => {
-                        self.help_scroll = self.help_scroll.saturating_add(page);
-                    }
-                    KeyCode::PageUp => self.help_scroll = self.help_scroll.saturating_sub(page),
-                    KeyCode::Char('g') | KeyCode::Home => self.help_scroll = 0,
-                    KeyCode::Char('G') | KeyCode::End => self.help_scroll = u16::MAX,
-                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => self.modal = None,
-                    _ => {}
-                }
-                // Never past the end, so `k` moves back at once.
                 let rows = self.help_rows();
                 let most =
                     u16::try_from(rows.saturating_sub(usize::from(page))).unwrap_or(u16::MAX);
-                self.help_scroll = self.help_scroll.min(most);
+                match scrolled(key.code, self.help_scroll.into(), page.into(), most.into()) {
+                    Some(to) => self.help_scroll = u16::try_from(to).unwrap_or(most),
+                    None if is_close(key.code, 'q') => self.modal = None,
+                    None => {}
+                }
                 Vec::new()
             }
             Modal::Messages { scroll } => {
                 let page = usize::from(self.size.1.saturating_sub(4)).max(1);
                 let last = self.log.len().saturating_sub(1);
-                match key.code {
-                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q' | 'm') => self.modal = None,
-                    KeyCode::Char('j') | KeyCode::Down => *scroll = (*scroll + 1).min(last),
-                    KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
-                    KeyCode::PageDown => *scroll = (*scroll + page).min(last),
-                    KeyCode::PageUp => *scroll = scroll.saturating_sub(page),
-                    _ => {}
+                match scrolled(key.code, *scroll, page, last) {
+                    Some(to) => *scroll = to,
+                    None if is_close(key.code, 'q') || key.code == KeyCode::Char('m') => {
+                        self.modal = None;
+                    }
+                    None => {}
                 }
                 Vec::new()
             }
             Modal::Error(_) | Modal::Shown { .. } | Modal::Learn => {
                 // The help's own key closes it too: it comes as its action.
-                if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
+                if is_close(key.code, 'q') {
                     self.modal = None;
                 }
                 Vec::new()
@@ -517,8 +503,11 @@ impl App {
                     name: credential.name.clone(),
                     generation: entry.generation,
                 };
-                self.copy_stale = stale;
-                self.copying = Some((what.to_owned(), value.clone()));
+                self.copying = Some(Copying {
+                    what: what.to_owned(),
+                    value: value.clone(),
+                    stale,
+                });
                 vec![Effect::Copy(job, value)]
             }
             Err(e) => {
@@ -581,7 +570,11 @@ impl App {
         };
         let job = login.job.clone();
         let value = Secret::new(url);
-        self.copying = Some(("login URL".to_owned(), value.clone()));
+        self.copying = Some(Copying {
+            what: "login URL".to_owned(),
+            value: value.clone(),
+            stale: None,
+        });
         vec![Effect::Copy(job, value)]
     }
 
@@ -644,4 +637,25 @@ impl App {
         }
         Vec::new()
     }
+}
+
+/// Where a scroll key moves a pop-up scrolled to `at` with `page` rows on
+/// screen and `most` the furthest it goes (never past it, so `k` moves
+/// back at once); `None` for any other key.
+fn scrolled(code: KeyCode, at: usize, page: usize, most: usize) -> Option<usize> {
+    let to = match code {
+        KeyCode::Char('j') | KeyCode::Down => at.saturating_add(1),
+        KeyCode::Char('k') | KeyCode::Up => at.saturating_sub(1),
+        KeyCode::PageDown | KeyCode::Char(' ') => at.saturating_add(page),
+        KeyCode::PageUp => at.saturating_sub(page),
+        KeyCode::Char('g') | KeyCode::Home => 0,
+        KeyCode::Char('G') | KeyCode::End => most,
+        _ => return None,
+    };
+    Some(to.min(most))
+}
+
+/// Whether `code` closes a pop-up: Esc, Enter or `close`.
+fn is_close(code: KeyCode, close: char) -> bool {
+    matches!(code, KeyCode::Esc | KeyCode::Enter) || code == KeyCode::Char(close)
 }

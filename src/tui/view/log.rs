@@ -32,7 +32,13 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: usize, area: Rect) {
     if total == 0 {
         lines.extend(text::paragraph(strings::NO_MESSAGES, width, theme::label()));
     }
+    // As tall as the screen allows: the last row names the keys. Messages
+    // below the screen are not wrapped.
+    let room = usize::from(area.height.saturating_sub(2)).saturating_sub(1);
     for logged in app.messages().skip(scroll) {
+        if lines.len() >= room {
+            break;
+        }
         let style = if logged.error {
             theme::error()
         } else {
@@ -41,8 +47,6 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: usize, area: Rect) {
         let time = time_text::time_of_day(logged.at.div_euclid(1000), app.utc_offset());
         lines.extend(text::field(&time, &logged.text, TIME, width, style));
     }
-    // As tall as the screen allows: the last row names the keys.
-    let room = usize::from(area.height.saturating_sub(2)).saturating_sub(1);
     let keys = Line::styled(text::clip(strings::MESSAGES_KEYS, width), theme::label());
     let height = lines.len().min(room) + 1;
     let zone = if app.utc_offset() == 0 { " · UTC" } else { "" };

@@ -1,8 +1,9 @@
 //! The last probe (or picked call), after the last failed outcome when
-//! one is kept (a refused probe, a refresh that needs a login): the request, status and reason with
-//! the latency (green for a 2xx, red otherwise), the warning said before
-//! sending (the credential lacks the operation's scopes), the hint, then the body as the server sent
-//! it, pretty-printed JSON one row per line. The body joins the scrolling
+//! one is kept (a refused probe, a refresh that needs a login): the
+//! request, status and reason with the latency (green for a 2xx, red
+//! otherwise), the warning said before sending (the credential lacks the
+//! operation's scopes), the hint, then the body as the server sent it,
+//! pretty-printed JSON one row per line. The body joins the scrolling
 //! document as raw rows, shaped only when on screen.
 
 use crate::time_text;
@@ -30,7 +31,7 @@ pub fn push<'a>(
         let when = time_text::relative(failure.at, now, false);
         let mut lines = vec![text::rule("probe", &when, width)];
         lines.extend(text::paragraph(
-            &strings::failed(&failure.what, &failure.reason),
+            &strings::failed(failure.what, &failure.reason),
             width,
             theme::error(),
         ));
