@@ -287,6 +287,32 @@ pub fn client_from_jwt(access_token: &str) -> Option<OauthClient> {
     Some(client)
 }
 
+/// What is already over in an imported session at `now`, in words for a
+/// warning before it is saved: the refresh token expired ("its refresh
+/// token expired 3 y ago (2023-05-02 14:42:21 UTC): it cannot be
+/// refreshed"), or the access token expired with no refresh token to
+/// renew it. `None` when it is usable or can be refreshed, and for
+/// anything but a session. Each face adds its own fix (a key, a command).
+pub fn stale(auth: &Auth, now: i64) -> Option<String> {
+    use crate::expiry::{Refresh, access_expiry, refresh_expiry};
+    use crate::time_text::{relative, utc};
+    let session = auth.session()?;
+    let when = |at: i64| format!("{} ({})", relative(at, now, true), utc(at));
+    match refresh_expiry(session) {
+        Refresh::At(at) if at <= now => Some(format!(
+            "its refresh token {}: it cannot be refreshed",
+            when(at)
+        )),
+        Refresh::None => access_expiry(session).filter(|&at| at <= now).map(|at| {
+            format!(
+                "its access token {} and there is no refresh token",
+                when(at)
+            )
+        }),
+        _ => None,
+    }
+}
+
 /// The first issuer other than `issuer` that one of the session's JWTs
 /// names (`iss`, cleaned), trailing slashes aside. Attaching such a session
 /// to an entry of `issuer` would send its refresh token to a server that

@@ -83,9 +83,11 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
         .or(api)
         .unwrap_or_else(|| DEFAULT_API.to_owned());
     let summary = auth.session().map(|s| summary(s, now));
-    if let Some(into) = &args.into {
+    let stale = import::stale(&auth, now);
+    let name = if let Some(into) = &args.into {
         attach(ctx, into, auth, args.force)?;
         diag!("imported the {} into `{into}`", format.label());
+        into.clone()
     } else {
         let kind = auth.kind_label();
         let derived = auth
@@ -106,9 +108,19 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
                 "  client `{client_id}` at {issuer} taken from the access token (public client, no secret)"
             );
         }
-    }
+        name
+    };
     for line in summary.into_iter().flatten() {
         diag!("{line}");
+    }
+    if let Some(fact) = stale {
+        let login = ctx.load()?.get(&name)?.auth.client().is_some();
+        match login {
+            true => diag!(
+                "warning: {fact}; stored anyway: `sipauth-tui login {name}` gets a new session"
+            ),
+            false => diag!("warning: {fact}; stored anyway: import a fresh token response"),
+        }
     }
     Ok(Outcome::Success)
 }

@@ -241,3 +241,31 @@ fn a_session_is_foreign_to_every_issuer_but_the_one_its_tokens_name() {
         None
     );
 }
+
+#[test]
+fn an_import_says_what_is_already_over_and_nothing_when_it_is_usable() {
+    let fixture = parse(FIXTURE, NOW).unwrap();
+    // Issued 2018-05-02 14:37:21, its refresh token lived 30 days.
+    assert_eq!(
+        stale(&fixture.auth, NOW).as_deref(),
+        Some("its refresh token expired 5 y ago (2018-06-01 14:37:21 UTC): it cannot be refreshed")
+    );
+    // On the day it was issued, nothing is over yet.
+    assert_eq!(stale(&fixture.auth, 1_525_271_900), None);
+    let bearer = |exp: i64| {
+        let access = crate::testing::jwt::unsigned(&serde_json::json!({"exp": exp}));
+        parse(&format!("Bearer {access}"), NOW).unwrap().auth
+    };
+    assert_eq!(
+        stale(&bearer(NOW - 90), NOW).as_deref(),
+        Some(
+            "its access token expired 1 m 30 s ago (2023-11-14 22:11:50 UTC) and there is no refresh token"
+        )
+    );
+    assert_eq!(stale(&bearer(NOW + 90), NOW), None);
+    // An expired access token with a live refresh token is renewed by a
+    // refresh: no warning. A PAT has no lifetime.
+    let live = r#"{"access_token":"opaque","token_type":"Bearer","expires_in":60,"refresh_token":"r","refresh_expires_in":1800}"#;
+    assert_eq!(stale(&parse(live, NOW).unwrap().auth, NOW + 120), None);
+    assert_eq!(stale(&pat("token-A", "x"), NOW), None);
+}

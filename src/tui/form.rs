@@ -97,6 +97,9 @@ pub struct Form {
     pub saving: bool,
     /// Import: what the pasted text was recognised as, or why not.
     pub recognised: Option<Result<String, String>>,
+    /// Import: what is already over in the recognised session (its
+    /// refresh token expired…), said before it is saved.
+    pub stale: Option<String>,
     /// Whether anything was typed or pasted (closing then discards it).
     touched: bool,
     mode: Mode,
@@ -146,6 +149,7 @@ impl Form {
             error: None,
             saving: false,
             recognised: None,
+            stale: None,
             touched: false,
             mode,
             taken,
@@ -414,8 +418,13 @@ impl Form {
             return;
         }
         let input = self.fields.first().map_or("", |f| f.value());
-        self.recognised = (!input.trim().is_empty()).then(|| {
-            build::parse_import(input, now)
+        let parsed = (!input.trim().is_empty()).then(|| build::parse_import(input, now));
+        self.stale = match &parsed {
+            Some(Ok(imported)) => crate::import::stale(&imported.auth, now),
+            _ => None,
+        };
+        self.recognised = parsed.map(|parsed| {
+            parsed
                 .map(|i| format!("{} → {}", i.format.label(), i.auth.kind_label()))
                 .map_err(|e| e.to_string())
         });

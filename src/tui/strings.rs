@@ -99,6 +99,20 @@ pub fn action_help(action: Action) -> &'static str {
 /// Mouse hints for the help overlay: (what, does).
 pub const MOUSE_HELP: [(&str, &str); 2] = [("click", "select"), ("wheel", "scroll")];
 
+/// After an import form's warning that the session is already over.
+pub const STALE_IMPORT: &str = "saving keeps it, but it needs a new login or a fresh paste";
+
+/// The status after saving an import that is already over: `fact` as
+/// [`crate::import::stale`] words it, the fix by key when the session
+/// has a client to log in with.
+pub fn saved_stale(name: &str, fact: &str, can_login: bool, keymap: &Keymap) -> String {
+    let fix = match can_login {
+        true => format!("log in again ({})", keymap.keys_of(Action::Login)),
+        false => "import a fresh token response".to_owned(),
+    };
+    format!("added {name}, but {fact}: {fix}")
+}
+
 /// A first Ctrl-C in a form holding input.
 pub const QUIT_FORM: &str = "the form holds input: Ctrl-C again quits and discards it";
 

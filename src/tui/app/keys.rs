@@ -133,7 +133,7 @@ impl App {
                     Vec::new()
                 }
                 FormEvent::Submit(change) => {
-                    self.save_note = Some(self.save_note_for(&change));
+                    self.save_note = Some(self.save_note_for(&change, now));
                     // Named for the credential saved, so it is selected once stored.
                     let name = match &*change {
                         Change::Insert(saved)
@@ -600,9 +600,19 @@ impl App {
     /// What a submitted form changes, in words for the status bar once
     /// the store has it: `added NAME`, `saved NAME: renamed from OLD, API
     /// base changed`.
-    fn save_note_for(&self, change: &Change) -> String {
+    fn save_note_for(&self, change: &Change, now: i64) -> String {
         let (old, new) = match change {
-            Change::Insert(added) => return format!("added {}", added.name),
+            Change::Insert(added) => {
+                return match crate::import::stale(&added.auth, now / 1000) {
+                    Some(fact) => strings::saved_stale(
+                        &added.name,
+                        &fact,
+                        added.auth.client().is_some(),
+                        &self.keymap,
+                    ),
+                    None => format!("added {}", added.name),
+                };
+            }
             Change::Learned { name, .. } => return format!("saved {name}"),
             Change::Replace { old, credential } => (old, credential),
         };

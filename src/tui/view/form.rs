@@ -12,8 +12,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::super::form::{Field, Form, Input, Kind};
-use super::super::theme;
+use super::super::{strings, theme};
 use super::dialog::{centred, frame_box};
+use super::text;
+use crate::expiry::Health;
 
 /// The widest a form gets.
 const MAX_WIDTH: u16 = 72;
@@ -105,13 +107,18 @@ fn fields(form: &Form, width: usize) -> Body {
             label_style,
         );
         if field.multiline() {
-            lines.push(Line::from(vec![label, Span::raw(paste_summary(field))]));
+            let summary = text::clip(&paste_summary(field), width.saturating_sub(label_width));
+            lines.push(Line::from(vec![label, Span::raw(summary)]));
             if let Some(recognised) = &form.recognised {
                 let (text, style) = match recognised {
                     Ok(what) => (format!("recognised: {what}"), theme::info()),
                     Err(why) => (why.clone(), theme::error()),
                 };
-                lines.push(Line::styled(format!("  {text}"), style));
+                lines.extend(note(&text, width, style));
+            }
+            if let Some(stale) = &form.stale {
+                let warning = format!("warning: {stale}; {}", strings::STALE_IMPORT);
+                lines.extend(note(&warning, width, theme::health(Health::Expiring)));
             }
             if form.reveal {
                 let text = field.shown(true);
@@ -137,12 +144,11 @@ fn fields(form: &Form, width: usize) -> Body {
             }
             lines.push(Line::from(vec![label, Span::raw(visible)]));
         }
-        let note = match (&field.error, focused && !field.hint.is_empty()) {
-            (Some(error), _) => Some(Line::styled(format!("  {error}"), theme::error())),
-            (None, true) => Some(Line::styled(format!("  {}", field.hint), theme::label())),
-            (None, false) => None,
-        };
-        lines.extend(note);
+        match (&field.error, focused && !field.hint.is_empty()) {
+            (Some(error), _) => lines.extend(note(error, width, theme::error())),
+            (None, true) => lines.extend(note(&field.hint, width, theme::label())),
+            (None, false) => {}
+        }
         if focused {
             focus_end = lines.len() - 1;
         }
@@ -158,6 +164,15 @@ fn fields(form: &Form, width: usize) -> Body {
         focus_end,
         cursor,
     }
+}
+
+/// A line under a field (its error, hint, or what a paste is), indented
+/// and wrapped to the box: nothing of it is cut.
+fn note(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    text::wrap(text, width.saturating_sub(2))
+        .into_iter()
+        .map(|line| Line::styled(format!("  {line}"), style))
+        .collect()
 }
 
 /// "1,234 characters on 5 lines", drawn as bullets' stand-in: the paste

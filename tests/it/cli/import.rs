@@ -87,6 +87,13 @@ fn each_input_kind_imports_and_renders_its_exact_header() {
         err.contains("as OAuth session `imported`") && err.contains("expired 8 y ago"),
         "{err}"
     );
+    // Said as a warning with the way out, after what was stored.
+    assert!(
+        err.trim_end().ends_with(
+            "warning: its refresh token expired 8 y ago (2018-06-01 14:37:21 UTC): it cannot be refreshed; stored anyway: `sipauth-tui login imported` gets a new session"
+        ),
+        "{err}"
+    );
     assert!(!err.contains("eyJ"), "{err}");
     // Stored as given; `header` refuses it as expired rather than send it.
     assert_eq!(

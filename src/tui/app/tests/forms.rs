@@ -437,3 +437,43 @@ fn new_credentials_start_at_the_apps_defaults_the_demos_sandbox() {
         "http://127.0.0.1:4711/v2"
     );
 }
+
+#[test]
+fn import_warns_before_saving_that_the_refresh_token_is_over_and_says_so_again_once_saved() {
+    const FIXTURE: &str = include_str!("../../../../tests/fixtures/keycloak-token-response.json");
+    let mut app = app();
+    press(&mut app, KeyCode::Char('i'), NOW);
+    app.update(Msg::Paste(FIXTURE.into()), NOW);
+    let stale = form(&app).stale.clone().unwrap_or_default();
+    assert!(
+        stale.starts_with("its refresh token expired ")
+            && stale.contains("(2018-06-01 14:37:21 UTC)"),
+        "{stale}"
+    );
+    // A fresh paste takes the warning away.
+    ctrl(&mut app, 'u', NOW);
+    assert_eq!(form(&app).stale, None);
+    app.update(Msg::Paste(FIXTURE.into()), NOW);
+    let effects = ctrl(&mut app, 's', NOW);
+    let job = match effects.as_slice() {
+        [Effect::Save(job, Change::Insert(c))] if c.name == "imported" => job.clone(),
+        other => panic!("want the import saved anyway, got {other:?}"),
+    };
+    let stored = inserted(&effects);
+    let mut all = app
+        .entries
+        .iter()
+        .map(|e| e.credential.clone())
+        .collect::<Vec<_>>();
+    all.push(stored);
+    app.update(Msg::Done(job, Done::Saved(Ok(data(all)))), NOW);
+    let status = app.status.clone().expect("a status");
+    assert!(
+        status
+            .text
+            .starts_with("added imported, but its refresh token expired ")
+            && status.text.ends_with(": log in again (l)"),
+        "{status:?}"
+    );
+    assert_eq!(selected(&app), "imported");
+}

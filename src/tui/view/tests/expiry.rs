@@ -141,3 +141,24 @@ fn the_access_gauge_is_coloured_as_the_badge_is() {
         .expect("a filled gauge cell");
     assert_eq!(buffer[(filled, 1)].fg, badge, "gauge and badge disagree");
 }
+
+#[test]
+fn the_import_form_warns_of_an_expired_refresh_token_before_it_is_saved() {
+    const FIXTURE: &str = include_str!("../../../../tests/fixtures/keycloak-token-response.json");
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        act(&mut app, Action::Import);
+        app.update(Msg::Paste(FIXTURE.into()), NOW_MS);
+        let screen = snapshot("import_stale", &app);
+        // Inside the box, the warning wraps: its words come in order.
+        let words: Vec<&str> = screen.split_whitespace().collect();
+        let want = "recognised: token response → OAuth session warning: its refresh token expired 5 y ago (2018-06-01 14:37:21 UTC): it cannot be refreshed; saving keeps it";
+        let mut at = words.iter();
+        for word in want.split_whitespace() {
+            assert!(
+                at.any(|w| w.contains(word)),
+                "{w}x{h}: no `{word}` in order: {screen}"
+            );
+        }
+    }
+}
