@@ -33,6 +33,8 @@ mod layout;
 #[doc(hidden)]
 pub mod msg;
 #[doc(hidden)]
+pub mod palette;
+#[doc(hidden)]
 pub mod reach;
 mod strings;
 mod terminal;

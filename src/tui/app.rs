@@ -26,6 +26,7 @@ use super::keymap::Keymap;
 use super::kind::Work;
 use super::layout::{Areas, Pane};
 use super::msg::{Effect, Job, Msg};
+use super::palette::Palette;
 use entries::{Entry, Row};
 
 /// How far the detail pane can scroll for an app at a time (Unix ms).
@@ -101,6 +102,8 @@ pub enum Modal {
     Endpoints(Box<EndpointList>),
     /// The scope-learning run ([`App::learning`]).
     Learn,
+    /// The command palette.
+    Palette(Box<Palette>),
     /// The message log ([`App::messages`]), scrolled down by `scroll` rows.
     Messages {
         /// The first row shown.

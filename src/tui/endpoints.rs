@@ -20,7 +20,7 @@ use ratatui::layout::Rect;
 use crate::sipgate::{ApiMap, Operation};
 
 use super::fuzzy::{self, Haystack, Query, Scratch};
-use super::input::{Key, KeyCode};
+use super::input::{Key, KeyCode, SearchKey};
 use super::msg::Call;
 pub use editor::Editor;
 pub use list::EndpointList;
@@ -260,30 +260,13 @@ impl Picker {
         match key.code {
             KeyCode::Esc => return PickerEvent::Close,
             KeyCode::Enter => return self.pick(user_id),
-            KeyCode::Char('u') if key.ctrl => self.set_query(""),
-            KeyCode::Char(c) if !key.ctrl && !key.alt && !c.is_control() => {
-                let query = format!("{}{c}", self.query);
-                self.set_query(&query);
-            }
-            KeyCode::Backspace => {
-                let mut query = self.query.clone();
-                query.pop();
-                self.set_query(&query);
-            }
-            KeyCode::Up => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down => self.selected = (self.selected + 1).min(last),
-            KeyCode::PageUp => self.selected = self.selected.saturating_sub(page),
-            KeyCode::PageDown => self.selected = (self.selected + page).min(last),
-            KeyCode::Home => self.selected = 0,
-            KeyCode::End => self.selected = last,
-            _ => {}
+            _ => match super::input::search_key(&self.query, key, self.selected, page, last) {
+                Some(SearchKey::Query(query)) => self.set_query(&query),
+                Some(SearchKey::Moved(to)) => self.selected = to,
+                None => {}
+            },
         }
-        let page = page.max(1);
-        if self.selected < self.scroll {
-            self.scroll = self.selected;
-        } else if self.selected >= self.scroll + page {
-            self.scroll = self.selected + 1 - page;
-        }
+        self.scroll = super::input::follow(self.scroll, self.selected, page);
         PickerEvent::Continue
     }
 

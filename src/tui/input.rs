@@ -209,3 +209,60 @@ pub enum InputMode {
     /// The help overlay: its own key closes it, as do the dialog keys.
     Help,
 }
+
+/// Where a key moves the choice in a list that also takes typing (the
+/// endpoint picker, the palette): at `at` of rows `0..=last`, `page` rows
+/// on screen; `None` for a key that is not a move.
+fn list_move(code: KeyCode, at: usize, page: usize, last: usize) -> Option<usize> {
+    let to = match code {
+        KeyCode::Up => at.saturating_sub(1),
+        KeyCode::Down => at.saturating_add(1),
+        KeyCode::PageUp => at.saturating_sub(page),
+        KeyCode::PageDown => at.saturating_add(page),
+        KeyCode::Home => 0,
+        KeyCode::End => last,
+        _ => return None,
+    };
+    Some(to.min(last))
+}
+
+/// The first row shown, moved from `scroll` just enough that row `at`
+/// shows among `page` rows.
+pub fn follow(scroll: usize, at: usize, page: usize) -> usize {
+    let page = page.max(1);
+    if at < scroll {
+        at
+    } else if at >= scroll + page {
+        at + 1 - page
+    } else {
+        scroll
+    }
+}
+
+/// What a key does in a list searched by typing (the endpoint picker,
+/// the palette).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SearchKey {
+    /// The query is now this.
+    Query(String),
+    /// The choice moves to this row.
+    Moved(usize),
+}
+
+/// A key in a search list showing `page` rows: an edit of `query` (a
+/// typed character added, Backspace's removed, Ctrl-U's emptied) or a
+/// move of the choice from `at` among rows `0..=last`; `None` for any
+/// other key.
+pub fn search_key(query: &str, key: Key, at: usize, page: usize, last: usize) -> Option<SearchKey> {
+    let edited = match key.code {
+        KeyCode::Char('u') if key.ctrl => String::new(),
+        KeyCode::Char(c) if !key.ctrl && !key.alt && !c.is_control() => format!("{query}{c}"),
+        KeyCode::Backspace => {
+            let mut query = query.to_owned();
+            query.pop();
+            query
+        }
+        code => return list_move(code, at, page, last).map(SearchKey::Moved),
+    };
+    Some(SearchKey::Query(edited))
+}

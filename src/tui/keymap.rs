@@ -37,6 +37,7 @@ pub const DEFAULTS: &[(Action, &[&str])] = &[
     (Action::ListWider, &[">"]),
     (Action::Messages, &["m"]),
     (Action::Help, &["?"]),
+    (Action::Palette, &[":", "ctrl-p"]),
     (Action::Quit, &["q", "ctrl-c"]),
 ];
 
@@ -144,6 +145,36 @@ pub fn action_name(action: Action) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_readme_names_every_action_the_config_takes_and_every_default_key() {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("Actions: `up`")
+            .expect("the README lists the actions");
+        let names = &readme[start..start + readme[start..].find(". Keys:").unwrap_or(0)];
+        let at = readme
+            .find("| key | action |")
+            .expect("the README has a keys table");
+        let table = &readme[at..at + readme[at..].find("\n\n").unwrap_or(0)];
+        for (action, keys) in DEFAULTS {
+            let name = action_name(*action);
+            assert!(
+                names.contains(&format!("`{name}`")),
+                "README lacks `{name}`"
+            );
+            // The keys table names each action's first key.
+            let key = keys[0];
+            let shown = match Key::parse(key).map(|k| k.to_string()) {
+                Ok(shown) => shown,
+                Err(e) => panic!("{key}: {e}"),
+            };
+            assert!(
+                table.contains(&shown),
+                "the README's keys table lacks `{shown}` ({name})"
+            );
+        }
+    }
 
     #[test]
     fn defaults_map_the_issue_keys() {

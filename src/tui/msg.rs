@@ -81,8 +81,24 @@ pub enum Action {
     Messages,
     /// Show or hide the key help.
     Help,
+    /// The command palette: any action by name.
+    Palette,
     /// Leave the app.
     Quit,
+}
+
+impl Action {
+    /// The actions that move about (in the list, or the focused detail
+    /// pane) rather than do something to the credential.
+    pub const MOVES: [Action; 7] = [
+        Action::Down,
+        Action::Up,
+        Action::PageDown,
+        Action::PageUp,
+        Action::Top,
+        Action::Bottom,
+        Action::SwitchPane,
+    ];
 }
 
 /// Identifies background work: whose it is and which version of it.

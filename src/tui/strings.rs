@@ -92,6 +92,7 @@ pub fn action_help(action: Action) -> &'static str {
         Action::ListWider => "wider list",
         Action::Messages => "message log",
         Action::Help => "this help",
+        Action::Palette => "command palette: any action by name",
         Action::Quit => "quit",
     }
 }
@@ -112,6 +113,12 @@ pub fn saved_stale(name: &str, fact: &str, can_login: bool, keymap: &Keymap) -> 
     };
     format!("added {name}, but {fact}: {fix}")
 }
+
+/// The palette when no action matches its query.
+pub const PALETTE_NONE: &str = "  no action matches (Backspace, ctrl-u clears)";
+
+/// The palette's keys, on its last line.
+pub const PALETTE_KEYS: &str = "Enter runs · ↑↓ choose · Esc closes";
 
 /// A first Ctrl-C in a form holding input.
 pub const QUIT_FORM: &str = "the form holds input: Ctrl-C again quits and discards it";

@@ -11,6 +11,7 @@ mod learn;
 mod list;
 mod log;
 mod modal;
+mod palette;
 mod picker;
 mod status;
 mod text;

@@ -14,6 +14,7 @@ use super::super::input::{InputMode, Key, KeyCode, Pointer, PointerKind};
 use super::super::kind::Work;
 use super::super::layout::Pane;
 use super::super::msg::{Action, Change, Effect, Job};
+use super::super::palette::{self, Palette, PaletteEvent};
 use super::super::strings;
 use super::entries::Row;
 use super::{App, Copying, Modal, RunningLogin};
@@ -22,7 +23,7 @@ impl App {
     /// How keys are read now: the runner routes each key by this.
     pub fn input_mode(&self) -> InputMode {
         match &self.modal {
-            Some(Modal::Form(_) | Modal::Picker(_)) => InputMode::Text,
+            Some(Modal::Form(_) | Modal::Picker(_) | Modal::Palette(_)) => InputMode::Text,
             Some(Modal::Help) => InputMode::Help,
             Some(_) => InputMode::Dialog,
             None if self.filtering => InputMode::Text,
@@ -123,6 +124,17 @@ impl App {
                 Vec::new()
             }
             Modal::Picker(_) => Vec::new(),
+            Modal::Palette(palette) => match palette.key(key, palette::visible_rows(self.size.1)) {
+                PaletteEvent::Continue => Vec::new(),
+                PaletteEvent::Close => {
+                    self.modal = None;
+                    Vec::new()
+                }
+                PaletteEvent::Run(action) => {
+                    self.modal = None;
+                    self.act(action, now)
+                }
+            },
             Modal::Form(form) => match form.key(key, now / 1000) {
                 FormEvent::Continue => Vec::new(),
                 FormEvent::Cancel => {
@@ -275,6 +287,9 @@ impl App {
                 };
             }
             Action::Messages => self.modal = Some(Modal::Messages { scroll: 0 }),
+            Action::Palette => {
+                self.modal = Some(Modal::Palette(Box::new(Palette::new(&self.keymap))))
+            }
             Action::Quit => return self.quit(),
             Action::Sort => {
                 self.by_expiry = !self.by_expiry;
@@ -640,6 +655,8 @@ impl App {
             form.paste(text, now / 1000);
         } else if let Some(Modal::Picker(picker)) = self.modal.as_mut() {
             picker.paste(text);
+        } else if let Some(Modal::Palette(palette)) = self.modal.as_mut() {
+            palette.paste(text);
         } else if self.filtering {
             self.filter.extend(text.chars().filter(|c| !c.is_control()));
             let keep = self.current().map(|e| e.name().to_owned());

@@ -23,15 +23,7 @@ const MAX_KEYS: usize = 12;
 const MAX_WIDTH: usize = 78;
 
 /// The actions that act on the detail pane when it has the focus.
-const DETAIL: [Action; 7] = [
-    Action::Down,
-    Action::Up,
-    Action::PageDown,
-    Action::PageUp,
-    Action::Top,
-    Action::Bottom,
-    Action::SwitchPane,
-];
+const DETAIL: [Action; 7] = Action::MOVES;
 
 /// A help row: a section heading, or keys and what they do.
 enum Row {

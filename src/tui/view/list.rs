@@ -164,16 +164,6 @@ fn highlight(line: &mut Line<'static>, query: &Query) {
         return;
     }
     let name = std::mem::take(&mut line.spans[1]);
-    let mut spans: Vec<Span<'static>> = Vec::new();
-    for (i, c) in name.content.chars().enumerate() {
-        let style = match lit.binary_search(&i) {
-            Ok(_) => name.style.patch(theme::matched()),
-            Err(_) => name.style,
-        };
-        match spans.last_mut() {
-            Some(last) if last.style == style => last.content.to_mut().push(c),
-            _ => spans.push(Span::styled(c.to_string(), style)),
-        }
-    }
-    line.spans.splice(1..2, spans);
+    line.spans
+        .splice(1..2, super::text::lit(&name.content, &lit, name.style));
 }

@@ -34,6 +34,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
         Modal::Endpoints(list) => super::endpoints::draw(frame, app, list, area),
         Modal::Learn => super::learn::draw(frame, app, area, now),
         Modal::Messages { scroll } => super::log::draw(frame, app, *scroll, area),
+        Modal::Palette(palette) => super::palette::draw(frame, palette, area),
         Modal::ConfirmDelete { name, revoke } => {
             let [question, effect, keys] = strings::confirm_delete(name, *revoke);
             let mut lines = text::paragraph(&question, width, Style::new());

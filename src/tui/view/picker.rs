@@ -110,16 +110,8 @@ fn list(frame: &mut Frame, app: &App, picker: &Picker, inner: Rect) {
         picker.matches().len(),
         crate::sipgate::ApiMap::get().operations.len()
     );
-    let query = clip(
-        &format!("> {}", picker.query()),
-        width.saturating_sub(count.width() + 1),
-    );
-    let pad = width.saturating_sub(query.width() + count.width());
-    let mut lines = vec![Line::from(vec![
-        Span::styled(query.clone(), theme::key()),
-        Span::raw(" ".repeat(pad)),
-        Span::styled(count, theme::label()),
-    ])];
+    let (query, cursor) = text::query_line(picker.query(), &count, width);
+    let mut lines = vec![query];
     let scopes_width = if width >= 60 { (width / 3).min(34) } else { 0 };
     let path_width =
         width.saturating_sub(METHOD + MARK + scopes_width + usize::from(scopes_width > 0));
@@ -173,11 +165,7 @@ fn list(frame: &mut Frame, app: &App, picker: &Picker, inner: Rect) {
     let keys = "Enter picks · ↑↓ PgUp PgDn move · ctrl-u clears · Esc closes";
     lines.push(Line::styled(clip(keys, width), theme::label()));
     frame.render_widget(Paragraph::new(lines), inner);
-    let x = inner.x + u16::try_from(query.width()).unwrap_or(0);
-    frame.set_cursor_position(Position::new(
-        x.min(inner.right().saturating_sub(1)),
-        inner.y,
-    ));
+    text::set_cursor(frame, inner, cursor);
 }
 
 /// The picked operation and what the credential has for it.

@@ -110,6 +110,9 @@ fn modal_hints(app: &App, width: usize) -> Line<'static> {
         Some(Modal::Picker(_)) => {
             format!("type to search · ↑↓ pick · Enter call · Esc back · {ctrl} quit")
         }
+        Some(Modal::Palette(_)) => {
+            format!("type to search · ↑↓ choose · Enter run · Esc close · {ctrl} quit")
+        }
         Some(_) => format!("Esc closes · {ctrl} quit"),
         None => String::new(),
     };

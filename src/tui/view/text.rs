@@ -5,6 +5,8 @@
 //! Everything shaped here is first put through the terminal filter
 //! ([`strip_controls`]), so widths are measured on what will be shown.
 
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -260,6 +262,51 @@ pub fn hard_cut(text: &str, width: usize) -> Vec<String> {
         used += w;
     }
     rows
+}
+
+/// A search line: `> query` (cut to fit) and, at the right, `count`
+/// (`5 of 29`); with the column the cursor goes to, after the query.
+pub fn query_line(query: &str, count: &str, width: usize) -> (Line<'static>, usize) {
+    let query = clip(
+        &format!("> {query}"),
+        width.saturating_sub(count.width() + 1),
+    );
+    let pad = width.saturating_sub(query.width() + count.width());
+    let cursor = query.width();
+    let line = Line::from(vec![
+        Span::styled(query, theme::key()),
+        Span::raw(" ".repeat(pad)),
+        Span::styled(count.to_owned(), theme::label()),
+    ]);
+    (line, cursor)
+}
+
+/// Puts the terminal's cursor on the first row of `inner` at column `at`
+/// (kept inside it).
+pub fn set_cursor(frame: &mut Frame, inner: Rect, at: usize) {
+    let x = inner.x
+        + u16::try_from(at)
+            .unwrap_or(u16::MAX)
+            .min(inner.width.saturating_sub(1));
+    frame.set_cursor_position(Position::new(x, inner.y));
+}
+
+/// `text` as spans in `style`, the characters at `lit` (sorted character
+/// positions, as [`fuzzy::positions`](super::super::fuzzy::positions)
+/// gives them) lit as matches.
+pub fn lit(text: &str, lit: &[usize], style: Style) -> Vec<Span<'static>> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for (i, c) in text.chars().enumerate() {
+        let style = match lit.binary_search(&i) {
+            Ok(_) => style.patch(theme::matched()),
+            Err(_) => style,
+        };
+        match spans.last_mut() {
+            Some(last) if last.style == style => last.content.to_mut().push(c),
+            _ => spans.push(Span::styled(c.to_string(), style)),
+        }
+    }
+    spans
 }
 
 #[cfg(test)]

@@ -246,3 +246,53 @@ fn the_list_is_as_wide_as_its_names_and_resizes_by_key() {
     press(&mut app, KeyCode::Char('<'), NOW);
     assert_eq!(app.areas().list.width, widest - 4);
 }
+
+#[test]
+fn the_palette_runs_the_chosen_action_on_the_selection_as_its_key_would() {
+    let mut app = app();
+    act(&mut app, Action::Bottom);
+    assert_eq!(selected(&app), "john");
+    // `:` opens it; typed keys are the query, not actions (`q` does not quit).
+    press(&mut app, KeyCode::Char(':'), NOW);
+    assert!(matches!(app.modal, Some(Modal::Palette(_))));
+    type_text(&mut app, "q");
+    assert!(!app.quit);
+    press(&mut app, KeyCode::Backspace, NOW);
+    type_text(&mut app, "curl");
+    // Enter runs "copy curl command", exactly what `C` gives.
+    let by_palette = press(&mut app, KeyCode::Enter, NOW);
+    assert!(app.modal.is_none(), "running closes it");
+    let mut by_key = self::app();
+    act(&mut by_key, Action::Bottom);
+    let by_key = press(&mut by_key, KeyCode::Char('C'), NOW);
+    match (by_palette.as_slice(), by_key.as_slice()) {
+        ([Effect::Copy(a, x)], [Effect::Copy(b, y)]) => {
+            assert_eq!((a, x.expose()), (b, y.expose()));
+            assert!(x.expose().contains("| curl "), "{}", x.expose());
+        }
+        other => panic!("want one copy each, got {other:?}"),
+    }
+    // Ctrl-P opens it too; Esc closes it having done nothing; Ctrl-C quits
+    // from it.
+    ctrl(&mut app, 'p', NOW);
+    assert!(matches!(app.modal, Some(Modal::Palette(_))));
+    assert!(press(&mut app, KeyCode::Esc, NOW).is_empty());
+    assert!(app.modal.is_none());
+    press(&mut app, KeyCode::Char(':'), NOW);
+    ctrl(&mut app, 'c', NOW);
+    assert!(app.quit);
+}
+
+#[test]
+fn a_palette_action_that_opens_a_pop_up_opens_it() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char(':'), NOW);
+    app.update(Msg::Paste("message".into()), NOW);
+    press(&mut app, KeyCode::Enter, NOW);
+    assert!(matches!(app.modal, Some(Modal::Messages { .. })));
+    press(&mut app, KeyCode::Esc, NOW);
+    press(&mut app, KeyCode::Char(':'), NOW);
+    type_text(&mut app, "help");
+    press(&mut app, KeyCode::Enter, NOW);
+    assert!(matches!(app.modal, Some(Modal::Help)), "{:?}", app.modal);
+}

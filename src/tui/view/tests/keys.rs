@@ -140,3 +140,73 @@ fn long_names_that_differ_at_the_end_stay_apart_at_every_size() {
         }
     }
 }
+
+#[test]
+fn the_palette_lists_actions_with_their_keys_and_lights_what_the_query_matched() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        press(&mut app, KeyCode::Char(':'));
+        let all = snapshot("palette", &app);
+        let total = app.keymap().bindings().len() - 1;
+        assert!(all.contains(&format!("{total} of {total}")), "{all}");
+        assert!(
+            all.contains("› copy Authorization header"),
+            "{w}x{h}: {all}"
+        );
+        app.update(Msg::Paste("cop".into()), NOW_MS);
+        let screen = snapshot("palette_query", &app);
+        let Some(Modal::Palette(palette)) = app.modal() else {
+            panic!("the palette is open");
+        };
+        let found = palette.matches().len();
+        assert!(found < total, "the query narrows: {found}");
+        assert!(
+            screen.contains(&format!("{found} of {total}")),
+            "{w}x{h}: {screen}"
+        );
+        // The three copies come first, each row its label then its key.
+        let rows: Vec<&str> = screen
+            .lines()
+            .skip_while(|l| !l.contains("> cop"))
+            .skip(1)
+            .take(3)
+            .collect();
+        let row = |y: usize| {
+            rows[y]
+                .split('│')
+                .find(|c| c.contains("copy"))
+                .unwrap_or_default()
+        };
+        assert!(
+            row(0).starts_with("› copy a curl command") && row(0).trim_end().ends_with(" C"),
+            "{rows:?}"
+        );
+        assert!(
+            row(1).trim_end().ends_with(" y") && row(2).trim_end().ends_with(" c"),
+            "{rows:?}"
+        );
+        assert!(
+            screen.contains("Enter run"),
+            "the bar names the palette's keys: {screen}"
+        );
+        // The first row lights the `cop` its label starts with.
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal
+            .draw(|f| crate::tui::view::draw(f, &app, NOW_MS))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        let y = screen
+            .lines()
+            .position(|l| l.contains("› copy a curl"))
+            .unwrap_or(0) as u16;
+        let lit: String = (0..w)
+            .filter(|&x| {
+                buffer[(x, y)]
+                    .modifier
+                    .contains(ratatui::style::Modifier::UNDERLINED)
+            })
+            .map(|x| buffer[(x, y)].symbol().to_owned())
+            .collect();
+        assert_eq!(lit, "cop", "{w}x{h}");
+    }
+}
