@@ -55,8 +55,8 @@ pub fn badge_short(health: Health) -> &'static str {
         Health::Valid => "ok",
         Health::Expiring => "soon",
         Health::Expired => "expired",
-        Health::LoginRequired => "login!",
-        Health::Unknown => "?",
+        Health::LoginRequired => "log in",
+        Health::Unknown => "unknown",
     }
 }
 

@@ -140,7 +140,8 @@ fn document<'a>(app: &App, entry: &'a Entry, width: usize, now: i64) -> Doc<'a> 
 /// work in progress and the last refresh error.
 fn facts(app: &App, entry: &Entry, now: i64, width: usize) -> Vec<Line<'static>> {
     let revealed = app.revealed(entry.name(), now);
-    let mut rows: Vec<(&str, String)> = Vec::new();
+    // The full name: the title may have had to cut it in the middle.
+    let mut rows: Vec<(&str, String)> = vec![("name", entry.name().to_owned())];
     if let Some((work, since)) = app.work(entry) {
         let doing = format!("{} {}", super::spinner(since, now), strings::work(work));
         rows.push(("", doing));

@@ -149,6 +149,10 @@ fn compact(entry: &Entry, secs: i64, margin: i64) -> String {
     match (entry.health(secs, margin), entry.access_exp) {
         (Some(Health::Valid | Health::Expiring), Some(at)) => short(at - secs),
         (Some(health), _) => strings::badge_short(health).to_owned(),
+        // A client without a session: what it needs, as for a refused one.
+        (None, _) if entry.group() == Group::Clients => {
+            strings::badge_short(Health::LoginRequired).to_owned()
+        }
         (None, _) => String::new(),
     }
 }

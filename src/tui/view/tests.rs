@@ -23,6 +23,7 @@ mod expiry;
 mod fixtures;
 mod hostile;
 mod keys;
+mod layout;
 mod log;
 mod themes;
 use fixtures::*;

@@ -39,40 +39,86 @@ pub fn clip(text: &str, width: usize) -> String {
 }
 
 /// Splits text into pieces of at most `width` columns, at spaces when a
-/// piece can end at one, else anywhere (tokens and URLs have no spaces).
+/// piece can end at one; a URL or path without spaces (or with only an
+/// early one) after a `/` or before a `?` or `&`, else after a `.` or `-`
+/// (each only where that leaves the piece at least half full); else
+/// anywhere.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let text = &strip_controls(text);
     let width = width.max(1);
     let mut out = Vec::new();
     let mut line = String::new();
     let mut used = 0;
+    // Where the line may end: the byte offset of a space (dropped there),
+    // or of the first byte of the next piece after a URL break.
     let mut last_space: Option<usize> = None;
-    for c in text.chars() {
+    let mut last_cut: Option<usize> = None;
+    // After a `.` or `-` (a host name, a word with hyphens): used when no
+    // `/`, `?` or `&` would do.
+    let mut last_weak: Option<usize> = None;
+    let mut glued = false;
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         let w = c.width().unwrap_or(0);
         if used + w > width && !line.is_empty() {
             if c == ' ' {
                 // The line ends at a word's end: the space is not carried.
                 out.push(std::mem::take(&mut line));
                 used = 0;
-                last_space = None;
+                (last_space, last_cut, last_weak) = (None, None, None);
                 continue;
             }
-            match last_space.filter(|&at| at > 0) {
-                Some(at) => {
-                    let rest = line.split_off(at + 1);
+            // The row is full just before a `/`, `?` or `&`: end it here.
+            if matches!(c, '/' | '?' | '&') && !glued {
+                last_cut = Some(line.len());
+            }
+            let half = |at: &usize| line[..*at].width() * 2 >= width;
+            let cut = last_cut.filter(half).or(last_weak.filter(half));
+            let space = last_space.filter(|&at| at > 0);
+            // The word after the space, whole: does it fit on a row?
+            let fits = |space: &usize| {
+                let next: usize = chars[i..]
+                    .iter()
+                    .take_while(|c| **c != ' ')
+                    .map(|c| c.width().unwrap_or(0))
+                    .sum();
+                line[space + 1..].width() + next <= width
+            };
+            // A space wins when it leaves the piece half full or the next
+            // word fits a row whole; else a URL break, if there is one.
+            match (space, cut) {
+                (Some(space), cut) if half(&space) || fits(&space) || cut.is_none() => {
+                    let rest = line.split_off(space + 1);
                     out.push(line.trim_end().to_owned());
                     line = rest;
                 }
-                None => out.push(std::mem::take(&mut line)),
+                (_, Some(cut)) => {
+                    let rest = line.split_off(cut);
+                    out.push(std::mem::replace(&mut line, rest));
+                }
+                _ => out.push(std::mem::take(&mut line)),
             }
             used = line.width();
-            last_space = None;
+            (last_space, last_cut, last_weak) = (None, None, None);
         }
-        if c == ' ' {
-            last_space = Some(line.len());
+        // What a no-break space glues (`kid abc-1`) is not broken inside.
+        glued = match c {
+            ' ' => false,
+            '\u{a0}' => true,
+            _ => glued,
+        };
+        match c {
+            ' ' => last_space = Some(line.len()),
+            '?' | '&' if !glued => last_cut = Some(line.len()),
+            _ => {}
         }
         line.push(c);
         used += w;
+        match c {
+            '/' if !glued => last_cut = Some(line.len()),
+            '.' | '-' if !glued => last_weak = Some(line.len()),
+            _ => {}
+        }
     }
     if !line.is_empty() || out.is_empty() {
         out.push(line);
@@ -326,8 +372,55 @@ mod tests {
 
     #[test]
     fn wrap_breaks_at_spaces_else_anywhere_and_never_overflows() {
-        let cases: [(&str, usize, &[&str]); 5] = [
+        let cases: [(&str, usize, &[&str]); 15] = [
             ("alpha beta gamma", 10, &["alpha beta", "gamma"]),
+            // A URL breaks after a `/`, before a `?` or `&`...
+            (
+                "https://login.example.test/auth/realms/third-party",
+                24,
+                &["https://login.example.", "test/auth/realms/", "third-party"],
+            ),
+            (
+                "https://api.sipgate.com/v2/account?scope=a&state=b",
+                30,
+                &["https://api.sipgate.com/v2/", "account?scope=a&state=b"],
+            ),
+            (
+                "/v2/history?types=SMS&directions=INCOMING",
+                24,
+                &["/v2/history?types=SMS", "&directions=INCOMING"],
+            ),
+            // ...not where it would leave a short piece (`https://`)...
+            (
+                "https://login.example.test/x",
+                20,
+                &["https://login.", "example.test/x"],
+            ),
+            // A hard cut leaves `xx/`: too short a piece to end there.
+            ("xxxxxxxxxx/yyyyyyyyy", 8, &["xxxxxxxx", "xx/yyyyy", "yyyy"]),
+            // ...and a space still wins when it leaves the piece half full.
+            ("see /v2/account now", 16, &["see /v2/account", "now"]),
+            (
+                "typ JWT, kid\u{a0}sandbox-key-1",
+                24,
+                &["typ JWT,", "kid\u{a0}sandbox-key-1"],
+            ),
+            (
+                "https://api.example.test/v2",
+                24,
+                &["https://api.example.test", "/v2"],
+            ),
+            // A word too long for a row fills this one first.
+            (
+                "API https://login.example.test/a",
+                24,
+                &["API https://", "login.example.test/a"],
+            ),
+            (
+                "GET https://api.example.test/v2/account",
+                36,
+                &["GET", "https://api.example.test/v2/account"],
+            ),
             ("abcdefghij", 4, &["abcd", "efgh", "ij"]),
             ("", 5, &[""]),
             ("日本語テキスト", 5, &["日本", "語テ", "キス", "ト"]),

@@ -6,7 +6,7 @@
 //! opaque token is described by its length alone.
 
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 
 use crate::credential::{Secret, Session};
 use crate::expiry::{self, Refresh};
@@ -34,33 +34,97 @@ pub fn lines(
         Refresh::At(at) => Some(at),
         _ => None,
     };
+    // (title, token, its local deadline, the response field behind it,
+    // whether a refused session marks its exp).
     let tokens = [
         (
             "access token",
             Some(&session.access_token),
             access_exp,
             "expires_in",
+            true,
         ),
         (
             "refresh token",
             session.refresh_token.as_ref(),
             refresh_at,
             "refresh_expires_in",
+            false,
         ),
-        ("id token", session.id_token.as_ref(), None, ""),
+        ("id token", session.id_token.as_ref(), None, "", false),
     ];
-    let mut lines = Vec::new();
-    for (i, (title, token, local, field)) in tokens.into_iter().enumerate() {
-        if let Some(token) = token {
+    let panels = |width: usize| -> Vec<Vec<Line<'static>>> {
+        let mut panels = Vec::new();
+        for (title, token, local, field, refusable) in tokens {
+            let Some(token) = token else { continue };
             let mut notes = local_note(session, token, local, field, now);
-            if i == 0 && session.login_required {
+            if refusable && session.login_required {
                 let refused = "refused by the server (login required): exp no longer counts";
                 notes.push(("state", refused.to_owned(), true));
             }
+            let mut lines = Vec::new();
             panel(&mut lines, title, token, &notes, now, width);
+            panels.push(lines);
+        }
+        panels
+    };
+    // A wide pane sets the access token beside the others, so every exp
+    // is on screen without scrolling.
+    let column = width.saturating_sub(GAP.len()) / 2;
+    if column >= MIN_COLUMN {
+        let mut panels = panels(column).into_iter();
+        if let Some(first) = panels.next() {
+            let rest: Vec<Line<'static>> = panels.flatten().collect();
+            if !rest.is_empty() {
+                return side_by_side(first, rest, column);
+            }
+            return first;
         }
     }
-    lines
+    panels(width).into_iter().flatten().collect()
+}
+
+/// The narrowest a column of claims gets before the panels stack.
+const MIN_COLUMN: usize = 56;
+
+/// Between two columns of claims.
+const GAP: &str = " │ ";
+
+/// `left` and `right` as one row each, `left` padded to `column`.
+fn side_by_side(
+    left: Vec<Line<'static>>,
+    right: Vec<Line<'static>>,
+    column: usize,
+) -> Vec<Line<'static>> {
+    let rows = left.len().max(right.len());
+    let (mut left, mut right) = (left.into_iter(), right.into_iter());
+    (0..rows)
+        .map(|_| {
+            let (left, right) = (
+                left.next().unwrap_or_default(),
+                right.next().unwrap_or_default(),
+            );
+            let pad = column.saturating_sub(left.width());
+            let mut spans = spans_of(left);
+            spans.push(Span::raw(" ".repeat(pad)));
+            spans.push(Span::styled(GAP, theme::label()));
+            spans.extend(spans_of(right));
+            Line::from(spans)
+        })
+        .collect()
+}
+
+/// A line's spans, each carrying the line's own style beneath its own
+/// (joined to another line, they keep how they looked).
+fn spans_of(line: Line<'static>) -> Vec<Span<'static>> {
+    let base = line.style;
+    line.spans
+        .into_iter()
+        .map(|span| {
+            let style = base.patch(span.style);
+            span.style(style)
+        })
+        .collect()
 }
 
 /// What a token's `exp` (on the server's clock) does not say: the

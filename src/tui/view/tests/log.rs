@@ -21,7 +21,12 @@ fn refused_probe_fills_the_probe_panel_and_marks_the_list() {
             let screen = render(&app);
             let row = screen
                 .lines()
-                .find(|l| l.contains("stale-session") && l.starts_with('│'))
+                .find(|l| {
+                    l.starts_with('│')
+                        && l.split("││")
+                            .next()
+                            .is_some_and(|list| list.contains("stale-session"))
+                })
                 .unwrap();
             assert!(row.contains("✗ stale-session"), "{row}");
         }
