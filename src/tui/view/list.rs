@@ -25,6 +25,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
         return;
     }
     let filtered = app.filtering() || !app.filter().is_empty();
+    // Inside the corners, ending in `…` when cut.
+    let room = usize::from(area.width.saturating_sub(2));
     let title = if filtered {
         let cursor = if app.filtering() { "▏" } else { "" };
         let shown = app
@@ -33,9 +35,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, now: i64) {
             .filter(|r| matches!(r, Row::Entry(_)))
             .count();
         let total = app.entries().len();
-        format!(" /{}{cursor} · {shown} of {total} ", app.filter())
+        // A long filter is cut, never the count.
+        let count = format!(" · {shown} of {total} ");
+        let room = room.saturating_sub(count.width());
+        format!(
+            "{}{count}",
+            clip(&format!(" /{}{cursor}", app.filter()), room)
+        )
     } else {
-        format!(" {} ", app.title())
+        clip(&format!(" {} ", app.title()), room)
     };
     let mut block = Block::bordered().title(title);
     if app.focus() == Pane::List {

@@ -129,3 +129,26 @@ fn the_details_name_a_long_name_in_full_and_a_narrow_list_says_words() {
     );
     assert!(!screen.contains("login!"), "{screen}");
 }
+
+#[test]
+fn a_cut_list_title_ends_in_an_ellipsis_and_a_long_filter_keeps_its_count() {
+    let mut app = crate::tui::new_app(
+        Config::default(),
+        Keymap::default(),
+        data(),
+        "demo · sandbox http://127.0.0.1:43211".into(),
+        Err("no command in this test".into()),
+    );
+    app.update(Msg::Resize(80, 24), NOW_MS);
+    let screen = render(&app);
+    let top = screen.lines().next().unwrap_or_default();
+    assert!(top.starts_with("┌ demo · sandbox http://127.0.…┐"), "{top}");
+    act(&mut app, Action::Filter);
+    app.update(
+        Msg::Paste("alice-session-with-a-long-filter".into()),
+        NOW_MS,
+    );
+    let top = render(&app).lines().next().unwrap_or_default().to_owned();
+    let total = app.entries().len();
+    assert!(top.contains(&format!("… · 0 of {total} ┐")), "{top}");
+}
