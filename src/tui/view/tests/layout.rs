@@ -5,29 +5,38 @@
 
 use super::*;
 
-/// The rows of the details' name row and its continuation rows, joined.
+/// The details' name row and its continuation rows, joined (the details
+/// are the right pane, or the only one).
 fn name_row(screen: &str) -> String {
-    let mut rows = screen
-        .lines()
-        .filter_map(|l| l.split("││").nth(1))
-        .skip_while(|r| !r.starts_with("name "));
-    let first = rows.next().unwrap_or_default();
-    let mut name = first["name".len()..]
-        .trim()
-        .trim_end_matches(['│', '█', '║'])
+    let inside = |l: &str| -> String {
+        let l = l
+            .rsplit_once("││")
+            .map_or(l.strip_prefix('│').unwrap_or(""), |(_, r)| r);
+        l.trim_end_matches(['│', '█', '║']).to_owned()
+    };
+    let rows: Vec<String> = screen.lines().map(inside).collect();
+    let mut rows = rows.iter().skip_while(|r| !r.starts_with("name "));
+    let mut name = rows
+        .next()
+        .and_then(|r| r.strip_prefix("name"))
+        .unwrap_or_default()
         .trim()
         .to_owned();
     for row in rows.take_while(|r| r.starts_with("  ")) {
-        name.push_str(row.trim().trim_end_matches(['│', '█', '║']).trim());
+        name.push_str(row.trim());
     }
     name
 }
 
 #[test]
 fn a_wide_pane_sets_the_access_claims_beside_the_others_and_a_narrow_one_stacks_them() {
-    for (w, h) in [(200, 60), (80, 24)] {
+    for (w, h) in [(200, 60), (80, 24), (40, 12)] {
         let mut app = app(w, h);
         select(&mut app, "alice-session");
+        if w < 60 {
+            // One pane at a time: the details.
+            act(&mut app, Action::SwitchPane);
+        }
         let screen = snapshot("session_layout", &app);
         let exps: Vec<&str> = screen
             .lines()
