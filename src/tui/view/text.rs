@@ -60,14 +60,16 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         let w = c.width().unwrap_or(0);
-        if used + w > width && !line.is_empty() {
-            if c == ' ' {
-                // The line ends at a word's end: the space is not carried.
-                out.push(std::mem::take(&mut line));
-                used = 0;
-                (last_space, last_cut, last_weak) = (None, None, None);
-                continue;
-            }
+        if used + w > width && !line.is_empty() && c == ' ' {
+            // The line ends at a word's end: the space is not carried.
+            out.push(std::mem::take(&mut line));
+            used = 0;
+            (last_space, last_cut, last_weak) = (None, None, None);
+            continue;
+        }
+        // Until `c` fits: what is left after a break may still be too
+        // wide for it, and then goes on a row of its own.
+        while used + w > width && !line.is_empty() {
             // The row is full just before a `/`, `?` or `&`: end it here.
             if matches!(c, '/' | '?' | '&') && !glued {
                 last_cut = Some(line.len());
@@ -89,7 +91,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             match (space, cut) {
                 (Some(space), cut) if half(&space) || fits(&space) || cut.is_none() => {
                     let rest = line.split_off(space + 1);
-                    out.push(line.trim_end().to_owned());
+                    out.push(line.trim_end_matches(' ').to_owned());
                     line = rest;
                 }
                 (_, Some(cut)) => {
@@ -431,6 +433,31 @@ mod tests {
             assert_eq!(got, want, "{text:?} at {width}");
             assert!(got.iter().all(|l| l.width() <= width.max(1)), "{got:?}");
         });
+    }
+
+    #[test]
+    fn wrap_keeps_every_character_but_the_spaces_it_breaks_at_and_never_overflows() {
+        // Every mix of the places wrap treats specially, widths 1 to 30.
+        let alphabet: Vec<char> = "ab/?&.- \u{a0}日é".chars().collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            let text: String = (0..len)
+                .map(|i| alphabet[((seed >> (i % 50)) as usize + i * 7) % alphabet.len()])
+                .collect();
+            let width = (seed % 30) as usize + 1;
+            let rows = wrap(&text, width);
+            assert!(
+                rows.iter().all(|r| r.width() <= width.max(2)),
+                "{text:?} at {width}: {rows:?}"
+            );
+            let kept: String = rows.concat().chars().filter(|c| *c != ' ').collect();
+            let want: String = text.chars().filter(|c| *c != ' ').collect();
+            assert_eq!(kept, want, "{text:?} at {width}: {rows:?}");
+        }
     }
 
     #[test]
