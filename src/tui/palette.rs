@@ -31,8 +31,6 @@ pub struct Item {
     pub label: &'static str,
     /// Its keys as the help shows them (`c`, `j/↓`); empty when unbound.
     pub keys: String,
-    /// The label and the config name, prepared for matching.
-    haystack: Haystack,
 }
 
 /// The palette's state: the query and the actions it matches, best first.
@@ -40,6 +38,8 @@ pub struct Item {
 pub struct Palette {
     query: String,
     items: Vec<Item>,
+    /// Each item's label and config name, prepared for matching.
+    haystacks: Vec<Haystack>,
     /// Indices into `items`, best match first.
     matches: Vec<usize>,
     /// The chosen row, an index into `matches`.
@@ -63,7 +63,7 @@ impl Palette {
     /// Every action the keymap knows but the palette's own, in help order
     /// with the moves last.
     pub fn new(keymap: &Keymap) -> Self {
-        let items: Vec<Item> = keymap
+        let mut items: Vec<(Item, Haystack)> = keymap
             .bindings()
             .iter()
             .map(|(action, _)| *action)
@@ -72,21 +72,22 @@ impl Palette {
                 let label = strings::action_help(action);
                 // The config name, `_` as a word break, after the label.
                 let name = action_name(action).replace('_', " ");
-                Item {
+                let item = Item {
                     action,
                     label,
                     keys: keymap.keys_of(action),
-                    haystack: Haystack::new(&format!("{label} · {name}")),
-                }
+                };
+                (item, Haystack::new(&format!("{label} · {name}")))
             })
             .collect();
         // Commands first; moving about, which the arrows do anyway, last.
-        let mut items = items;
-        items.sort_by_key(|item| Action::MOVES.contains(&item.action));
+        items.sort_by_key(|(item, _)| Action::MOVES.contains(&item.action));
+        let (items, haystacks): (Vec<Item>, Vec<Haystack>) = items.into_iter().unzip();
         let mut palette = Self {
             query: String::new(),
             matches: (0..items.len()).collect(),
             items,
+            haystacks,
             selected: 0,
             scroll: 0,
         };
@@ -129,8 +130,7 @@ impl Palette {
     /// Replaces the query and ranks the actions by it; the best is chosen.
     pub fn set_query(&mut self, query: &str) {
         self.query = query.to_owned();
-        let texts: Vec<Haystack> = self.items.iter().map(|i| i.haystack.clone()).collect();
-        self.matches = fuzzy::rank(&Query::new(query), &texts, &mut Scratch::default());
+        self.matches = fuzzy::rank(&Query::new(query), &self.haystacks, &mut Scratch::default());
         self.selected = 0;
         self.scroll = 0;
     }

@@ -1,7 +1,8 @@
-//! Drawing the command palette: a box centred near the top, the query
+//! Drawing the command palette: a box centred on the screen, the query
 //! and `x of y` on its first line, one row per matching action (what it
 //! does, the characters the query matched lit, and its keys at the right),
-//! the chosen row marked, and the palette's own keys at the bottom.
+//! the chosen row marked, and the palette's own keys at the bottom; it
+//! shrinks to its matches from the bottom up.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -22,12 +23,19 @@ const MAX_WIDTH: usize = 60;
 /// Draws `palette` over `area`.
 pub fn draw(frame: &mut Frame, palette: &Palette, area: Rect) {
     let width = usize::from(area.width.saturating_sub(2)).min(MAX_WIDTH);
-    let rows = palette::visible_rows(area.height).min(palette.total());
+    let most = palette::visible_rows(area.height).min(palette.total());
     if width < 8 || area.height < 5 {
         return;
     }
-    // The query line, the rows, the keys.
-    let rect = centred(area, width, rows + 2);
+    // The query line, the rows, the keys; it shrinks to its matches (one
+    // row says none does) with its top where the tallest box has it, so
+    // the query line stays put while typing.
+    let rows = palette.matches().len().clamp(1, most.max(1));
+    let top = centred(area, width, most + 2).y;
+    let rect = Rect {
+        y: top,
+        ..centred(area, width, rows + 2)
+    };
     let inner = frame_box(frame, rect, "commands", theme::focused());
     let width = usize::from(inner.width);
     let count = format!("{} of {}", palette.matches().len(), palette.total());
