@@ -287,28 +287,53 @@ pub fn client_from_jwt(access_token: &str) -> Option<OauthClient> {
     Some(client)
 }
 
-/// What is already over in an imported session at `now`, in words for a
-/// warning before it is saved: the refresh token expired ("its refresh
-/// token expired 3 y ago (2023-05-02 14:42:21 UTC): it cannot be
-/// refreshed"), or the access token expired with no refresh token to
+/// What is already over in an imported session ([`stale`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stale {
+    /// The refresh token expired (else the access token did, and there is
+    /// no refresh token to renew it).
+    pub refresh: bool,
+    /// When it expired.
+    pub at: i64,
+    /// The time it was checked at.
+    pub now: i64,
+}
+
+impl Stale {
+    /// The short form, for a status line: "its refresh token expired 3 y
+    /// ago".
+    pub fn short(&self) -> String {
+        let token = if self.refresh { "refresh" } else { "access" };
+        let when = crate::time_text::relative(self.at, self.now, true);
+        format!("its {token} token {when}")
+    }
+}
+
+/// The whole of it, for a warning before saving: "its refresh token
+/// expired 3 y ago (2023-05-02 14:42:21 UTC): it cannot be refreshed".
+impl std::fmt::Display for Stale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = crate::time_text::utc(self.at);
+        match self.refresh {
+            true => write!(f, "{} ({at}): it cannot be refreshed", self.short()),
+            false => write!(f, "{} ({at}) and there is no refresh token", self.short()),
+        }
+    }
+}
+
+/// What is already over in an imported session at `now`: its refresh
+/// token expired, or its access token expired with no refresh token to
 /// renew it. `None` when it is usable or can be refreshed, and for
 /// anything but a session. Each face adds its own fix (a key, a command).
-pub fn stale(auth: &Auth, now: i64) -> Option<String> {
+pub fn stale(auth: &Auth, now: i64) -> Option<Stale> {
     use crate::expiry::{Refresh, access_expiry, refresh_expiry};
-    use crate::time_text::{relative, utc};
     let session = auth.session()?;
-    let when = |at: i64| format!("{} ({})", relative(at, now, true), utc(at));
+    let over = |refresh: bool| move |at: i64| Stale { refresh, at, now };
     match refresh_expiry(session) {
-        Refresh::At(at) if at <= now => Some(format!(
-            "its refresh token {}: it cannot be refreshed",
-            when(at)
-        )),
-        Refresh::None => access_expiry(session).filter(|&at| at <= now).map(|at| {
-            format!(
-                "its access token {} and there is no refresh token",
-                when(at)
-            )
-        }),
+        Refresh::At(at) if at <= now => Some(over(true)(at)),
+        Refresh::None => access_expiry(session)
+            .filter(|&at| at <= now)
+            .map(over(false)),
         _ => None,
     }
 }

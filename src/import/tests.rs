@@ -247,7 +247,7 @@ fn an_import_says_what_is_already_over_and_nothing_when_it_is_usable() {
     let fixture = parse(FIXTURE, NOW).unwrap();
     // Issued 2018-05-02 14:37:21, its refresh token lived 30 days.
     assert_eq!(
-        stale(&fixture.auth, NOW).as_deref(),
+        stale(&fixture.auth, NOW).map(|s| s.to_string()).as_deref(),
         Some("its refresh token expired 5 y ago (2018-06-01 14:37:21 UTC): it cannot be refreshed")
     );
     // On the day it was issued, nothing is over yet.
@@ -257,12 +257,18 @@ fn an_import_says_what_is_already_over_and_nothing_when_it_is_usable() {
         parse(&format!("Bearer {access}"), NOW).unwrap().auth
     };
     assert_eq!(
-        stale(&bearer(NOW - 90), NOW).as_deref(),
+        stale(&bearer(NOW - 90), NOW)
+            .map(|s| s.to_string())
+            .as_deref(),
         Some(
             "its access token expired 1 m 30 s ago (2023-11-14 22:11:50 UTC) and there is no refresh token"
         )
     );
     assert_eq!(stale(&bearer(NOW + 90), NOW), None);
+    assert_eq!(
+        stale(&fixture.auth, NOW).map(|s| s.short()).as_deref(),
+        Some("its refresh token expired 5 y ago")
+    );
     // An expired access token with a live refresh token is renewed by a
     // refresh: no warning. A PAT has no lifetime.
     let live = r#"{"access_token":"opaque","token_type":"Bearer","expires_in":60,"refresh_token":"r","refresh_expires_in":1800}"#;

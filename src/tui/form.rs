@@ -420,7 +420,7 @@ impl Form {
         let input = self.fields.first().map_or("", |f| f.value());
         let parsed = (!input.trim().is_empty()).then(|| build::parse_import(input, now));
         self.stale = match &parsed {
-            Some(Ok(imported)) => crate::import::stale(&imported.auth, now),
+            Some(Ok(imported)) => crate::import::stale(&imported.auth, now).map(|s| s.to_string()),
             _ => None,
         };
         self.recognised = parsed.map(|parsed| {

@@ -1,7 +1,8 @@
 //! Keys that mean what the screen says, through the real binary: a delete
 //! only on the key its dialog names, Ctrl-C out of a form and the help,
-//! a login's URL copied where there is no display, and a failed probe
-//! that stays on screen after its status message is gone.
+//! a login's URL copied where there is no display, a failed probe
+//! that stays on screen after its status message is gone, the command
+//! palette, and an import that warns of an expired refresh token.
 
 use super::{App, Setup, detail_title};
 
@@ -95,6 +96,39 @@ fn a_failed_probe_stays_in_its_panel_and_the_list_and_the_log_keeps_it() {
     assert!(log.contains("sorted by next expiry"), "{log}");
     app.tmux.keys(&["Escape"]);
     app.wait_for("the log closed", |s| !s.contains("messages ("));
+}
+
+#[test]
+fn the_palette_runs_an_action_by_name_on_the_selection() {
+    let app = App::start(Setup::default());
+    app.select("third-party");
+    app.tmux.keys(&[":"]);
+    app.wait_for_text("┌ commands");
+    app.tmux.type_text("probe");
+    let screen = app.wait_for_text("> probe");
+    assert!(screen.contains("probe the API (account)"), "{screen}");
+    app.tmux.keys(&["Enter"]);
+    // The probe ran against the sandbox as `p` would run it.
+    let screen = app.wait_for("the probe's answer", |s| {
+        s.contains("200") && !s.contains("┌ commands")
+    });
+    assert!(!screen.contains("not probed yet"), "{screen}");
+}
+
+#[test]
+fn importing_an_expired_token_response_warns_before_saving_and_after() {
+    let app = App::start(Setup::default());
+    app.tmux.keys(&["i"]);
+    app.wait_for_text("┌ Import");
+    let fixture = include_str!("../../fixtures/keycloak-token-response.json");
+    app.tmux.paste(fixture);
+    app.wait_for_text("warning: its refresh token expired");
+    // Nothing is stored until it is saved anyway.
+    assert!(app.store().get("imported").is_err());
+    app.tmux.keys(&["C-s"]);
+    let screen = app.wait_for_text("added imported, but its refresh token");
+    assert!(screen.contains("log in again (l)"), "{screen}");
+    assert!(app.store().get("imported").is_ok());
 }
 
 /// The app exited without a failure status or a signal, and gave the

@@ -113,6 +113,13 @@ impl Tmux {
         self.run(&["send-keys", "-t", "main", "-l", text]);
     }
 
+    /// Pastes text as a terminal does (bracketed, when the program asked
+    /// for it), through a tmux buffer of its own.
+    pub fn paste(&self, text: &str) {
+        self.run(&["set-buffer", "-b", "paste", "--", text]);
+        self.run(&["paste-buffer", "-p", "-d", "-b", "paste", "-t", "main"]);
+    }
+
     /// Polls the screen until `ready` accepts it and returns it; fails with
     /// the last screen after [`PATIENCE`], or at once if the program ended
     /// while `ready` still waits.

@@ -197,7 +197,7 @@ impl App {
                 return match crate::import::stale(&added.auth, now / 1000) {
                     Some(fact) => strings::saved_stale(
                         &added.name,
-                        &fact,
+                        &fact.short(),
                         added.auth.client().is_some(),
                         &self.keymap,
                     ),

@@ -472,7 +472,7 @@ fn import_warns_before_saving_that_the_refresh_token_is_over_and_says_so_again_o
         status
             .text
             .starts_with("added imported, but its refresh token expired ")
-            && status.text.ends_with(": log in again (l)"),
+            && status.text.ends_with(" ago: log in again (l)"),
         "{status:?}"
     );
     assert_eq!(selected(&app), "imported");
