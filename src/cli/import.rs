@@ -84,15 +84,17 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
         .unwrap_or_else(|| DEFAULT_API.to_owned());
     let summary = auth.session().map(|s| summary(s, now));
     let stale = import::stale(&auth, now);
-    let name = if let Some(into) = &args.into {
-        attach(ctx, into, auth, args.force)?;
+    // Whether the stored entry has a client to log in again with.
+    let (name, login) = if let Some(into) = &args.into {
+        let login = attach(ctx, into, auth, args.force)?;
         diag!("imported the {} into `{into}`", format.label());
-        into.clone()
+        (into.clone(), login)
     } else {
         let kind = auth.kind_label();
         let derived = auth
             .client()
             .map(|c| (c.client_id.clone(), c.issuer.clone()));
+        let login = derived.is_some();
         let name = ctx.store.update(|d| {
             let name = match &args.name {
                 Some(name) => name.clone(),
@@ -108,13 +110,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
                 "  client `{client_id}` at {issuer} taken from the access token (public client, no secret)"
             );
         }
-        name
+        (name, login)
     };
     for line in summary.into_iter().flatten() {
         diag!("{line}");
     }
     if let Some(fact) = stale {
-        let login = ctx.load()?.get(&name)?.auth.client().is_some();
         match login {
             true => diag!(
                 "warning: {fact}; stored anyway: `sipauth-tui login {name}` gets a new session"
@@ -125,10 +126,11 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Replaces the session of the OAuth entry `into`, keeping its client.
+/// Replaces the session of the OAuth entry `into`, keeping its client;
+/// whether it has one.
 /// Tokens of another issuer are refused unless `force`: the next refresh
 /// would hand that issuer's refresh token to the entry's issuer.
-fn attach(ctx: &Ctx, into: &str, auth: Auth, force: bool) -> Result<()> {
+fn attach(ctx: &Ctx, into: &str, auth: Auth, force: bool) -> Result<bool> {
     let imported_client = auth.client().cloned();
     let Auth::Oauth {
         session: Some(session),
@@ -166,8 +168,9 @@ fn attach(ctx: &Ctx, into: &str, auth: Auth, force: bool) -> Result<()> {
             ours.issuer
         );
     }
+    let login = ours.is_some();
     ctx.store.update(|d| d.set_session(into, *session))?;
-    Ok(())
+    Ok(login)
 }
 
 /// `imported`, else `imported-2`, `imported-3`, … whichever is free.

@@ -46,86 +46,109 @@ pub fn clip(text: &str, width: usize) -> String {
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let text = &strip_controls(text);
     let width = width.max(1);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    let mut used = 0;
-    // Where the line may end: the byte offset of a space (dropped there),
-    // or of the first byte of the next piece after a URL break.
-    let mut last_space: Option<usize> = None;
-    let mut last_cut: Option<usize> = None;
-    // After a `.` or `-` (a host name, a word with hyphens): used when no
-    // `/`, `?` or `&` would do.
-    let mut last_weak: Option<usize> = None;
-    let mut glued = false;
     let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut out = Vec::new();
+    let mut row = Row::default();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
         let w = c.width().unwrap_or(0);
-        if used + w > width && !line.is_empty() && c == ' ' {
-            // The line ends at a word's end: the space is not carried.
-            out.push(std::mem::take(&mut line));
-            used = 0;
-            (last_space, last_cut, last_weak) = (None, None, None);
-            continue;
-        }
-        // Until `c` fits: what is left after a break may still be too
-        // wide for it, and then goes on a row of its own.
-        while used + w > width && !line.is_empty() {
-            // The row is full just before a `/`, `?` or `&`: end it here.
-            if matches!(c, '/' | '?' | '&') && !glued {
-                last_cut = Some(line.len());
+        if row.used + w > width && !row.line.is_empty() {
+            if c == ' ' {
+                // The row ends at a word's end: the space is not carried.
+                out.push(std::mem::take(&mut row).line);
+                i += 1;
+                continue;
             }
-            let half = |at: &usize| line[..*at].width() * 2 >= width;
-            let cut = last_cut.filter(half).or(last_weak.filter(half));
-            let space = last_space.filter(|&at| at > 0);
-            // The word after the space, whole: does it fit on a row?
-            let fits = |space: &usize| {
-                let next: usize = chars[i..]
-                    .iter()
-                    .take_while(|c| **c != ' ')
-                    .map(|c| c.width().unwrap_or(0))
-                    .sum();
-                line[space + 1..].width() + next <= width
-            };
-            // A space wins when it leaves the piece half full or the next
-            // word fits a row whole; else a URL break, if there is one.
-            match (space, cut) {
-                (Some(space), cut) if half(&space) || fits(&space) || cut.is_none() => {
-                    let rest = line.split_off(space + 1);
-                    out.push(line.trim_end_matches(' ').to_owned());
-                    line = rest;
-                }
-                (_, Some(cut)) => {
-                    let rest = line.split_off(cut);
-                    out.push(std::mem::replace(&mut line, rest));
-                }
-                _ => out.push(std::mem::take(&mut line)),
+            // The text after the break goes through again on a new row,
+            // so its own break points count there.
+            let rest = row.end(c, &chars[i..], width, &mut out);
+            row = Row::default();
+            i -= rest;
+            if rest > 0 {
+                continue;
             }
-            used = line.width();
-            (last_space, last_cut, last_weak) = (None, None, None);
         }
-        // What a no-break space glues (`kid abc-1`) is not broken inside.
-        glued = match c {
-            ' ' => false,
-            '\u{a0}' => true,
-            _ => glued,
-        };
-        match c {
-            ' ' => last_space = Some(line.len()),
-            '?' | '&' if !glued => last_cut = Some(line.len()),
-            _ => {}
-        }
-        line.push(c);
-        used += w;
-        match c {
-            '/' if !glued => last_cut = Some(line.len()),
-            '.' | '-' if !glued => last_weak = Some(line.len()),
-            _ => {}
-        }
+        row.push(c, w);
+        i += 1;
     }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
+    if !row.line.is_empty() || out.is_empty() {
+        out.push(row.line);
     }
     out
+}
+
+/// The row [`wrap`] is filling, and where it may end.
+#[derive(Default)]
+struct Row {
+    line: String,
+    used: usize,
+    /// The byte offset of the last space (dropped where the row ends).
+    space: Option<usize>,
+    /// Where the next piece starts after a `/`, or at a `?` or `&`.
+    cut: Option<usize>,
+    /// Where the next piece starts after a `.` or `-` (a host name, a word
+    /// with hyphens): used when no `/`, `?` or `&` would do.
+    weak: Option<usize>,
+    /// After a no-break space, until the next space: what it glues (`kid
+    /// abc-1`) is not broken inside.
+    glued: bool,
+}
+
+impl Row {
+    fn push(&mut self, c: char, w: usize) {
+        self.glued = match c {
+            ' ' => false,
+            '\u{a0}' => true,
+            _ => self.glued,
+        };
+        match c {
+            ' ' => self.space = Some(self.line.len()),
+            '?' | '&' if !self.glued => self.cut = Some(self.line.len()),
+            _ => {}
+        }
+        self.line.push(c);
+        self.used += w;
+        match c {
+            '/' if !self.glued => self.cut = Some(self.line.len()),
+            '.' | '-' if !self.glued => self.weak = Some(self.line.len()),
+            _ => {}
+        }
+    }
+
+    /// Ends the full row before `next` (the character that does not fit,
+    /// then the rest of the text) and pushes it to `out`; the number of
+    /// characters of the row that go on to the next one.
+    fn end(&mut self, next: char, ahead: &[char], width: usize, out: &mut Vec<String>) -> usize {
+        // The row is full just before a `/`, `?` or `&`: end it there.
+        if matches!(next, '/' | '?' | '&') && !self.glued {
+            self.cut = Some(self.line.len());
+        }
+        let line = &self.line;
+        let half = |at: &usize| line[..*at].width() * 2 >= width;
+        let cut = self.cut.filter(half).or(self.weak.filter(half));
+        let space = self.space.filter(|&at| at > 0);
+        // The word after the space, whole: does it fit on a row?
+        let fits = |space: &usize| {
+            let next: usize = ahead
+                .iter()
+                .take_while(|c| **c != ' ')
+                .map(|c| c.width().unwrap_or(0))
+                .sum();
+            line[space + 1..].width() + next <= width
+        };
+        // A space wins when it leaves the piece half full or the next word
+        // fits a row whole; else a URL break, if there is one; else here.
+        let (piece, rest) = match (space, cut) {
+            (Some(space), cut) if half(&space) || fits(&space) || cut.is_none() => {
+                (line[..space].trim_end_matches(' '), &line[space + 1..])
+            }
+            (_, Some(cut)) => (&line[..cut], &line[cut..]),
+            _ => (line.as_str(), ""),
+        };
+        out.push(piece.to_owned());
+        rest.chars().count()
+    }
 }
 
 /// `label  value` rows: the label in a column `label_width` wide, the
@@ -374,7 +397,7 @@ mod tests {
 
     #[test]
     fn wrap_breaks_at_spaces_else_anywhere_and_never_overflows() {
-        let cases: [(&str, usize, &[&str]); 15] = [
+        let cases: [(&str, usize, &[&str]); 16] = [
             ("alpha beta gamma", 10, &["alpha beta", "gamma"]),
             // A URL breaks after a `/`, before a `?` or `&`...
             (
@@ -411,6 +434,12 @@ mod tests {
                 "https://api.example.test/v2",
                 24,
                 &["https://api.example.test", "/v2"],
+            ),
+            // What follows a break keeps its own break points.
+            (
+                "aaaaaaaaa/bbbbbbbbb.cccccccccccccccccc",
+                20,
+                &["aaaaaaaaa/", "bbbbbbbbb.", "cccccccccccccccccc"],
             ),
             // A word too long for a row fills this one first.
             (

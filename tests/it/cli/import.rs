@@ -83,17 +83,22 @@ fn each_input_kind_imports_and_renders_its_exact_header() {
         .unwrap();
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
+    // How long ago, on today's clock: the fixture's tokens are from 2018.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let ago = |at: i64| sipauth_tui::time_text::relative(at, now, true);
+    let (access_exp, refresh_exp) = (1_525_272_141, 1_527_863_841);
     assert!(
-        err.contains("as OAuth session `imported`") && err.contains("expired 8 y ago"),
+        err.contains("as OAuth session `imported`") && err.contains(&ago(access_exp)),
         "{err}"
     );
     // Said as a warning with the way out, after what was stored.
-    assert!(
-        err.trim_end().ends_with(
-            "warning: its refresh token expired 8 y ago (2018-06-01 14:37:21 UTC): it cannot be refreshed; stored anyway: `sipauth-tui login imported` gets a new session"
-        ),
-        "{err}"
+    let warning = format!(
+        "warning: its refresh token {} (2018-06-01 14:37:21 UTC): it cannot be refreshed; stored anyway: `sipauth-tui login imported` gets a new session",
+        ago(refresh_exp)
     );
+    assert!(err.trim_end().ends_with(&warning), "{err}");
     assert!(!err.contains("eyJ"), "{err}");
     // Stored as given; `header` refuses it as expired rather than send it.
     assert_eq!(
