@@ -90,7 +90,11 @@ fn list_hints(app: &App) -> Vec<(Action, &'static str)> {
         }
         _ => {}
     }
-    keys.extend([(Action::Add, "add"), (Action::Quit, "quit")]);
+    keys.extend([
+        (Action::Add, "add"),
+        (Action::Palette, "commands"),
+        (Action::Quit, "quit"),
+    ]);
     keys
 }
 

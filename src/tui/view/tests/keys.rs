@@ -79,6 +79,10 @@ fn the_bar_hints_only_keys_that_work_for_the_selection() {
     select(&mut app, "alice-session");
     let session = bar(&app);
     assert!(session.contains("r refresh"), "{session}");
+    // The palette is offered whatever is selected, as long as it fits.
+    for hints in [&pat, &client, &session] {
+        assert!(hints.contains(": commands"), "{hints}");
+    }
 }
 
 #[test]
