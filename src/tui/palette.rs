@@ -85,12 +85,13 @@ impl Palette {
         let (items, haystacks): (Vec<Item>, Vec<Haystack>) = items.into_iter().unzip();
         let mut palette = Self {
             query: String::new(),
-            matches: (0..items.len()).collect(),
+            matches: Vec::new(),
             items,
             haystacks,
             selected: 0,
             scroll: 0,
         };
+        // The empty query keeps them all, in this order.
         palette.set_query("");
         palette
     }

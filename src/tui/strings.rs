@@ -108,7 +108,7 @@ pub const STALE_IMPORT: &str = "saving keeps it, but it needs a new login or a f
 /// has a client to log in with.
 pub fn saved_stale(name: &str, fact: &str, can_login: bool, keymap: &Keymap) -> String {
     let fix = match can_login {
-        true => format!("log in again ({})", keymap.keys_of(Action::Login)),
+        true => login_fix(true, keymap),
         false => "import a fresh token response".to_owned(),
     };
     format!("added {name}, but {fact}: {fix}")

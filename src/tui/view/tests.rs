@@ -107,11 +107,30 @@ fn text(buffer: &Buffer) -> String {
     out
 }
 
-fn render(app: &App) -> String {
+/// The screen as drawn, cell by cell.
+fn drawn(app: &App) -> Buffer {
     let (width, height) = app.size();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| super::draw(f, app, NOW_MS)).unwrap();
-    text(terminal.backend().buffer())
+    terminal.backend().buffer().clone()
+}
+
+fn render(app: &App) -> String {
+    text(&drawn(app))
+}
+
+/// The symbols of the cells lit as a match (underlined) on rows `rows`,
+/// left to right and top to bottom.
+fn lit(buffer: &Buffer, rows: std::ops::Range<u16>) -> String {
+    let width = buffer.area.width;
+    rows.flat_map(|y| (0..width).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            buffer[(x, y)]
+                .modifier
+                .contains(ratatui::style::Modifier::UNDERLINED)
+        })
+        .map(|(x, y)| buffer[(x, y)].symbol().to_owned())
+        .collect()
 }
 
 /// Renders, checks no secret is on screen, and snapshots as `name_WxH`.

@@ -70,16 +70,16 @@ pub fn lines(
     };
     // A wide pane sets the access token beside the others, so every exp
     // is on screen without scrolling.
-    let column = width.saturating_sub(GAP.len()) / 2;
-    if column >= MIN_COLUMN {
+    let column = width.saturating_sub(GAP.chars().count()) / 2;
+    let several = tokens
+        .iter()
+        .filter(|(_, token, ..)| token.is_some())
+        .count()
+        > 1;
+    if several && column >= MIN_COLUMN {
         let mut panels = panels(column).into_iter();
-        if let Some(first) = panels.next() {
-            let rest: Vec<Line<'static>> = panels.flatten().collect();
-            if !rest.is_empty() {
-                return side_by_side(first, rest, column);
-            }
-            return first;
-        }
+        let first = panels.next().unwrap_or_default();
+        return side_by_side(first, panels.flatten().collect(), column);
     }
     panels(width).into_iter().flatten().collect()
 }

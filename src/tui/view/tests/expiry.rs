@@ -123,11 +123,7 @@ fn the_access_gauge_is_coloured_as_the_badge_is() {
         .unwrap();
     let mut app = app_of(data, 200, 60);
     select(&mut app, "half-gone");
-    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
-    terminal
-        .draw(|f| super::super::draw(f, &app, NOW_MS))
-        .unwrap();
-    let buffer = terminal.backend().buffer();
+    let buffer = &drawn(&app);
     let badge_row = (0..60)
         .find(|&y| {
             let row: String = (0..200).map(|x| buffer[(x, y)].symbol()).collect();

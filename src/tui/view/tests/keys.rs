@@ -96,21 +96,7 @@ fn the_filter_lights_matched_characters_and_counts_x_of_y() {
         assert!(screen.contains(&format!("1 of {total}")), "{screen}");
         assert!(screen.contains("alice-session"), "{screen}");
         // The lit characters carry the match style.
-        let (width, height) = app.size();
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal
-            .draw(|f| crate::tui::view::draw(f, &app, NOW_MS))
-            .unwrap();
-        let buffer = terminal.backend().buffer();
-        let underlined = (0..width)
-            .flat_map(|x| (0..height).map(move |y| (x, y)))
-            .filter(|&(x, y)| {
-                buffer[(x, y)]
-                    .modifier
-                    .contains(ratatui::style::Modifier::UNDERLINED)
-            })
-            .map(|(x, y)| buffer[(x, y)].symbol().to_owned())
-            .collect::<String>();
+        let underlined = lit(&drawn(&app), 0..h);
         assert_eq!(underlined, "alise", "{w}x{h}");
     }
 }
@@ -194,23 +180,11 @@ fn the_palette_lists_actions_with_their_keys_and_lights_what_the_query_matched()
             "the bar names the palette's keys: {screen}"
         );
         // The first row lights the `cop` its label starts with.
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        terminal
-            .draw(|f| crate::tui::view::draw(f, &app, NOW_MS))
-            .unwrap();
-        let buffer = terminal.backend().buffer();
         let y = screen
             .lines()
             .position(|l| l.contains("› copy a curl"))
             .unwrap_or(0) as u16;
-        let lit: String = (0..w)
-            .filter(|&x| {
-                buffer[(x, y)]
-                    .modifier
-                    .contains(ratatui::style::Modifier::UNDERLINED)
-            })
-            .map(|x| buffer[(x, y)].symbol().to_owned())
-            .collect();
+        let lit = lit(&drawn(&app), y..y + 1);
         assert_eq!(lit, "cop", "{w}x{h}");
     }
 }
